@@ -1,0 +1,75 @@
+"""The DirectorModel seam: one model that writes the script and draws the keyframes.
+
+Agents never talk to a backend directly; they build a `WriteRequest` (a rendered prompt plus the
+structured context it was rendered from) or a `DrawRequest` (a visual prompt plus reference images)
+and hand it to whichever backend the profile chose. A language model reads `prompt`; the draft
+planner reads `context`. Both must return an instance of the requested schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
+
+from PIL import Image
+from pydantic import BaseModel
+
+from auteur.pipeline.schema import Character, Location, Shot
+
+T = TypeVar("T", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class WriteRequest:
+    role: str  # e.g. "screenwriter"
+    task: str  # e.g. "screenplay"
+    prompt: str  # the role's template, rendered
+    context: dict[str, Any] = field(default_factory=dict)  # what the template was rendered from
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Reference:
+    token: str  # "<char1>" or "<env1>"
+    image: Path
+
+
+@dataclass(frozen=True)
+class DrawRequest:
+    kind: Literal["character", "location", "keyframe"]
+    prompt: str
+    references: tuple[Reference, ...] = ()
+    width: int = 1280
+    height: int = 720
+    seed: int = 0
+    # Structured subject for backends that compose rather than generate (the draft artist).
+    shot: Shot | None = None
+    character: Character | None = None
+    location: Location | None = None
+    cast: tuple[Character, ...] = ()
+
+
+@runtime_checkable
+class DirectorModel(Protocol):
+    name: str
+
+    def settings(self) -> dict[str, Any]:
+        """Everything that changes the output; part of every cache key."""
+
+    def write(self, request: WriteRequest, schema: type[T]) -> T:
+        """Return an instance of `schema` answering `request`."""
+
+    def draw(self, request: DrawRequest) -> Image.Image:
+        """Return an RGB image of request.width x request.height."""
+
+
+def load_director(backend: str, settings: dict[str, Any]) -> DirectorModel:
+    """Instantiate a director backend by name."""
+    from auteur.pipeline.errors import InputError
+
+    if backend == "draft":
+        from auteur.models.draft.director import DraftDirector
+
+        return DraftDirector(**settings)
+    raise InputError(f"unknown director backend {backend!r}; available: draft")

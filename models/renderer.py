@@ -1,0 +1,72 @@
+"""The ShotRenderer seam: a shot and its keyframe in, a clip with synchronized audio out."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Protocol, runtime_checkable
+
+from auteur.pipeline.config import VideoSettings
+from auteur.pipeline.schema import Character, Location, Shot
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    shot: Shot
+    keyframe: Path
+    cast: tuple[Character, ...]  # the characters of this shot (voices come from here)
+    location: Location
+    video: VideoSettings
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class SpokenLine:
+    speaker: str  # character token
+    text: str
+    start: float  # seconds from the clip's start
+    end: float
+
+
+@dataclass
+class RenderedClip:
+    path: Path  # mp4: H.264 video + AAC audio
+    duration: float
+    lines: list[SpokenLine] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["path"] = self.path.name
+        return json.dumps(data, indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str, directory: Path) -> RenderedClip:
+        data = json.loads(text)
+        return cls(path=directory / data["path"], duration=float(data["duration"]),
+                   lines=[SpokenLine(**ln) for ln in data["lines"]])
+
+
+Progress = Callable[[float], None]  # fraction done, 0..1
+
+
+@runtime_checkable
+class ShotRenderer(Protocol):
+    name: str
+
+    def settings(self) -> dict[str, Any]:
+        """Everything that changes the output; part of every cache key."""
+
+    def render(self, request: RenderRequest, out: Path, progress: Progress | None = None) -> RenderedClip:
+        """Write the clip to `out` (an .mp4 path) and return what was spoken when."""
+
+
+def load_renderer(backend: str, settings: dict[str, Any]) -> ShotRenderer:
+    """Instantiate a renderer backend by name."""
+    from auteur.pipeline.errors import InputError
+
+    if backend == "draft":
+        from auteur.models.draft.renderer import DraftRenderer
+
+        return DraftRenderer(**settings)
+    raise InputError(f"unknown renderer backend {backend!r}; available: draft")

@@ -1,0 +1,88 @@
+"""Profiles: which backends make the film and with what settings, read from TOML.
+
+A profile is a name of a built-in file in pipeline/profiles/ (`draft`, ...) or a path to a TOML
+file of the same shape. Everything that changes what a backend produces belongs in its settings,
+because the settings are part of every cache key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from auteur.pipeline.errors import InputError
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VideoSettings(Strict):
+    width: int = Field(default=1280, ge=64, le=7680, multiple_of=2)
+    height: int = Field(default=720, ge=64, le=4320, multiple_of=2)
+    fps: int = Field(default=24, ge=1, le=120)
+    sample_rate: int = Field(default=48000, ge=8000, le=192000)
+
+
+class BackendChoice(Strict):
+    backend: str
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+class AssemblySettings(Strict):
+    loudness_lufs: float = Field(default=-16.0, ge=-40, le=-5)
+    true_peak_db: float = Field(default=-1.5, ge=-9, le=0)
+    scene_transition_s: float = Field(default=0.5, ge=0, le=3)
+    title_card_s: float = Field(default=3.0, ge=0, le=15)
+    end_card_s: float = Field(default=3.0, ge=0, le=15)
+    burn_subtitles: bool = False
+    crf: int = Field(default=20, ge=0, le=51)
+    preset: str = "veryfast"
+
+
+class Profile(Strict):
+    name: str
+    description: str = ""
+    director: BackendChoice
+    renderer: BackendChoice
+    executor: str = "local"
+    workers: int = Field(default=2, ge=1, le=256)
+    video: VideoSettings = Field(default_factory=VideoSettings)
+    assembly: AssemblySettings = Field(default_factory=AssemblySettings)
+    target_runtime_s: float = Field(default=60.0, ge=10, le=3600)
+
+
+def builtin_profiles() -> list[str]:
+    return sorted(p.name.removesuffix(".toml") for p in resources.files("auteur.pipeline.profiles").iterdir()
+                  if p.name.endswith(".toml"))
+
+
+def load_profile(name_or_path: str) -> Profile:
+    """Load a built-in profile by name, or a TOML file by path."""
+    path = Path(name_or_path)
+    if name_or_path.endswith(".toml") or path.is_file():
+        if not path.is_file():
+            raise InputError(f"profile file {name_or_path} does not exist")
+        text = path.read_text(encoding="utf-8")
+        default_name = path.stem
+    else:
+        if name_or_path not in builtin_profiles():
+            known = ", ".join(builtin_profiles())
+            raise InputError(f"unknown profile {name_or_path!r}; built-in profiles: {known} (or a path to a .toml file)")
+        text = resources.files("auteur.pipeline.profiles").joinpath(f"{name_or_path}.toml").read_text("utf-8")
+        default_name = name_or_path
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"profile {name_or_path}: not valid TOML ({err})") from None
+    data.setdefault("name", default_name)
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"profile {name_or_path}: {where}: {first['msg']}") from None

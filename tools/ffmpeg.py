@@ -1,0 +1,145 @@
+"""The one place auteur runs ffmpeg: binary discovery, argument-list calls, stream probing.
+
+ffmpeg is always called with an argument list (never a shell string). Text that has to reach a
+filter (subtitles, chapter titles) goes through files, never through filter arguments.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from auteur.pipeline.errors import AuteurError
+
+
+class FFmpegError(AuteurError):
+    """ffmpeg exited non-zero; the message carries its last meaningful stderr line."""
+
+
+@lru_cache(maxsize=1)
+def ffmpeg_exe() -> str:
+    """The ffmpeg binary: $AUTEUR_FFMPEG if set, else the one bundled with imageio-ffmpeg."""
+    configured = os.environ.get("AUTEUR_FFMPEG")
+    if configured:
+        found = shutil.which(configured)
+        if not found:
+            raise AuteurError(f"AUTEUR_FFMPEG={configured!r} is not an executable ffmpeg binary")
+        return found
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def _last_error_line(stderr: str) -> str:
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    for line in reversed(lines):
+        if not line.startswith(("frame=", "size=", "video:", "[out#")):
+            return line
+    return lines[-1] if lines else "no output"
+
+
+def run_ffmpeg(
+    args: list[str],
+    *,
+    cwd: str | Path | None = None,
+    input: bytes | None = None,
+    what: str = "ffmpeg",
+) -> subprocess.CompletedProcess:
+    """Run ffmpeg with `args` (no binary name); raise FFmpegError naming `what` on failure."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *args]
+    proc = subprocess.run(cmd, cwd=cwd, input=input, capture_output=True)
+    if proc.returncode != 0:
+        stderr = proc.stderr.decode("utf-8", "replace")
+        raise FFmpegError(f"{what} failed: {_last_error_line(stderr)}")
+    return proc
+
+
+def open_ffmpeg_writer(args: list[str], *, cwd: str | Path | None = None) -> subprocess.Popen:
+    """Start ffmpeg reading raw input from stdin (e.g. rgb24 frames); the caller writes and waits."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *args]
+    return subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def finish_ffmpeg_writer(proc: subprocess.Popen, *, what: str = "ffmpeg") -> None:
+    """Close stdin, wait, and raise FFmpegError if the writer failed."""
+    assert proc.stdin is not None and proc.stderr is not None
+    try:
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    stderr = proc.stderr.read().decode("utf-8", "replace")
+    if proc.wait() != 0:
+        raise FFmpegError(f"{what} failed: {_last_error_line(stderr)}")
+
+
+@dataclass
+class StreamInfo:
+    index: int
+    kind: str  # "video" | "audio" | "subtitle" | "data"
+    codec: str
+    detail: str
+
+
+@dataclass
+class MediaInfo:
+    duration: float
+    streams: list[StreamInfo] = field(default_factory=list)
+    chapters: list[tuple[float, float, str]] = field(default_factory=list)
+    width: int = 0
+    height: int = 0
+    fps: float = 0.0
+    sample_rate: int = 0
+    channels: str = ""
+
+    def codecs(self, kind: str) -> list[str]:
+        return [s.codec for s in self.streams if s.kind == kind]
+
+
+_STREAM = re.compile(r"Stream #\d+:(\d+)(?:\[\w+\])?(?:\([^)]*\))?: (Video|Audio|Subtitle|Data): (\w+)(.*)")
+_DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
+_CHAPTER = re.compile(r"Chapter #\d+:\d+: start (-?[\d.]+), end (-?[\d.]+)")
+
+
+def probe(path: str | Path) -> MediaInfo:
+    """Describe a media file from `ffmpeg -i` (imageio-ffmpeg ships no ffprobe)."""
+    path = Path(path)
+    if not path.is_file():
+        raise AuteurError(f"cannot probe {path}: no such file")
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)]
+    text = subprocess.run(cmd, capture_output=True).stderr.decode("utf-8", "replace")
+    m = _DURATION.search(text)
+    if not m:
+        raise AuteurError(f"cannot probe {path}: {_last_error_line(text)}")
+    info = MediaInfo(duration=int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3]))
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        sm = _STREAM.search(line)
+        if sm:
+            stream = StreamInfo(int(sm[1]), sm[2].lower(), sm[3], sm[4])
+            info.streams.append(stream)
+            if stream.kind == "video" and not info.width:
+                size = re.search(r", (\d{2,5})x(\d{2,5})", stream.detail)
+                fps = re.search(r", ([\d.]+) fps", stream.detail)
+                if size:
+                    info.width, info.height = int(size[1]), int(size[2])
+                if fps:
+                    info.fps = float(fps[1])
+            if stream.kind == "audio" and not info.sample_rate:
+                rate = re.search(r", (\d+) Hz, ([\w.()]+)", stream.detail)
+                if rate:
+                    info.sample_rate, info.channels = int(rate[1]), rate[2]
+        cm = _CHAPTER.search(line)
+        if cm:
+            title = ""
+            for follow in lines[i + 1 : i + 4]:
+                tm = re.match(r"\s+title\s*:\s?(.*)", follow)
+                if tm:
+                    title = tm[1]
+                    break
+            info.chapters.append((float(cm[1]), float(cm[2]), title))
+    return info
