@@ -206,7 +206,7 @@ class ShotList(Model):
 
 class Film(Model):
     schema_version: Literal[1] = SCHEMA_VERSION
-    prompt: NonEmpty
+    prompt: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20000)]
     treatment: Treatment | None = None
     characters: list[Character] = Field(default_factory=list)
     locations: list[Location] = Field(default_factory=list)
@@ -260,12 +260,27 @@ class Film(Model):
             gaps.append("shots")
         return gaps
 
+    def revise(self, **changes: object) -> Film:
+        """A copy with `changes`, validated as a whole (model_copy alone skips the cross-checks)."""
+        data = self.model_dump()
+        for name, value in changes.items():
+            data[name] = _plain(value)
+        return Film.model_validate(data)
+
     def to_json(self) -> str:
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> Film:
         return cls.model_validate_json(text)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _unique(values: list[str], what: str) -> set[str]:

@@ -1,0 +1,82 @@
+"""The storyboard artist: coverage for every scene, character sheets, and one keyframe per shot.
+
+Keyframes are drawn a little larger than the film frame so the renderer can push in and pan
+without upscaling. Each keyframe is conditioned on the reference images of its characters and
+its location, which is what keeps a character looking the same from shot to shot.
+"""
+
+from __future__ import annotations
+
+from auteur import prompts
+from auteur.agents.registry import Role
+from auteur.models.director import DrawRequest, Reference
+from auteur.pipeline.crew import Crew
+from auteur.pipeline.schema import Character, Film, Shot, ShotList
+
+KEYFRAME_MARGIN = 1.2
+
+
+def act(film: Film, crew: Crew) -> Film:
+    style = film.treatment.visual_style if film.treatment else "storyboard"
+    scenes = []
+    for scene in film.scenes:
+        if not scene.shots:
+            loc = film.location(scene.location)
+            shots = crew.write(
+                "storyboard", "shots", ShotList, {"film": film, "scene_id": scene.id},
+                style=style, location_token=loc.token, location=loc.look, scene_id=scene.id, beat=scene.beat.value,
+                plot=scene.plot, n_shots=len(scene.dialogue) + 1,
+                cast="\n".join(f"{c.token}: {c.appearance}" for c in film.characters if c.token in scene.characters),
+                dialogue="\n".join(f"{d.speaker} ({d.emotion}): {d.line}" for d in scene.dialogue) or "(none)",
+            ).shots
+            scene = scene.model_copy(update={"shots": shots})
+        scenes.append(scene)
+    film = film.revise(scenes=scenes)
+    film = film.revise(characters=[_with_sheet(c, style, crew) for c in film.characters])
+    shots = film.shots()
+    drawn: dict[str, str] = {}
+    for k, shot in enumerate(shots):
+        drawn[shot.id] = _keyframe(shot, film, style, crew)
+        crew.emit("stage", "storyboard", (k + 1) / len(shots))
+    scenes = [s.model_copy(update={"shots": [sh.model_copy(update={"keyframe": drawn[sh.id]}) for sh in s.shots]})
+              for s in film.scenes]
+    return film.revise(scenes=scenes)
+
+
+def _with_sheet(character: Character, style: str, crew: Crew) -> Character:
+    if character.reference_image and (crew.run.root / character.reference_image).is_file():
+        return character
+    height = crew.profile.video.height
+    prompt = prompts.render("storyboard", "character", token=character.token, name=character.name,
+                            appearance=character.appearance, wardrobe=character.wardrobe or "their usual clothes",
+                            style=style)
+    request = DrawRequest(kind="character", prompt=prompt, width=_even(height * 0.75), height=height,
+                          seed=crew.seed, character=character)
+    return character.model_copy(update={"reference_image": crew.draw(request, f"characters/{character.token.strip('<>')}.png")})
+
+
+def _keyframe(shot: Shot, film: Film, style: str, crew: Crew) -> str:
+    dest = f"shots/{shot.id}.png"
+    if shot.keyframe == dest and (crew.run.root / dest).is_file():
+        return dest
+    scene = film.scene_of(shot.id)
+    loc = film.location(scene.location)
+    cast = tuple(film.character(t) for t in shot.characters)
+    refs = tuple(Reference(c.token, crew.run.root / c.reference_image) for c in cast if c.reference_image)
+    if loc.reference_image:
+        refs += (Reference(loc.token, crew.run.root / loc.reference_image),)
+    prompt = prompts.render("storyboard", "keyframe", visual_prompt=shot.visual_prompt, style=style,
+                            cast="; ".join(f"{c.token} {c.appearance}" for c in cast) or "none",
+                            location=f"{loc.token} {loc.look}")
+    video = crew.profile.video
+    request = DrawRequest(kind="keyframe", prompt=prompt, references=refs, width=_even(video.width * KEYFRAME_MARGIN),
+                          height=_even(video.height * KEYFRAME_MARGIN), seed=crew.seed, shot=shot, location=loc, cast=cast)
+    return crew.draw(request, dest)
+
+
+def _even(x: float) -> int:
+    return int(round(x / 2)) * 2
+
+
+role = Role(name="storyboard", title="Storyboard artist", order=40, act=act,
+            summary="breaks scenes into shots (type, camera, framing, dialogue) and draws a keyframe per shot")

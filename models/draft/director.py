@@ -1,0 +1,49 @@
+"""The draft DirectorModel: the seeded planner writes, the procedural artist draws. No weights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PIL import Image
+
+from auteur.models.director import DrawRequest, T, WriteRequest
+from auteur.models.draft import artist
+from auteur.models.draft.planner import Planner
+from auteur.pipeline.errors import InputError
+from auteur.pipeline.schema import Film, LocationPlan, Screenplay, ShotList, Treatment
+
+
+class DraftDirector:
+    name = "draft"
+
+    def __init__(self, **settings: Any):
+        if settings:
+            raise InputError(f"the draft director takes no settings (got {', '.join(sorted(settings))})")
+
+    def settings(self) -> dict[str, Any]:
+        return {"backend": self.name, "version": 1}
+
+    def write(self, request: WriteRequest, schema: type[T]) -> T:
+        ctx = request.context
+        film: Film = ctx["film"]
+        planner = Planner(film.prompt, request.seed, tuple(ctx.get("names", ())))
+        if schema is Treatment:
+            return planner.treatment(ctx["target_runtime_s"])
+        if schema is Screenplay:
+            return planner.screenplay(ctx.get("target_shots"), ctx["target_runtime_s"])
+        if schema is LocationPlan:
+            return planner.locations(film)
+        if schema is ShotList:
+            scene = next(s for s in film.scenes if s.id == ctx["scene_id"])
+            return planner.shots(film, scene, ctx.get("n_shots"))
+        raise InputError(f"the draft director cannot write {schema.__name__}; use a model-backed director profile")
+
+    def draw(self, request: DrawRequest) -> Image.Image:
+        size = (request.width, request.height)
+        if request.kind == "character" and request.character:
+            return artist.draw_character_sheet(request.character, *size, seed=request.seed)
+        if request.kind == "location" and request.location:
+            return artist.draw_location_plate(request.location, *size, seed=request.seed)
+        if request.kind == "keyframe" and request.shot and request.location:
+            return artist.draw_keyframe(request.shot, request.location, request.cast, *size, seed=request.seed)
+        raise InputError(f"draw request of kind {request.kind!r} lacks its subject")

@@ -1,0 +1,158 @@
+"""The `auteur` command line: make, resume, roles, doctor."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from auteur.pipeline.errors import AuteurError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="auteur: one line in, a short film out.")
+console = Console(stderr=True)
+out_console = Console()
+
+
+def _fail(message: str, code: int = 2) -> None:
+    console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _guard(fn, *args, **kwargs):
+    """Run a command body: user errors become one line; anything else too, with the details logged."""
+    try:
+        return fn(*args, **kwargs)
+    except AuteurError as err:
+        _fail(str(err).replace("\n", " "))
+    except KeyboardInterrupt:
+        _fail("interrupted; continue with `auteur resume RUN_DIR`", 130)
+    except typer.Exit:
+        raise
+    except Exception as err:  # never a traceback for a user; the run log has it
+        logging.getLogger("auteur").debug("unexpected error", exc_info=True)
+        _fail(f"unexpected {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''} "
+              f"(details in the run's run.log)")
+
+
+def _report(result) -> None:
+    s = result.summary
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    run = result.run
+    out_console.print(f"[bold green]film:[/] {run.film}", highlight=False)
+    out_console.print(f"  subtitles {run.srt}  script {run.script}  storyboard {run.storyboard}", highlight=False)
+    if "shots_rendered" in s:
+        out_console.print(f"  shots rendered {s['shots_rendered']}, from cache {s['shots_cached']}; "
+                          f"images drawn {s['images_drawn']}, from cache {s['images_cached']}", highlight=False)
+
+
+def _progress_run(fn, *args, **kwargs):
+    from auteur.pipeline.progress import ProgressView
+
+    with ProgressView(console) as view:
+        result = fn(*args, on_event=view.on_event, **kwargs)
+        view.finish()
+    return result
+
+
+@app.command()
+def make(
+    source: str = typer.Argument(..., help="a one-line premise, a script.json, or a MovieAgent script_synopsis.json"),
+    profile: str = typer.Option("draft", "--profile", "-p", help="built-in profile name or a profile .toml"),
+    shots: Optional[int] = typer.Option(None, "--shots", min=1, max=400, help="number of shots"),
+    minutes: Optional[float] = typer.Option(None, "--minutes", min=0.2, max=60, help="target running time"),
+    seed: int = typer.Option(7, "--seed", help="same prompt + seed = same film"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="run directory (default runs/<time>-<slug>)"),
+    burn_subtitles: bool = typer.Option(False, "--burn-subtitles", help="also burn subtitles into the picture"),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64, help="shots rendered at once"),
+    no_plugins: bool = typer.Option(False, "--no-plugins", help="use only auteur's own roles"),
+) -> None:
+    """Make a film from a one-line premise (or a script)."""
+
+    def body():
+        from auteur.pipeline.config import load_profile
+        from auteur.pipeline.inputs import read_input
+        from auteur.pipeline.run import make as make_film
+
+        if shots is not None and minutes is not None:
+            raise AuteurError("give --shots or --minutes, not both")
+        chosen = load_profile(profile)
+        update: dict = {}
+        if minutes is not None:
+            update["target_runtime_s"] = minutes * 60
+        if workers is not None:
+            update["workers"] = workers
+        if burn_subtitles:
+            update["assembly"] = chosen.assembly.model_copy(update={"burn_subtitles": True})
+        chosen = chosen.model_copy(update=update)
+        film_input = read_input(source)
+        result = _progress_run(make_film, film_input, chosen, seed=seed, target_shots=shots, out=out,
+                               plugins=False if no_plugins else None)
+        _report(result)
+
+    _guard(body)
+
+
+@app.command()
+def resume(run_dir: Path = typer.Argument(..., help="the run directory to continue")) -> None:
+    """Continue an interrupted run without redoing finished work."""
+
+    def body():
+        from auteur.pipeline.run import resume as resume_film
+
+        _report(_progress_run(resume_film, run_dir))
+
+    _guard(body)
+
+
+@app.command()
+def roles(no_plugins: bool = typer.Option(False, "--no-plugins", help="only auteur's own roles")) -> None:
+    """List the crew: built-in roles and installed plugin roles, in graph order."""
+
+    def body():
+        from auteur.agents.registry import load_roles
+
+        roster = load_roles(False if no_plugins else None)
+        table = Table("order", "role", "from", "does")
+        for r in roster.roles:
+            table.add_row(str(r.order), r.name, r.source, r.summary)
+        out_console.print(table)
+        for problem in roster.problems:
+            console.print(f"[yellow]warning:[/] {problem}", highlight=False)
+
+    _guard(body)
+
+
+@app.command()
+def doctor() -> None:
+    """Report what is installed and usable."""
+
+    def body():
+        from auteur.pipeline.doctor import checks
+
+        table = Table("component", "status", "detail")
+        ok = True
+        for name, good, detail in checks():
+            table.add_row(name, "[green]ok[/]" if good else "[red]missing[/]", detail)
+            ok &= good or name.startswith("optional")
+        out_console.print(table)
+        if not ok:
+            raise typer.Exit(1)
+
+    _guard(body)
+
+
+def main() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    app(prog_name="auteur")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""What every node of the graph is handed at run time: models, the run directory, the cache.
+
+State carries only pydantic values and paths; heavy objects travel here, in LangGraph's runtime
+context, so a checkpoint never tries to serialise a model.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from auteur import prompts
+from auteur.models.director import DirectorModel, DrawRequest, T, WriteRequest
+from auteur.models.renderer import ShotRenderer
+from auteur.pipeline.cache import Cache
+from auteur.pipeline.config import Profile
+from auteur.pipeline.runs import RunDir
+
+
+@dataclass
+class Tally:
+    """Counts of work done versus work reused, for the run summary."""
+
+    rendered: int = 0
+    cached: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, *, cached: bool) -> None:
+        with self.lock:
+            if cached:
+                self.cached += 1
+            else:
+                self.rendered += 1
+
+
+@dataclass
+class Crew:
+    director: DirectorModel
+    renderer: ShotRenderer
+    profile: Profile
+    run: RunDir
+    cache: Cache
+    seed: int = 7
+    target_shots: int | None = None
+    names: tuple[str, ...] = ()  # characters named by the input (MovieAgent synopsis)
+    on_event: Callable[[str, str, float], None] = lambda kind, name, fraction: None
+    shots: Tally = field(default_factory=Tally)
+    keyframes: Tally = field(default_factory=Tally)
+
+    @property
+    def target_runtime_s(self) -> float:
+        return self.profile.target_runtime_s
+
+    def write(self, role: str, task: str, schema: type[T], context: dict[str, Any], **template: object) -> T:
+        """Ask the director model for one stage's output, from the role's prompt template."""
+        request = WriteRequest(role=role, task=task, prompt=prompts.render(role, task, **template),
+                               context=context, seed=self.seed)
+        return self.director.write(request, schema)
+
+    def draw(self, request: DrawRequest, dest: str) -> str:
+        """Draw (or reuse from the cache) an image into the run directory; returns its relative path."""
+        refs = [(r.token, Cache.file_digest(r.image)) for r in request.references]
+        subject = [x.model_dump(mode="json") if x is not None else None
+                   for x in (request.shot, request.character, request.location)]
+        key = Cache.key("draw", self.director.settings(), request.kind, request.prompt, refs, subject,
+                        [c.model_dump(mode="json") for c in request.cast], request.width, request.height, request.seed)
+        target = self.run.root / dest
+
+        def make(path: Path) -> None:
+            image = self.director.draw(request).convert("RGB")
+            image.save(path, format="PNG")
+
+        hit = self.cache.materialize("images", key, ".png", target, make)
+        self.keyframes.add(cached=hit)
+        return dest
+
+    def emit(self, kind: str, name: str, fraction: float) -> None:
+        self.on_event(kind, name, fraction)
+
+    def settings_fingerprint(self) -> dict[str, Any]:
+        return {"director": self.director.settings(), "renderer": self.renderer.settings()}

@@ -1,0 +1,90 @@
+"""The LangGraph state machine: the planning roles in order, one render task per shot, assembly.
+
+    START -> director -> screenwriter -> location_manager -> storyboard -> [plugin roles]
+          -> render_shot x N (fanned out with Send) -> assemble -> END
+"""
+
+from __future__ import annotations
+
+import inspect
+import sqlite3
+from typing import Callable
+
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from langgraph.types import Send
+from pydantic import BaseModel, ValidationError
+
+from auteur.agents.registry import Role
+from auteur.pipeline import schema, state
+from auteur.pipeline.assembly import assemble_film
+from auteur.pipeline.atomic import write_text
+from auteur.pipeline.crew import Crew
+from auteur.pipeline.errors import AuteurError
+from auteur.pipeline.schema import Film, describe_validation_error
+from auteur.pipeline.shots import render_shot
+from auteur.pipeline.state import FilmState, ShotTask
+
+
+def checkpointer(path: str) -> SqliteSaver:
+    """SQLite checkpoints that restore our pydantic types and nothing else (no pickle)."""
+    allowed = [(mod.__name__, name) for mod in (schema, state) for name, obj in vars(mod).items()
+               if inspect.isclass(obj) and issubclass(obj, BaseModel) and obj.__module__ == mod.__name__]
+    allowed += [(schema.__name__, name) for name in ("BeatName", "ShotType", "CameraMove", "TimeOfDay")]
+    conn = sqlite3.connect(path, check_same_thread=False)
+    return SqliteSaver(conn, serde=JsonPlusSerializer(pickle_fallback=False, allowed_msgpack_modules=allowed))
+
+
+def _role_node(role: Role) -> Callable:
+    def node(current: FilmState, runtime: Runtime[Crew]) -> dict:
+        crew = runtime.context
+        crew.emit("stage", role.name, 0.0)
+        try:
+            film = role.act(current["film"], crew)
+        except ValidationError as err:
+            raise AuteurError(f"{role.title}: {describe_validation_error(err)}") from None
+        if not isinstance(film, Film):
+            raise AuteurError(f"role {role.name} returned {type(film).__name__}, not a Film")
+        write_text(crew.run.script, film.to_json())
+        crew.emit("stage", role.name, 1.0)
+        crew.emit("plan", "shots", len(film.shots()))
+        return {"film": film}
+
+    node.__name__ = role.name
+    return node
+
+
+def _fan_out(current: FilmState) -> list[Send]:
+    film = current["film"]
+    missing = film.missing()
+    if missing:
+        raise AuteurError(f"the crew left the film without: {', '.join(missing)}")
+    return [Send("render_shot", ShotTask(shot=shot, cast=[film.character(t) for t in shot.characters],
+                                         location=film.location(film.scene_of(shot.id).location)))
+            for shot in film.shots()]
+
+
+def _render_node(task: ShotTask, runtime: Runtime[Crew]) -> dict:
+    record = render_shot(task, runtime.context)
+    return {"clips": {record.shot_id: record}}
+
+
+def _assemble_node(current: FilmState, runtime: Runtime[Crew]) -> dict:
+    return {"output": assemble_film(current["film"], current.get("clips", {}), runtime.context)}
+
+
+def build_graph(roles: list[Role], saver: SqliteSaver | None = None):
+    graph = StateGraph(FilmState, context_schema=Crew)
+    previous = START
+    for role in roles:
+        graph.add_node(role.name, _role_node(role))
+        graph.add_edge(previous, role.name)
+        previous = role.name
+    graph.add_node("render_shot", _render_node)
+    graph.add_node("assemble", _assemble_node)
+    graph.add_conditional_edges(previous, _fan_out, ["render_shot"])
+    graph.add_edge("render_shot", "assemble")
+    graph.add_edge("assemble", END)
+    return graph.compile(checkpointer=saver)

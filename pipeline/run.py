@@ -1,0 +1,123 @@
+"""Making and resuming films: a run directory, a crew, the graph, checkpoints, a summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Callable
+
+from auteur.agents.registry import load_roles
+from auteur.models.director import load_director
+from auteur.models.renderer import load_renderer
+from auteur.pipeline.atomic import write_text
+from auteur.pipeline.cache import Cache
+from auteur.pipeline.config import Profile
+from auteur.pipeline.crew import Crew
+from auteur.pipeline.errors import AuteurError
+from auteur.pipeline.graph import build_graph, checkpointer
+from auteur.pipeline.inputs import FilmInput
+from auteur.pipeline.runs import RunDir, RunManifest, slugify
+
+THREAD = {"configurable": {"thread_id": "film"}}
+log = logging.getLogger("auteur")
+
+
+@dataclass
+class RunResult:
+    run: RunDir
+    summary: dict
+    warnings: list[str] = field(default_factory=list)
+
+
+Events = Callable[[str, str, float], None]
+
+
+def make(film_input: FilmInput, profile: Profile, *, seed: int = 7, target_shots: int | None = None,
+         out: Path | None = None, cache_dir: Path | None = None, plugins: bool | None = None,
+         on_event: Events | None = None) -> RunResult:
+    """Make a film in a new run directory."""
+    roster = load_roles(plugins)
+    run = RunDir.create(out, slugify(film_input.film.prompt))
+    manifest = RunManifest(auteur_version=version("auteur"), created=dt.datetime.now().isoformat(timespec="seconds"),
+                           source_kind=film_input.kind, seed=seed, target_shots=target_shots, profile=profile,
+                           summary={"roles": [r.name for r in roster.roles]})
+    write_text(run.input_path, film_input.to_json())
+    run.write_manifest(manifest)
+    return _drive(run, manifest, film_input, roster, cache_dir, on_event, fresh=True)
+
+
+def resume(path: Path, *, cache_dir: Path | None = None, plugins: bool | None = None,
+           on_event: Events | None = None) -> RunResult:
+    """Continue an interrupted run; finished work (checkpointed stages, cached shots) is not redone."""
+    run = RunDir.open(path)
+    manifest = run.read_manifest()
+    film_input = FilmInput.from_json(run.input_path.read_text("utf-8"))
+    roster = load_roles(plugins)
+    wanted = manifest.summary.get("roles", [])
+    have = [r.name for r in roster.roles]
+    if wanted and wanted != have:
+        raise AuteurError(f"{path} was made with roles {', '.join(wanted)} but this installation has "
+                          f"{', '.join(have)}; install the same plugins to resume it")
+    return _drive(run, manifest, film_input, roster, cache_dir, on_event, fresh=False)
+
+
+def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, roster, cache_dir, on_event, *, fresh: bool):
+    with run.lock():
+        handler = logging.FileHandler(run.log, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        try:
+            return _run_graph(run, manifest, film_input, roster, cache_dir, on_event, fresh)
+        except BaseException as err:
+            manifest.status = "failed"
+            manifest.error = f"{type(err).__name__}: {err}"
+            run.write_manifest(manifest)
+            log.exception("run stopped")
+            raise
+        finally:
+            log.removeHandler(handler)
+            handler.close()
+
+
+def _run_graph(run, manifest, film_input, roster, cache_dir, on_event, fresh) -> RunResult:
+    profile = manifest.profile
+    crew = Crew(director=load_director(profile.director.backend, profile.director.settings),
+                renderer=load_renderer(profile.renderer.backend, profile.renderer.settings),
+                profile=profile, run=run, cache=Cache(cache_dir), seed=manifest.seed,
+                target_shots=manifest.target_shots, names=film_input.names,
+                on_event=on_event or (lambda kind, name, fraction: None))
+    saver = checkpointer(str(run.state))
+    graph = build_graph(roster.roles, saver)
+    config = {**THREAD, "max_concurrency": profile.workers}
+    snapshot = graph.get_state(config)
+    started = bool(snapshot.values)
+    if started and not snapshot.next:
+        log.info("resume: nothing left to do")
+        return RunResult(run, manifest.summary, roster.problems)
+    graph_input = None if (started and not fresh) else {"film": film_input.film}
+    log.info("%s run in %s (profile %s, seed %s)", "resuming" if graph_input is None else "starting",
+             run.root, profile.name, manifest.seed)
+    timings: dict[str, float] = {}
+    mark = time.perf_counter()
+    for update in graph.stream(graph_input, config, context=crew, stream_mode="updates", durability="sync"):
+        now = time.perf_counter()
+        for node in update:
+            stage = "render" if node == "render_shot" else node
+            timings[stage] = timings.get(stage, 0.0) + (now - mark)
+            manifest.status = "rendering" if node == "render_shot" else manifest.status
+        mark = now
+        run.write_manifest(manifest)
+    manifest.status = "done"
+    manifest.summary.update({
+        "shots_rendered": crew.shots.rendered, "shots_cached": crew.shots.cached,
+        "images_drawn": crew.keyframes.rendered, "images_cached": crew.keyframes.cached,
+        "stage_seconds": {k: round(v, 3) for k, v in timings.items()},
+    })
+    run.write_manifest(manifest)
+    log.info("done: %s", manifest.summary)
+    return RunResult(run, manifest.summary, roster.problems)

@@ -1,0 +1,127 @@
+"""Run directories: one folder per film, its manifest, its lock, and paths kept inside it.
+
+    RUN/film.mp4  film.srt  script.json  storyboard.png  run.json  input.json  run.log  state.sqlite
+    RUN/shots/  characters/  locations/
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import os
+import re
+import unicodedata
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Literal
+
+from pydantic import BaseModel, Field
+
+from auteur.pipeline.atomic import write_text
+from auteur.pipeline.config import Profile
+from auteur.pipeline.errors import AuteurError, InputError
+
+
+class RunManifest(BaseModel):
+    """What a run was asked to do, enough to resume it; plus how it went."""
+
+    auteur_version: str
+    created: str
+    source_kind: Literal["prompt", "synopsis", "script"]
+    seed: int
+    target_shots: int | None = None
+    profile: Profile
+    status: Literal["planning", "rendering", "assembling", "done", "failed"] = "planning"
+    error: str | None = None
+    summary: dict[str, Any] = Field(default_factory=dict)
+
+
+def slugify(text: str, words: int = 6) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    parts = re.findall(r"[a-z0-9]+", ascii_text.lower())[:words]
+    return "-".join(parts)[:60] or "film"
+
+
+class RunDir:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    film = property(lambda self: self.root / "film.mp4")
+    srt = property(lambda self: self.root / "film.srt")
+    script = property(lambda self: self.root / "script.json")
+    storyboard = property(lambda self: self.root / "storyboard.png")
+    manifest_path = property(lambda self: self.root / "run.json")
+    input_path = property(lambda self: self.root / "input.json")
+    log = property(lambda self: self.root / "run.log")
+    state = property(lambda self: self.root / "state.sqlite")
+    work = property(lambda self: self.root / ".work")
+
+    @classmethod
+    def create(cls, out: Path | None, slug: str) -> RunDir:
+        """A new, empty, writable run directory (default: runs/<timestamp>-<slug>)."""
+        if out is None:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            out = Path("runs") / f"{stamp}-{slug}"
+            n = 2
+            while out.exists():
+                out = Path("runs") / f"{stamp}-{slug}-{n}"
+                n += 1
+        out = Path(out)
+        if out.exists() and not out.is_dir():
+            raise InputError(f"--out {out} is a file, not a directory")
+        if (out / "run.json").exists():
+            raise InputError(f"{out} already holds a run; continue it with `auteur resume {out}` or pick another --out")
+        if out.is_dir() and any(out.iterdir()):
+            raise InputError(f"--out {out} is not empty; pick a new or empty directory")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            probe = out / ".write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as err:
+            raise InputError(f"cannot write to --out {out}: {err.strerror or err}") from None
+        run = cls(out)
+        for sub in ("shots", "characters", "locations"):
+            (out / sub).mkdir(exist_ok=True)
+        return run
+
+    @classmethod
+    def open(cls, path: Path) -> RunDir:
+        run = cls(Path(path))
+        if not run.manifest_path.is_file():
+            raise InputError(f"{path} is not an auteur run directory (no run.json)")
+        return run
+
+    def read_manifest(self) -> RunManifest:
+        try:
+            return RunManifest.model_validate_json(self.manifest_path.read_text("utf-8"))
+        except Exception as err:
+            raise AuteurError(f"{self.manifest_path} is unreadable: {err}") from None
+
+    def write_manifest(self, manifest: RunManifest) -> None:
+        write_text(self.manifest_path, manifest.model_dump_json(indent=2) + "\n")
+
+    def inside(self, relative: str) -> Path:
+        """Resolve a run-relative path, refusing anything that escapes the run directory."""
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise AuteurError(f"path {relative!r} points outside the run directory")
+        return path
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the run's lock; a second process working on the same run gets a clear error."""
+        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as err:
+                if err.errno in (errno.EAGAIN, errno.EACCES):
+                    raise AuteurError(f"{self.root} is in use by another auteur process; wait for it to finish") from None
+                raise
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            yield
+        finally:
+            os.close(fd)

@@ -1,0 +1,45 @@
+"""Graph state: pydantic values and run-relative paths only (never tensors, arrays or models)."""
+
+from __future__ import annotations
+
+from typing import Annotated, TypedDict
+
+from pydantic import BaseModel
+
+from auteur.pipeline.schema import Character, Film, Location, Shot
+
+
+class SpokenRecord(BaseModel):
+    speaker: str
+    text: str
+    start: float
+    end: float
+
+
+class ClipRecord(BaseModel):
+    """A rendered shot as the run directory holds it."""
+
+    shot_id: str
+    path: str  # relative to the run directory
+    duration: float
+    lines: list[SpokenRecord]
+    cached: bool
+
+
+def merge_clips(old: dict[str, ClipRecord] | None, new: dict[str, ClipRecord] | None) -> dict[str, ClipRecord]:
+    """Render tasks run in parallel; each contributes its own shot."""
+    return {**(old or {}), **(new or {})}
+
+
+class FilmState(TypedDict, total=False):
+    film: Film
+    clips: Annotated[dict[str, ClipRecord], merge_clips]
+    output: str
+
+
+class ShotTask(TypedDict):
+    """What one render task is sent: the shot and exactly what it needs."""
+
+    shot: Shot
+    cast: list[Character]
+    location: Location

@@ -1,0 +1,62 @@
+from auteur.models.draft.planner import Planner, read_premise
+from auteur.pipeline.schema import ShotType
+from conftest import PREMISE
+from test_schema import planned_film
+
+
+def test_premise_yields_two_leads_a_place_and_a_desire():
+    premise = read_premise(PREMISE)
+    assert premise.leads == ("lighthouse keeper", "storm")
+    assert premise.place_keys == ("lighthouse",)
+    assert premise.desire == "stop raining"
+
+
+def test_given_names_in_a_premise_become_the_leads():
+    assert read_premise("Hugo meets Ines at the harbor").leads == ("Hugo", "Ines")
+
+
+def test_same_prompt_and_seed_plan_the_same_film():
+    assert planned_film().to_json() == planned_film().to_json()
+
+
+def test_another_seed_plans_another_film():
+    a = Planner(PREMISE, 1).screenplay(None, 60)
+    b = Planner(PREMISE, 2).screenplay(None, 60)
+    assert a.model_dump() != b.model_dump()
+
+
+def test_default_film_has_enough_shots_scenes_and_voices():
+    film = planned_film()
+    assert len(film.scenes) >= 3 and len(film.shots()) >= 8
+    speakers = {line.speaker for shot in film.shots() for line in shot.dialogue}
+    assert len(speakers) >= 2
+    voices = {film.character(t).voice.model_dump_json() for t in speakers}
+    assert len(voices) == len(speakers)
+
+
+def test_every_scene_opens_wide_and_carries_all_its_lines_once_in_order():
+    film = planned_film()
+    for scene in film.scenes:
+        assert scene.shots[0].shot_type in (ShotType.wide, ShotType.extreme_wide)
+        assert [ln for shot in scene.shots for ln in shot.dialogue] == scene.dialogue
+
+
+def test_protagonist_keeps_frame_left_in_two_shots():
+    film = planned_film()
+    lead = film.characters[0].token
+    for shot in film.shots():
+        if shot.shot_type == ShotType.two_shot:
+            boxes = {b.character: b for b in shot.framing}
+            others = [b for t, b in boxes.items() if t != lead]
+            assert all(boxes[lead].x < b.x for b in others)
+
+
+def test_shot_count_follows_the_request():
+    for n in (3, 8, 13, 20):
+        planner = Planner(PREMISE, 7)
+        assert sum(planner.budget(n, 60)) == n
+
+
+def test_target_runtime_scales_the_number_of_shots():
+    planner = Planner(PREMISE, 7)
+    assert sum(planner.budget(None, 120)) > sum(planner.budget(None, 60))

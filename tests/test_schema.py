@@ -1,0 +1,65 @@
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from auteur.models.draft.planner import Planner
+from auteur.pipeline.schema import Film, describe_validation_error
+from conftest import PREMISE
+
+
+def planned_film() -> Film:
+    planner = Planner(PREMISE, seed=7)
+    film = Film(prompt=PREMISE, treatment=planner.treatment(60))
+    play = planner.screenplay(None, 60)
+    film = film.revise(characters=play.characters, scenes=play.scenes)
+    plan = planner.locations(film)
+    film = film.revise(locations=plan.locations,
+                       scenes=[s.model_copy(update={"location": t}) for s, t in zip(film.scenes, plan.scene_locations)])
+    return film.revise(scenes=[s.model_copy(update={"shots": planner.shots(film, s).shots}) for s in film.scenes])
+
+
+def test_film_round_trips_through_json_unchanged():
+    film = planned_film()
+    again = Film.from_json(film.to_json())
+    assert again == film
+    assert again.to_json() == film.to_json()
+
+
+def test_a_planned_film_is_complete():
+    assert planned_film().missing() == []
+
+
+def test_validation_error_names_the_scene_shot_and_field():
+    data = json.loads(planned_film().to_json())
+    data["scenes"][1]["shots"][2]["duration"] = -3
+    with pytest.raises(ValidationError) as err:
+        Film.model_validate(data)
+    message = describe_validation_error(err.value, data)
+    assert message.startswith("scene sc2, shot sc2-sh03, field duration:")
+
+
+def test_speaker_outside_the_cast_is_rejected_with_the_shot_named():
+    data = json.loads(planned_film().to_json())
+    shot = data["scenes"][0]["shots"][1]
+    shot["characters"].append("<char9>")
+    shot["dialogue"][0]["speaker"] = "<char9>"
+    with pytest.raises(ValidationError) as err:
+        Film.model_validate(data)
+    assert "<char9> is not in the cast" in describe_validation_error(err.value, data)
+
+
+def test_id_tokens_must_have_the_in_context_form():
+    data = json.loads(planned_film().to_json())
+    data["characters"][0]["token"] = "char1"
+    with pytest.raises(ValidationError) as err:
+        Film.model_validate(data)
+    assert "character" in describe_validation_error(err.value, data)
+
+
+def test_framing_box_must_stay_inside_the_frame():
+    data = json.loads(planned_film().to_json())
+    box = data["scenes"][0]["shots"][0]["framing"][0]
+    box["x"], box["w"] = 0.9, 0.3
+    with pytest.raises(ValidationError, match="extends past the frame"):
+        Film.model_validate(data)
