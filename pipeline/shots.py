@@ -37,8 +37,11 @@ def render_shot(task: ShotTask, crew: Crew) -> ClipRecord:
     crew.emit("shot", shot.id, 1.0)
     rel = f"shots/{shot.id}.mp4"
     place(entry, crew.run.root / rel)
-    return ClipRecord(shot_id=shot.id, path=rel, duration=clip.duration, cached=cached,
-                      lines=[SpokenRecord(speaker=ln.speaker, text=ln.text, start=ln.start, end=ln.end) for ln in clip.lines])
+    record = ClipRecord(shot_id=shot.id, path=rel, duration=clip.duration, cached=cached,
+                        lines=[SpokenRecord(speaker=ln.speaker, text=ln.text, start=ln.start, end=ln.end)
+                               for ln in clip.lines])
+    write_text(crew.run.root / f"shots/{shot.id}.json", record.model_dump_json(indent=2))
+    return record
 
 
 def as_rendered(record: ClipRecord, root: Path) -> RenderedClip:
