@@ -7,8 +7,10 @@ from typing import Any
 from PIL import Image
 
 from auteur.models.director import DrawRequest, T, WriteRequest
-from auteur.models.draft import artist
+from auteur.models.draft.artist import draw_keyframe
+from auteur.models.draft.figures import draw_character_sheet
 from auteur.models.draft.planner import Planner
+from auteur.models.draft.plates import draw_location_plate
 from auteur.pipeline.errors import InputError
 from auteur.pipeline.schema import Film, LocationPlan, Screenplay, ShotList, Treatment
 
@@ -41,9 +43,9 @@ class DraftDirector:
     def draw(self, request: DrawRequest) -> Image.Image:
         size = (request.width, request.height)
         if request.kind == "character" and request.character:
-            return artist.draw_character_sheet(request.character, *size, seed=request.seed)
+            return draw_character_sheet(request.character, *size, seed=request.seed)
         if request.kind == "location" and request.location:
-            return artist.draw_location_plate(request.location, *size, seed=request.seed)
+            return draw_location_plate(request.location, *size, seed=request.seed)
         if request.kind == "keyframe" and request.shot and request.location:
-            return artist.draw_keyframe(request.shot, request.location, request.cast, *size, seed=request.seed)
+            return draw_keyframe(request.shot, request.location, request.cast, *size, seed=request.seed)
         raise InputError(f"draw request of kind {request.kind!r} lacks its subject")

@@ -1,0 +1,200 @@
+"""Draft keyframes: one shot's picture, composed from its place and its characters. The place is seen
+through the shot's lens (`plates.backdrop`); each character is drawn at their framing box, or at a default
+box beside the others, scaled so the shot type shows the right slice of them; the listener's back fills
+the foreground of an over-the-shoulder shot; each speaker's face follows their first line's emotion; an
+insert shows the prop the shot names on a surface, with a hand reaching in. The picture carries no text:
+storyboard panels are drawn by `auteur.tools.panels`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PIL import Image, ImageDraw
+
+from auteur.models.draft.figures import FACE, FULL_LENGTH, INK, REACH, Pen, draw_figure, expression, framing_window
+from auteur.models.draft.looks import CharacterLook, LocationLook, character_look, location_look, mix
+from auteur.models.draft.paint import SS, ellipse_points, gradient, shade
+from auteur.models.draft.plates import backdrop, finish
+from auteur.pipeline.schema import Character, Location, Shot, ShotType
+
+# ================================================================ composing a shot
+
+# Where the storyboard's unplaced characters stand (top, height as fractions of the frame) per shot type.
+DEFAULT_BOX = {ShotType.extreme_wide: (0.64, 0.16), ShotType.wide: (0.5, 0.34), ShotType.full: (0.1, 0.8),
+               ShotType.two_shot: (0.2, 0.78), ShotType.medium: (0.15, 0.85), ShotType.insert: (0.15, 0.85),
+               ShotType.medium_close_up: (0.12, 0.88), ShotType.close_up: (0.08, 0.92), ShotType.extreme_close_up: (0.0, 1.0)}
+
+
+def draw_keyframe(shot: Shot, location: Location, cast: Sequence[Character], width: int, height: int, seed: int = 0) -> Image.Image:
+    """The shot's picture: the place through the shot's lens and the characters at their framing boxes; no text."""
+    place = location_look(location)
+    img = backdrop(place, width, height, seed, shot.shot_type)
+    if shot.shot_type == ShotType.insert:
+        _insert(img, shot, place, cast)
+        finish(img, place, seed)
+        return img
+    big = img.resize((width * SS, height * SS), Image.Resampling.NEAREST)
+    d = ImageDraw.Draw(big)
+    W, H = big.size
+    foreground = _shoulder_character(shot) if shot.shot_type == ShotType.over_the_shoulder else None
+    boxes = {b.character: (b.x, b.y, b.w, b.h) for b in shot.framing}
+    if foreground and foreground not in boxes:
+        boxes[foreground] = (0.0, 0.1, 0.38, 0.9)  # frame-left, the other character across from them
+    missing = [t for t in shot.characters if t not in boxes]
+    if missing:
+        boxes.update(_default_boxes(shot.shot_type, missing) if not boxes else _fill_in(missing, boxes, shot.shot_type))
+    faces = _faces(shot)
+    framed = {b.character for b in shot.framing}
+    order = sorted(shot.characters, key=lambda t: (t == foreground, boxes[t][1] + boxes[t][3]))
+    for token in order:
+        look = _cast_look(token, cast)
+        x, y, w, h = boxes[token]
+        top_u, bottom_u = framing_window(look.kind, shot.shot_type)
+        cx = (x + w / 2) * W
+        if token == foreground:  # the shoulder in the foreground: seen from behind, big, pushed to its frame edge
+            fy, fu = FACE.get(look.kind, FACE["creature"])
+            top_u, bottom_u = fy - 0.175 * fu / 0.05, fy + 0.225 * fu / 0.05
+            cx += (-1 if x + w / 2 < 0.5 else 1) * w * W * 0.2
+        scale = h * H / (bottom_u - top_u)
+        top = y * H - top_u * scale
+        small = look.stature < 0.8 and token != foreground and (
+            len(shot.characters) > 1 or shot.shot_type in (ShotType.wide, ShotType.extreme_wide))
+        if shot.shot_type in FULL_LENGTH:
+            if small or token not in framed:
+                scale *= look.stature
+            top = (y + h) * H - bottom_u * scale
+        elif small and look.kind != "human" and len(shot.characters) > 1:
+            # a cat beside a person in a medium shot: whole, at its own size, sitting on the bottom of its box
+            scale = h * H / (REACH.get(shot.shot_type, 0.5) + 0.03) * look.stature
+            top = (y + h) * H - scale
+        if shot.shot_type in FULL_LENGTH:
+            _shadow(d, cx, top + scale * 0.99, scale, place)
+        draw_figure(d, look, cx, top, scale, view="back" if token == foreground else "front",
+                    face=faces.get(token, "neutral"), grade=place.grade)
+    img = big.reduce(SS)
+    finish(img, place, seed)
+    return img
+
+
+def _shoulder_character(shot: Shot) -> str | None:
+    """Over-the-shoulder: the listener's back is to us, the speaker faces us across them."""
+    if len(shot.characters) < 2:
+        return None
+    speaker = shot.dialogue[0].speaker if shot.dialogue else shot.characters[-1]
+    return next((t for t in shot.characters if t != speaker), None)
+
+
+def _default_boxes(shot_type: ShotType, tokens: Sequence[str]) -> dict[str, tuple[float, float, float, float]]:
+    n = len(tokens)
+    y, h = DEFAULT_BOX.get(shot_type, (0.15, 0.85))
+    w = min(0.8 / max(1, n), 0.44)
+    xs = [0.5] if n == 1 else [0.3 + 0.4 * k / (n - 1) for k in range(n)] if n <= 3 else [0.14 + 0.72 * k / (n - 1) for k in range(n)]
+    return {tok: (x - w / 2, y, w, h) for tok, x in zip(tokens, xs)}
+
+
+def _fill_in(missing: Sequence[str], boxes: dict, shot_type: ShotType) -> dict:
+    """Boxes for characters the storyboard did not place: beside the placed ones, in the free side."""
+    used = sum(x + w / 2 for x, _, w, _ in boxes.values()) / len(boxes)
+    y, h = DEFAULT_BOX.get(shot_type, (0.15, 0.85))
+    out = {}
+    for k, tok in enumerate(missing):
+        cx = (0.75 if used < 0.5 else 0.25) + (k - (len(missing) - 1) / 2) * 0.15
+        out[tok] = (min(max(cx - 0.12, 0.0), 0.76), y, 0.24, h)
+    return out
+
+
+def _faces(shot: Shot) -> dict[str, str]:
+    """Each speaker's face from their first line in the shot; the first line's emotion leads."""
+    faces: dict[str, str] = {}
+    for line in shot.dialogue:
+        faces.setdefault(line.speaker, expression(line.emotion))
+    return faces
+
+
+def _cast_look(token: str, cast: Sequence[Character]) -> CharacterLook:
+    found = next((c for c in cast if c.token == token), None)
+    return character_look(found or Character(token=token, name=token, appearance="a person"))
+
+
+def _shadow(d: ImageDraw.ImageDraw, cx: float, y: float, scale: float, place: LocationLook) -> None:
+    r = scale * 0.16
+    d.ellipse((cx - r, y - r * 0.18, cx + r, y + r * 0.18), fill=shade(place.ground_near, 0.7))
+
+
+# ================================================================ insert shots: the detail, not the people
+
+PROPS = {
+    "lantern": "lantern lamp light lens beacon candle",
+    "letter": "letter note paper map page photo photograph postcard envelope",
+    "key": "key keys lock",
+    "cup": "cup mug tea coffee kettle",
+    "clock": "clock watch time",
+    "book": "book diary journal logbook",
+    "flower": "flower flowers rose bloom",
+}
+
+
+def _prop(shot: Shot) -> str:
+    words = set(" ".join([shot.visual_prompt, shot.action, *(ln.line for ln in shot.dialogue)]).lower().replace(".", " ").replace(",", " ").split())
+    return next((name for name, vocabulary in PROPS.items() if words & set(vocabulary.split())), "stone")
+
+
+def _insert(img: Image.Image, shot: Shot, place: LocationLook, cast: Sequence[Character]) -> None:
+    w, h = img.size
+    big = img.resize((w * SS, h * SS), Image.Resampling.NEAREST)
+    d = ImageDraw.Draw(big)
+    W, H = big.size
+    top = place.floor if place.interior else place.ground_near
+    surface = mix(top, (120, 90, 60), 0.4)
+    big.paste(gradient((W, int(H * 0.45)), shade(surface, 0.8), surface), (0, int(H * 0.55)))
+    pen = Pen(d, W * 0.5, H * 0.3, H * 0.5, place.grade)
+    kind = _prop(shot)
+    pen.oval(0, 0.98, 0.42, 0.06, shade(surface, 0.6), outline=False)
+    if kind == "lantern":
+        pen.rect(-0.2, 0.2, 0.2, 0.95, (250, 220, 150), radius=0.03)
+        for s in (-1, 1):
+            pen.rect(s * 0.2, 0.15, s * 0.24, 1.0, (60, 56, 54))
+        pen.rect(-0.26, 0.08, 0.26, 0.16, (60, 56, 54), radius=0.02)
+        pen.arc(0, 0.05, 0.12, 0.08, 180, 360, (60, 56, 54), 0.025)
+        pen.oval(0, 0.6, 0.05, 0.12, (255, 200, 80), outline=False)
+    elif kind == "letter":
+        pen.poly([(-0.5, 0.45), (0.42, 0.38), (0.5, 0.95), (-0.44, 1.0)], (242, 236, 220))
+        for k in range(6):
+            pen.line([(-0.38, 0.52 + 0.07 * k), (0.32 - 0.1 * (k == 5), 0.48 + 0.07 * k)], (70, 70, 100), 0.008)
+    elif kind == "key":
+        pen.arc(-0.22, 0.7, 0.12, 0.12, 0, 360, (200, 160, 60), 0.05)
+        pen.line([(-0.1, 0.7), (0.4, 0.7)], (200, 160, 60), 0.05)
+        for x in (0.28, 0.36):
+            pen.line([(x, 0.7), (x, 0.8)], (200, 160, 60), 0.04)
+    elif kind == "cup":
+        pen.arc(0.26, 0.62, 0.1, 0.12, 270, 450, (236, 232, 226), 0.04)
+        pen.rect(-0.24, 0.45, 0.26, 0.95, (236, 232, 226), radius=0.06)
+        pen.oval(0.01, 0.45, 0.25, 0.05, (110, 70, 40))
+    elif kind == "clock":
+        pen.oval(0, 0.6, 0.36, 0.36, (200, 170, 90))
+        pen.oval(0, 0.6, 0.3, 0.3, (246, 242, 230))
+        pen.line([(0, 0.6), (0, 0.38)], INK, 0.02)
+        pen.line([(0, 0.6), (0.15, 0.66)], INK, 0.025)
+    elif kind == "book":
+        pen.poly([(-0.5, 0.55), (0, 0.5), (0, 0.98), (-0.5, 0.96)], (240, 234, 218))
+        pen.poly([(0, 0.5), (0.5, 0.55), (0.5, 0.96), (0, 0.98)], (232, 226, 210))
+        for k in range(5):
+            for s in (-1, 1):
+                pen.line([(s * 0.08, 0.6 + 0.07 * k), (s * 0.42, 0.62 + 0.07 * k)], (90, 90, 110), 0.006)
+    elif kind == "flower":
+        pen.line([(0, 1.0), (0.02, 0.45)], (60, 120, 60), 0.025)
+        for a in range(0, 360, 60):
+            x, y = ellipse_points(0.02, 0.4, 0.1, 0.1, a, a, 1)[0]
+            pen.oval(x, y, 0.08, 0.08, (220, 80, 100))
+        pen.oval(0.02, 0.4, 0.05, 0.05, (250, 210, 60))
+    else:
+        pen.oval(0, 0.8, 0.26, 0.16, (150, 150, 160))
+        pen.oval(-0.06, 0.75, 0.1, 0.05, (200, 200, 210), outline=False)
+    if shot.characters:  # a hand reaching in from the side, in the character's own sleeve
+        look = _cast_look(shot.characters[0], cast)
+        if look.kind == "human":
+            hand = Pen(d, W, H * 0.62, H * 0.5, place.grade)
+            hand.poly([(0.05, -0.1), (-0.55, 0.05), (-0.55, 0.25), (0.05, 0.4)], look.primary)
+            hand.oval(-0.62, 0.15, 0.1, 0.09, look.skin)
+    img.paste(big.reduce(SS))

@@ -1,0 +1,150 @@
+"""The draft storyboard artist: looks that hold across shots, plates, sheets and keyframes that follow the script."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from auteur.models.draft.artist import draw_keyframe
+from auteur.models.draft.figures import draw_character_sheet
+from auteur.models.draft.looks import character_look
+from auteur.models.draft.plates import draw_location_plate
+from auteur.pipeline.schema import Character, DialogueLine, FramingBox, Location, Shot, ShotType, Voice
+
+W, H = 320, 180
+
+KEEPER = Character(token="<char1>", name="Amos", appearance="old broad-shouldered man with a grey beard",
+                   wardrobe="a red oilskin coat and boots", voice=Voice(gender="male"))
+STORM = Character(token="<char2>", name="Storm", appearance="a churning grey storm cloud with flickers of lightning inside it")
+HILL = Location(token="<env1>", name="the hilltop", look="a grassy hilltop with one bent tree", time_of_day="day")
+SHORE = Location(token="<env2>", name="the shore", look="a long pebble shore below the lighthouse, waves breaking",
+                 time_of_day="night", ambience="surf, rain, thunder")
+
+
+def shot(shot_type: str = "medium", chars: tuple[str, ...] = ("<char1>",), boxes: tuple[tuple[float, ...], ...] = (),
+         camera: str = "static", lines: tuple[tuple[str, str, str], ...] = ()) -> Shot:
+    return Shot(id="sc1-sh01", shot_type=shot_type, camera=camera, characters=list(chars), visual_prompt="a shot", duration=3.0,
+                framing=[FramingBox(character=t, x=b[0], y=b[1], w=b[2], h=b[3]) for t, b in zip(chars, boxes)],
+                dialogue=[DialogueLine(speaker=s, line=text, emotion=e) for s, text, e in lines])
+
+
+def pixels(img: Image.Image, box: tuple[float, float, float, float] = (0, 0, 1, 1)) -> np.ndarray:
+    x, y, w, h = box
+    return np.asarray(img, dtype=np.int32)[int(y * img.height):int((y + h) * img.height), int(x * img.width):int((x + w) * img.width)]
+
+
+def dominant(img: Image.Image, box) -> tuple[int, int, int]:
+    """The commonest colour in a region, coarsely quantized so shading does not split it."""
+    q = (pixels(img, box) // 24).reshape(-1, 3)
+    values, counts = np.unique(q, axis=0, return_counts=True)
+    return tuple(int(v) for v in values[counts.argmax()])
+
+
+# ---------------------------------------------------------------- determinism
+
+
+def test_same_inputs_give_pixel_identical_pictures():
+    s = shot("two-shot", ("<char1>", "<char2>"), lines=(("<char2>", "Let me in.", "sadness"),))
+    for draw in (lambda: draw_keyframe(s, SHORE, [KEEPER, STORM], W, H, seed=7),
+                 lambda: draw_character_sheet(KEEPER, W, H, seed=7),
+                 lambda: draw_location_plate(SHORE, W, H, seed=7)):
+        assert draw().tobytes() == draw().tobytes()
+
+
+def test_looks_do_not_depend_on_the_process_hash_seed():
+    code = ("from auteur.models.draft.looks import character_look; from auteur.pipeline.schema import Character; "
+            "print(character_look(Character(token='<char1>', name='Amos', appearance='an old man')))")
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(runs) == 1
+
+
+def test_the_seed_moves_only_the_weather_not_the_place():
+    assert draw_location_plate(HILL, W, H, seed=1).tobytes() == draw_location_plate(HILL, W, H, seed=2).tobytes()
+    assert draw_location_plate(SHORE, W, H, seed=1).tobytes() != draw_location_plate(SHORE, W, H, seed=2).tobytes()
+
+
+# ---------------------------------------------------------------- identity
+
+
+def test_two_characters_get_different_looks_and_different_sheets():
+    other = Character(token="<char3>", name="Mara", appearance="young woman with long hair", wardrobe="a coat")
+    assert character_look(KEEPER) != character_look(other)
+    assert draw_character_sheet(KEEPER, W, H).tobytes() != draw_character_sheet(other, W, H).tobytes()
+
+
+def test_a_character_keeps_its_coat_colour_across_shots():
+    medium = draw_keyframe(shot("medium", boxes=((0.1, 0.15, 0.36, 0.85),)), HILL, [KEEPER], 640, 360)
+    two = draw_keyframe(shot("two-shot", ("<char1>", "<char2>"), ((0.56, 0.2, 0.3, 0.78), (0.1, 0.2, 0.3, 0.78))),
+                        HILL, [KEEPER, STORM], 640, 360)
+    coat_in_medium = dominant(medium, (0.2, 0.65, 0.16, 0.3))
+    coat_in_two = dominant(two, (0.66, 0.55, 0.1, 0.2))
+    assert coat_in_medium == coat_in_two
+    assert coat_in_medium[0] > coat_in_medium[2] + 2  # and it is the red the wardrobe asked for
+
+
+def test_colour_words_in_the_wardrobe_change_the_picture():
+    def coat(colour: str) -> np.ndarray:
+        who = KEEPER.model_copy(update={"wardrobe": f"a {colour} coat"})
+        img = draw_keyframe(shot("medium", boxes=((0.3, 0.15, 0.4, 0.85),)), HILL, [who], W, H)
+        return pixels(img, (0.42, 0.7, 0.16, 0.2)).reshape(-1, 3).mean(axis=0)
+
+    red, blue = coat("red"), coat("blue")
+    assert red[0] - red[2] > 60
+    assert blue[2] - blue[0] > 60
+
+
+def test_the_text_decides_whether_a_figure_is_a_person_a_creature_or_weather():
+    def kind(appearance: str) -> tuple[str, str]:
+        look = character_look(Character(token="<char1>", name="X", appearance=appearance))
+        return look.kind, look.species
+
+    assert kind("a churning grey storm cloud") == ("storm", "storm")
+    assert kind("a red fox with a white-tipped tail") == ("canine", "fox")
+    assert kind("a small boxy robot of dented steel") == ("robot", "robot")
+    assert kind("a weathered keeper who has watched the sea for years") == ("human", "")
+
+
+# ---------------------------------------------------------------- composition
+
+
+def figure_coverage(s: Shot) -> float:
+    """The share of the frame the figure changes, against the same shot with no one in it."""
+    empty = s.model_copy(update={"characters": [], "framing": [], "dialogue": []})
+    full, bare = (pixels(draw_keyframe(x, HILL, [KEEPER], W, H)) for x in (s, empty))
+    return float((np.abs(full - bare).sum(axis=2) > 30).mean())
+
+
+def test_a_close_up_figure_covers_more_of_the_frame_than_a_wide_one():
+    assert figure_coverage(shot("close-up")) > 3 * figure_coverage(shot("wide"))
+
+
+def test_an_empty_wide_keyframe_is_its_location_plate():
+    empty = shot("wide", chars=())
+    assert draw_keyframe(empty, SHORE, [], W, H, seed=3).tobytes() == draw_location_plate(SHORE, W, H, seed=3).tobytes()
+
+
+def test_the_first_lines_emotion_shows_on_the_face():
+    def face(emotion: str) -> bytes:
+        return draw_keyframe(shot("close-up", lines=(("<char1>", "Well.", emotion),)), HILL, [KEEPER], W, H).tobytes()
+
+    assert face("joy") != face("sadness") != face("neutral")
+
+
+@pytest.mark.parametrize("shot_type", [t.value for t in ShotType])
+def test_every_shot_type_draws_at_the_requested_size_in_rgb(shot_type):
+    s = shot(shot_type, ("<char1>", "<char2>"), lines=(("<char1>", "Look at the lamp.", "wonder"),))
+    img = draw_keyframe(s, SHORE, [KEEPER, STORM], 333, 187, seed=1)
+    assert (img.size, img.mode) == ((333, 187), "RGB")
+
+
+def test_sheets_and_plates_draw_at_the_requested_size_in_rgb():
+    for img in (draw_character_sheet(STORM, 301, 401), draw_location_plate(HILL, 257, 143)):
+        assert img.mode == "RGB"
+    assert draw_character_sheet(STORM, 301, 401).size == (301, 401)
+    assert draw_location_plate(HILL, 257, 143).size == (257, 143)

@@ -1,0 +1,64 @@
+"""Storyboard panels and the contact sheet: camera moves marked, captions that never break, every panel laid out."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from auteur.pipeline.schema import DialogueLine, Shot
+from auteur.tools.panels import contact_sheet, draw_panel
+
+W, H = 320, 180
+
+
+def shot(chars: tuple[str, ...] = ("<char1>",), camera: str = "static", lines: tuple[tuple[str, str, str], ...] = ()) -> Shot:
+    return Shot(id="sc1-sh01", shot_type="two-shot" if len(chars) > 1 else "medium", camera=camera, characters=list(chars),
+                visual_prompt="a shot", duration=3.0, dialogue=[DialogueLine(speaker=s, line=text, emotion=e) for s, text, e in lines])
+
+
+def pixels(img: Image.Image, box: tuple[float, float, float, float]) -> np.ndarray:
+    x, y, w, h = box
+    return np.asarray(img, dtype=np.int32)[int(y * img.height):int((y + h) * img.height), int(x * img.width):int((x + w) * img.width)]
+
+
+HOSTILE = [
+    "Hello 👋🏽 👨‍👩‍👧 🌩️!",
+    "שלום, מה שלומך? مرحبا كيف حالك",
+    "tab\there\nnew line\r\x00\x07\x1b[31m red \u202eoverride\u200f",
+    "drawtext=text='a\\:b':fontfile=/etc/passwd,[0:v]scale=2:2;[out] %{pts} \"quoted\" 'single'",
+    "word " * 790,
+]
+
+
+def test_draw_panel_never_raises_on_hostile_dialogue_and_adds_a_caption_strip():
+    keyframe = Image.new("RGB", (W, H), (40, 60, 80))
+    lines = tuple(("<char1>" if k % 2 else "<char2>", text, "fear") for k, text in enumerate(HOSTILE))
+    names = {"<char1>": "A\x00mos 🌊", "<char2>": "العاصفة"}
+    for camera in ("static", "push-in", "pull-out", "pan-left", "pan-right", "tilt-up", "tilt-down"):
+        panel = draw_panel(keyframe, shot(("<char1>", "<char2>"), camera=camera, lines=lines), names)
+        assert panel.width == W and panel.height > H
+
+
+def test_a_camera_move_is_marked_on_the_picture():
+    keyframe = Image.new("RGB", (W, H), (40, 60, 80))
+    inside = (0.03, 0.03, 0.94, 0.94)  # the picture within its frame line
+
+    def picture(camera: str) -> bytes:
+        panel = draw_panel(keyframe, shot(camera=camera), {})
+        return pixels(panel.crop((0, 0, W, H)), inside).tobytes()
+
+    assert picture("static") == pixels(keyframe, inside).tobytes()
+    assert picture("push-in") != picture("static") != picture("pan-left")
+
+
+def test_contact_sheet_lays_out_every_panel_in_a_grid():
+    colours = [(200, 30 * k, 40) for k in range(7)]
+    sheet = contact_sheet([Image.new("RGB", (160, 120), c) for c in colours], columns=3, title="Dailies ✂️")
+    found = {tuple(c) for c in np.asarray(sheet).reshape(-1, 3)}
+    assert all(c in found for c in colours)
+    assert 3 * 160 < sheet.width < 4 * 160
+    assert 3 * 120 < sheet.height < 5 * 120
+
+
+def test_contact_sheet_of_no_panels_is_still_an_image():
+    assert contact_sheet([], title="empty").mode == "RGB"
