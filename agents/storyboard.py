@@ -7,11 +7,15 @@ its location, which is what keeps a character looking the same from shot to shot
 
 from __future__ import annotations
 
+from PIL import Image
+
 from auteur import prompts
 from auteur.agents.registry import Role
 from auteur.models.director import DrawRequest, Reference
+from auteur.pipeline.atomic import atomic_path
 from auteur.pipeline.crew import Crew
 from auteur.pipeline.schema import Character, Film, Shot, ShotList
+from auteur.tools.panels import contact_sheet, draw_panel
 
 KEYFRAME_MARGIN = 1.2
 
@@ -40,7 +44,21 @@ def act(film: Film, crew: Crew) -> Film:
         crew.emit("stage", "storyboard", (k + 1) / len(shots))
     scenes = [s.model_copy(update={"shots": [sh.model_copy(update={"keyframe": drawn[sh.id]}) for sh in s.shots]})
               for s in film.scenes]
-    return film.revise(scenes=scenes)
+    film = film.revise(scenes=scenes)
+    _storyboard_sheet(film, crew)
+    return film
+
+
+def _storyboard_sheet(film: Film, crew: Crew) -> None:
+    """All panels on one page: what a person looks at before (or instead of) watching the film."""
+    names = {c.token: c.name for c in film.characters}
+    panels = []
+    for shot in film.shots():
+        with Image.open(crew.run.inside(shot.keyframe)) as keyframe:
+            panels.append(draw_panel(keyframe.convert("RGB"), shot, names))
+    title = film.treatment.title if film.treatment else ""
+    with atomic_path(crew.run.storyboard) as tmp:
+        contact_sheet(panels, columns=4, title=title, panel_width=480).save(tmp, format="PNG")
 
 
 def _with_sheet(character: Character, style: str, crew: Crew) -> Character:
@@ -70,7 +88,7 @@ def _keyframe(shot: Shot, film: Film, style: str, crew: Crew) -> str:
                             location=f"{loc.token} {loc.look}")
     video = crew.profile.video
     request = DrawRequest(kind="keyframe", prompt=prompt, references=refs, width=_even(video.width * KEYFRAME_MARGIN),
-                          height=_even(video.height * KEYFRAME_MARGIN), seed=crew.seed, shot=shot, location=loc, cast=cast)
+                          height=_even(video.height * KEYFRAME_MARGIN), seed=crew.seed, shot=shot.model_copy(update={"keyframe": None}), location=loc, cast=cast)
     return crew.draw(request, dest)
 
 
