@@ -77,6 +77,19 @@ def finish_ffmpeg_writer(proc: subprocess.Popen, *, what: str = "ffmpeg") -> Non
         raise FFmpegError(f"{what} failed: {_last_error_line(stderr)}")
 
 
+def finish_ffmpeg_writer_log(proc: subprocess.Popen, *, what: str = "ffmpeg") -> str:
+    """As finish_ffmpeg_writer, and return ffmpeg's log for callers that read reports from it."""
+    assert proc.stdin is not None and proc.stderr is not None
+    try:
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    stderr = proc.stderr.read().decode("utf-8", "replace")
+    if proc.wait() != 0:
+        raise FFmpegError(f"{what} failed: {_last_error_line(stderr)}")
+    return stderr
+
+
 @dataclass
 class StreamInfo:
     index: int
