@@ -9,6 +9,16 @@ from pathlib import Path
 from typing import Iterator
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+# mkstemp makes 0600 files; artifacts should get the permissions any other new file would.
+FILE_MODE = 0o666 & ~_umask()
+
+
 @contextmanager
 def atomic_path(dest: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside `dest`; on success it is renamed onto `dest`, else removed.
@@ -21,6 +31,7 @@ def atomic_path(dest: str | Path) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.stem}.", suffix=f".part{dest.suffix}", dir=dest.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    os.chmod(tmp_path, FILE_MODE)
     try:
         yield tmp_path
         os.replace(tmp_path, dest)
