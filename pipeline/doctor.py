@@ -73,7 +73,7 @@ def _gpu() -> tuple[bool, str]:
     import torch
 
     if not torch.cuda.is_available():
-        return False, "no CUDA device: the studio profile's GPU backends cannot run here; draft works"
+        return False, "no CUDA device: GPU backends cannot run here; the draft profile works"
     return True, torch.cuda.get_device_name(0)
 
 

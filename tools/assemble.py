@@ -29,7 +29,7 @@ from auteur.pipeline.config import AssemblySettings, VideoSettings
 from auteur.pipeline.errors import AuteurError
 from auteur.tools.cards import end_card, title_card
 from auteur.tools.chapters import ffmetadata
-from auteur.tools.ffmpeg import (FFmpegError, MediaInfo, finish_ffmpeg_writer_log, open_ffmpeg_writer, probe,
+from auteur.tools.ffmpeg import (FFmpegError, MediaInfo, finish_ffmpeg_writer, open_ffmpeg_writer, probe,
                                  run_ffmpeg)
 from auteur.tools.loudness import Loudness, applying_filter, measure, measuring_filter, read_report
 from auteur.tools.subtitles import Cue, literal_for_libass, to_srt
@@ -285,7 +285,7 @@ class _Soundtrack:
 
     def finish(self) -> dict[str, str]:
         """Close the WAV; return loudnorm's measurement of it."""
-        log = finish_ffmpeg_writer_log(self.writer, what="writing the soundtrack")
+        log = finish_ffmpeg_writer(self.writer, what="writing the soundtrack")
         return read_report(log, "measuring the soundtrack's loudness")
 
     def abort(self) -> None:

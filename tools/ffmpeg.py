@@ -65,20 +65,8 @@ def open_ffmpeg_writer(args: list[str], *, cwd: str | Path | None = None) -> sub
     return subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def finish_ffmpeg_writer(proc: subprocess.Popen, *, what: str = "ffmpeg") -> None:
-    """Close stdin, wait, and raise FFmpegError if the writer failed."""
-    assert proc.stdin is not None and proc.stderr is not None
-    try:
-        proc.stdin.close()
-    except BrokenPipeError:
-        pass
-    stderr = proc.stderr.read().decode("utf-8", "replace")
-    if proc.wait() != 0:
-        raise FFmpegError(f"{what} failed: {_last_error_line(stderr)}")
-
-
-def finish_ffmpeg_writer_log(proc: subprocess.Popen, *, what: str = "ffmpeg") -> str:
-    """As finish_ffmpeg_writer, and return ffmpeg's log for callers that read reports from it."""
+def finish_ffmpeg_writer(proc: subprocess.Popen, *, what: str = "ffmpeg") -> str:
+    """Close stdin and wait; raise FFmpegError if the writer failed, else return ffmpeg's log."""
     assert proc.stdin is not None and proc.stderr is not None
     try:
         proc.stdin.close()
