@@ -78,6 +78,3 @@ class Crew:
 
     def emit(self, kind: str, name: str, fraction: float) -> None:
         self.on_event(kind, name, fraction)
-
-    def settings_fingerprint(self) -> dict[str, Any]:
-        return {"director": self.director.settings(), "renderer": self.renderer.settings()}

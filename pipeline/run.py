@@ -10,9 +10,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 
-from auteur.agents.registry import load_roles
-from auteur.models.director import load_director
-from auteur.models.renderer import load_renderer
+from auteur.agents.registry import Roster, load_roles
+from auteur.models.director import DirectorModel, load_director
+from auteur.models.renderer import ShotRenderer, load_renderer
 from auteur.pipeline.atomic import write_text
 from auteur.pipeline.cache import Cache
 from auteur.pipeline.config import Profile
@@ -36,18 +36,36 @@ class RunResult:
 Events = Callable[[str, str, float], None]
 
 
+@dataclass
+class Backends:
+    """Everything loaded before a run directory is touched, so a bad profile fails at once."""
+
+    roster: Roster
+    director: DirectorModel
+    renderer: ShotRenderer
+    cache: Cache
+
+
+def load_backends(profile: Profile, cache_dir: Path | None, plugins: bool | None) -> Backends:
+    return Backends(roster=load_roles(plugins),
+                    director=load_director(profile.director.backend, profile.director.settings),
+                    renderer=load_renderer(profile.renderer.backend, profile.renderer.settings),
+                    cache=Cache(cache_dir))
+
+
 def make(film_input: FilmInput, profile: Profile, *, seed: int = 7, target_shots: int | None = None,
          out: Path | None = None, cache_dir: Path | None = None, plugins: bool | None = None,
          on_event: Events | None = None) -> RunResult:
     """Make a film in a new run directory."""
-    roster = load_roles(plugins)
+    backends = load_backends(profile, cache_dir, plugins)
+    roster = backends.roster
     run = RunDir.create(out, slugify(film_input.film.prompt))
     manifest = RunManifest(auteur_version=version("auteur"), created=dt.datetime.now().isoformat(timespec="seconds"),
                            source_kind=film_input.kind, seed=seed, target_shots=target_shots, profile=profile,
                            summary={"roles": [r.name for r in roster.roles]})
     write_text(run.input_path, film_input.to_json())
     run.write_manifest(manifest)
-    return _drive(run, manifest, film_input, roster, cache_dir, on_event, fresh=True)
+    return _drive(run, manifest, film_input, backends, on_event, fresh=True)
 
 
 def resume(path: Path, *, cache_dir: Path | None = None, plugins: bool | None = None,
@@ -56,23 +74,24 @@ def resume(path: Path, *, cache_dir: Path | None = None, plugins: bool | None = 
     run = RunDir.open(path)
     manifest = run.read_manifest()
     film_input = FilmInput.from_json(run.input_path.read_text("utf-8"))
-    roster = load_roles(plugins)
+    backends = load_backends(manifest.profile, cache_dir, plugins)
     wanted = manifest.summary.get("roles", [])
-    have = [r.name for r in roster.roles]
+    have = [r.name for r in backends.roster.roles]
     if wanted and wanted != have:
         raise AuteurError(f"{path} was made with roles {', '.join(wanted)} but this installation has "
                           f"{', '.join(have)}; install the same plugins to resume it")
-    return _drive(run, manifest, film_input, roster, cache_dir, on_event, fresh=False)
+    return _drive(run, manifest, film_input, backends, on_event, fresh=False)
 
 
-def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, roster, cache_dir, on_event, *, fresh: bool):
+def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: Backends, on_event: Events | None,
+           *, fresh: bool) -> RunResult:
     with run.lock():
         handler = logging.FileHandler(run.log, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         try:
-            return _run_graph(run, manifest, film_input, roster, cache_dir, on_event, fresh)
+            return _run_graph(run, manifest, film_input, backends, on_event, fresh)
         except BaseException as err:
             manifest.status = "failed"
             manifest.error = f"{type(err).__name__}: {err}"
@@ -84,11 +103,11 @@ def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, roster, ca
             handler.close()
 
 
-def _run_graph(run, manifest, film_input, roster, cache_dir, on_event, fresh) -> RunResult:
-    profile = manifest.profile
-    crew = Crew(director=load_director(profile.director.backend, profile.director.settings),
-                renderer=load_renderer(profile.renderer.backend, profile.renderer.settings),
-                profile=profile, run=run, cache=Cache(cache_dir), seed=manifest.seed,
+def _run_graph(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: Backends,
+               on_event: Events | None, fresh: bool) -> RunResult:
+    profile, roster = manifest.profile, backends.roster
+    crew = Crew(director=backends.director, renderer=backends.renderer,
+                profile=profile, run=run, cache=backends.cache, seed=manifest.seed,
                 target_shots=manifest.target_shots, names=film_input.names,
                 on_event=on_event or (lambda kind, name, fraction: None))
     saver = checkpointer(str(run.state))

@@ -74,3 +74,19 @@ def test_filter_syntax_and_quotes_in_dialogue_reach_the_subtitles_verbatim(tmp_p
     cues = parse_srt((tmp_path / "run" / "film.srt").read_text())
     assert " ".join(c.text for c in cues).split() == AWKWARD.split()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "cache") == ["run", "script.json"]
+
+
+def test_a_profile_naming_an_unknown_backend_fails_before_any_run_directory_exists(tmp_path):
+    profile = tmp_path / "mine.toml"
+    profile.write_text('[director]\nbackend = "draft"\n[renderer]\nbackend = "hologram"\n')
+    done = auteur("make", "A fox finds a key", "--profile", str(profile), "--out", str(tmp_path / "run"),
+                  cwd=tmp_path, cache=tmp_path / "cache")
+    assert_one_line_error(done, "unknown renderer backend 'hologram'")
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_profile_with_a_bad_value_names_the_setting(tmp_path):
+    profile = tmp_path / "mine.toml"
+    profile.write_text('[director]\nbackend = "draft"\n[renderer]\nbackend = "draft"\n[video]\nwidth = 7\n')
+    done = auteur("make", "A fox finds a key", "--profile", str(profile), cwd=tmp_path, cache=tmp_path / "cache")
+    assert_one_line_error(done, "video.width")
