@@ -19,6 +19,10 @@ class RenderRequest:
     location: Location
     video: VideoSettings
     seed: int = 0
+    # Dips to black the editor wants at the clip's head and tail (scene changes). A backend that
+    # applies them reports so in RenderedClip.fades, and assembly can then copy the clip untouched.
+    fade_in_s: float = 0.0
+    fade_out_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class RenderedClip:
     path: Path  # mp4: H.264 video + AAC audio
     duration: float
     lines: list[SpokenLine] = field(default_factory=list)
+    fades: tuple[float, float] = (0.0, 0.0)  # head and tail fades already in the clip, seconds
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -44,7 +49,7 @@ class RenderedClip:
     def from_json(cls, text: str, directory: Path) -> RenderedClip:
         data = json.loads(text)
         return cls(path=directory / data["path"], duration=float(data["duration"]),
-                   lines=[SpokenLine(**ln) for ln in data["lines"]])
+                   lines=[SpokenLine(**ln) for ln in data["lines"]], fades=tuple(data.get("fades", (0.0, 0.0))))
 
 
 Progress = Callable[[float], None]  # fraction done, 0..1

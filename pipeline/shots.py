@@ -18,11 +18,13 @@ def render_shot(task: ShotTask, crew: Crew) -> ClipRecord:
         raise AuteurError(f"shot {shot.id} has no keyframe; the storyboard stage did not finish")
     keyframe = crew.run.inside(shot.keyframe)
     request = RenderRequest(shot=shot, keyframe=keyframe, cast=tuple(task["cast"]), location=task["location"],
-                            video=crew.profile.video, seed=crew.seed)
+                            video=crew.profile.video, seed=crew.seed,
+                            fade_in_s=task["fade_in_s"], fade_out_s=task["fade_out_s"])
     key = Cache.key("clip", crew.renderer.settings(), shot.model_dump(mode="json", exclude={"keyframe"}),
                     [c.model_dump(mode="json", exclude={"reference_image"}) for c in request.cast],
                     request.location.model_dump(mode="json", exclude={"reference_image"}),
-                    request.video.model_dump(), request.seed, Cache.file_digest(keyframe))
+                    request.video.model_dump(), request.seed, request.fade_in_s, request.fade_out_s,
+                    Cache.file_digest(keyframe))
     entry = crew.cache.path("clips", key, ".mp4")
     meta = entry.with_suffix(".json")
     cached = entry.is_file() and meta.is_file()
@@ -37,7 +39,7 @@ def render_shot(task: ShotTask, crew: Crew) -> ClipRecord:
     crew.emit("shot", shot.id, 1.0)
     rel = f"shots/{shot.id}.mp4"
     place(entry, crew.run.root / rel)
-    record = ClipRecord(shot_id=shot.id, path=rel, duration=clip.duration, cached=cached,
+    record = ClipRecord(shot_id=shot.id, path=rel, duration=clip.duration, cached=cached, fades=clip.fades,
                         lines=[SpokenRecord(speaker=ln.speaker, text=ln.text, start=ln.start, end=ln.end)
                                for ln in clip.lines])
     write_text(crew.run.root / f"shots/{shot.id}.json", record.model_dump_json(indent=2))
@@ -47,5 +49,5 @@ def render_shot(task: ShotTask, crew: Crew) -> ClipRecord:
 def as_rendered(record: ClipRecord, root: Path) -> RenderedClip:
     from auteur.models.renderer import SpokenLine
 
-    return RenderedClip(path=root / record.path, duration=record.duration,
+    return RenderedClip(path=root / record.path, duration=record.duration, fades=record.fades,
                         lines=[SpokenLine(**ln.model_dump()) for ln in record.lines])

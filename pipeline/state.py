@@ -24,6 +24,7 @@ class ClipRecord(BaseModel):
     duration: float
     lines: list[SpokenRecord]
     cached: bool
+    fades: tuple[float, float] = (0.0, 0.0)
 
 
 def merge_clips(old: dict[str, ClipRecord] | None, new: dict[str, ClipRecord] | None) -> dict[str, ClipRecord]:
@@ -43,3 +44,5 @@ class ShotTask(TypedDict):
     shot: Shot
     cast: list[Character]
     location: Location
+    fade_in_s: float
+    fade_out_s: float

@@ -285,3 +285,14 @@ def test_cards_draw_any_text_inside_their_margins(text):
 def test_cards_with_nothing_to_say_are_blank():
     for card in (title_card("", "\x00", 320, 180), end_card([], 320, 180)):
         assert np.all(np.asarray(card) == np.array(BACKGROUND, dtype=np.uint8))
+
+
+def test_a_clip_the_renderer_already_faded_is_copied_not_faded_again(tmp_path):
+    clips = [make_rendered_clip(tmp_path / f"{n}.mp4") for n in "ab"]
+    shots = [shot(clips[0], "s1", "One"), shot(clips[1], "s2", "Two")]
+    shots[0].clip.fades, shots[1].clip.fades = (0.0, 0.25), (0.25, 0.0)
+    film = assemble(shots, title="T", logline="L", credits=[], out_dir=tmp_path / "out", work_dir=tmp_path / "work",
+                    video=VIDEO, settings=quick(scene_transition_s=0.5))
+    joined = "|".join(packets(film.path))
+    for clip in clips:
+        assert "|".join(packets(clip)[1:]) in joined

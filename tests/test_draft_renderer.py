@@ -272,3 +272,16 @@ def test_unreadable_keyframe_is_named(tmp_path):
     missing = tmp_path / "nowhere.png"
     with pytest.raises(InputError, match="nowhere.png"):
         DraftRenderer().render(request(missing, shot()), tmp_path / "clip.mp4")
+
+
+def test_requested_head_and_tail_fades_dip_picture_and_sound_to_black(keyframe, tmp_path):
+    base = request(keyframe, shot(duration=1.5))
+    faded = RenderRequest(**{**base.__dict__, "fade_in_s": 0.25, "fade_out_s": 0.25})
+    clip = DraftRenderer().render(faded, tmp_path / "faded.mp4")
+    plain = DraftRenderer().render(base, tmp_path / "plain.mp4")
+    frames, reference = decoded_frames(clip.path), decoded_frames(plain.path)
+    assert clip.fades == (0.25, 0.25) and plain.fades == (0.0, 0.0)
+    assert frames[0].mean() < 20 and frames[-1].mean() < 20
+    assert abs(frames[len(frames) // 2].mean() - reference[len(frames) // 2].mean()) < 2
+    sound = decoded_audio(clip.path)
+    assert np.abs(sound[:200]).max() < 1e-3 and np.abs(decoded_audio(plain.path)[2400:4800]).max() > 1e-3

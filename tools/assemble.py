@@ -308,9 +308,15 @@ def _plan(shots: list[ShotClip], work_dir: Path, settings: AssemblySettings) -> 
         pieces.append(_Piece(label, work_dir / f"shot_{i:04d}.mp4", shot=shot))
     if settings.end_card_s > 0:
         pieces.append(_Piece("end card", work_dir / "end_card.mp4", True, True, card="end"))
+    fade_s = settings.scene_transition_s / 2
     for before, after in zip(pieces, pieces[1:]):
         if before.shot and after.shot and before.shot.scene_id != after.shot.scene_id:
             before.fade_out = after.fade_in = True
+    for piece in pieces:
+        if piece.shot:  # a renderer that already dipped the clip to black spares a re-encode
+            head, tail = piece.shot.clip.fades
+            piece.fade_in = piece.fade_in and head < fade_s - 1e-6
+            piece.fade_out = piece.fade_out and tail < fade_s - 1e-6
     return pieces
 
 

@@ -110,6 +110,8 @@ class DraftRenderer:
         frames = math.ceil(duration * video.fps - 1e-9)
         samples = round(frames * rate / video.fps)
         mix = self._mix(request, takes, samples)
+        fades = _fade_envelope(frames, video.fps, request.fade_in_s, request.fade_out_s)
+        _fade_sound(mix, fades, rate // video.fps if rate % video.fps == 0 else rate / video.fps)
         windows = camera_path(request.shot, keyframe.size, (video.width, video.height), frames, video.fps)
         plate, windows, resampling = prepare_plate(keyframe, windows, (video.width, video.height))
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -117,9 +119,10 @@ class DraftRenderer:
             wav = Path(scratch) / "mix.wav"
             write_wav(wav, mix, rate)
             with atomic_path(out) as tmp:
-                self._encode(plate, windows, resampling, wav, tmp, request, progress)
+                self._encode(plate, windows, fades, resampling, wav, tmp, request, progress)
         lines = [SpokenLine(t.speaker, t.text, t.start / rate, (t.start + len(t.samples)) / rate) for t in takes]
-        return RenderedClip(path=out, duration=frames / video.fps, lines=lines)
+        return RenderedClip(path=out, duration=frames / video.fps, lines=lines,
+                            fades=(request.fade_in_s, request.fade_out_s))
 
     # ---------------------------------------------------------------- sound
 
@@ -146,8 +149,8 @@ class DraftRenderer:
 
     # ---------------------------------------------------------------- picture
 
-    def _encode(self, plate: Image.Image, windows: list[Box], resampling: int, wav: Path, dest: Path,
-                request: RenderRequest, progress: Progress | None) -> None:
+    def _encode(self, plate: Image.Image, windows: list[Box], fades: np.ndarray, resampling: int, wav: Path,
+                dest: Path, request: RenderRequest, progress: Progress | None) -> None:
         video = request.video
         size = (video.width, video.height)
         args = [
@@ -169,6 +172,8 @@ class DraftRenderer:
         try:
             for i, box in enumerate(windows):
                 frame = plate.resize(size, resampling, box=box)
+                if fades[i] < 1.0:
+                    frame = Image.fromarray((np.asarray(frame, dtype=np.float32) * fades[i]).astype(np.uint8))
                 proc.stdin.write(frame.tobytes())
                 if progress is not None and (i + 1) * 20 // len(windows) > reported:
                     reported = (i + 1) * 20 // len(windows)
@@ -181,6 +186,28 @@ class DraftRenderer:
             proc.wait()
             raise
         finish_ffmpeg_writer(proc, what=what)
+
+
+# ---------------------------------------------------------------- dips to black
+
+
+def _fade_envelope(frames: int, fps: int, fade_in_s: float, fade_out_s: float) -> np.ndarray:
+    """Per-frame brightness, 0..1: linear ramps at the head and tail the editor asked for."""
+    gain = np.ones(frames, dtype=np.float32)
+    t = np.arange(frames, dtype=np.float32) / fps
+    if fade_in_s > 0:
+        gain = np.minimum(gain, t / fade_in_s)
+    if fade_out_s > 0:
+        gain = np.minimum(gain, (frames / fps - t - 1 / fps) / fade_out_s)
+    return np.clip(gain, 0.0, 1.0)
+
+
+def _fade_sound(mix: np.ndarray, frame_gain: np.ndarray, samples_per_frame: float) -> None:
+    """Follow the picture's fades in the sound, sample by sample."""
+    if frame_gain.min() >= 1.0:
+        return
+    frame_times = np.arange(len(frame_gain)) * samples_per_frame
+    mix *= np.interp(np.arange(len(mix)), frame_times, frame_gain).astype(np.float32)[:, None]
 
 
 # ---------------------------------------------------------------- dialogue
