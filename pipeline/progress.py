@@ -5,14 +5,24 @@ from __future__ import annotations
 import threading
 
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn,
+from rich.progress import (BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TaskID, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
+from rich.text import Text
+
+
+class AmountColumn(ProgressColumn):
+    """Shots as "4/14"; stages and single shots as a percentage."""
+
+    def render(self, task: Task) -> Text:
+        if task.fields.get("counted"):
+            return Text(f"{task.completed:.0f}/{task.total:.0f}" if task.total else f"{task.completed:.0f}")
+        return Text(f"{task.percentage:>3.0f}%")
 
 
 class ProgressView:
     def __init__(self, console: Console):
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description:<28}"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+                                 AmountColumn(), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
                                  console=console, transient=False)
         self.stages: dict[str, TaskID] = {}
         self.shots: dict[str, TaskID] = {}
@@ -48,7 +58,7 @@ class ProgressView:
         if self.shots.get(shot_id) == -1:
             return
         if self.render is None:
-            self.render = self.progress.add_task("render", total=self.total_shots or None)
+            self.render = self.progress.add_task("render shots", total=self.total_shots or None, counted=True)
         if shot_id not in self.shots:
             self.shots[shot_id] = self.progress.add_task(f"  shot {shot_id}", total=100)
         self.progress.update(self.shots[shot_id], completed=round(100 * fraction))
