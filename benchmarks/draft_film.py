@@ -44,7 +44,7 @@ def assembly_vs_floor(run: Path, repeat: int) -> dict:
     for scene in film.scenes:
         for shot in scene.shots:
             rec = json.loads((run / "shots" / f"{shot.id}.json").read_text())
-            clip = RenderedClip(path=run / rec["path"], duration=rec["duration"],
+            clip = RenderedClip(path=run / rec["path"], duration=rec["duration"], fades=tuple(rec["fades"]),
                                 lines=[SpokenLine(**{k: ln[k] for k in ("speaker", "text", "start", "end")})
                                        for ln in rec["lines"]])
             shots.append(ShotClip(clip=clip, scene_id=scene.id, scene_title=scene.heading, speaker_names=names))
