@@ -155,7 +155,7 @@ def bench(
         where = out or default_out(chosen)
         rows = _progress_run(run_suite, chosen, where)
         md, js = write_tables(chosen, rows, where)
-        out_console.print(md.read_text("utf-8"), highlight=False, markup=False)
+        out_console.print(md.read_text("utf-8"), highlight=False, markup=False, soft_wrap=True)
         out_console.print(f"tables: {md}  {js}", highlight=False)
         if any(r.failures for r in rows):
             raise typer.Exit(1)

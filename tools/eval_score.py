@@ -48,7 +48,7 @@ def per_scene(film: Film, metrics: list[Metric]) -> dict[str, float]:
 def evaluate_film(film: Film, *, root: Path | None = None, clip_durations: dict[str, float] | None = None,
                   semantic: bool = True, visual: bool = True, source: str = "") -> Evaluation:
     """Every metric family on one film; `root` is its run directory when there is one (keyframes, clips)."""
-    metrics = eval_structural.evaluate(film, clip_durations)
+    metrics = eval_structural.evaluate(film, clip_durations, runtime_target=not shots_were_asked(root))
     if semantic:
         try:
             metrics += eval_semantic.evaluate(film)
@@ -75,6 +75,16 @@ def read_film(path: Path) -> tuple[Film, Path | None]:
     except ValidationError as err:
         raise InputError(f"{script}: {describe_validation_error(err, data)}") from None
     return film, script.parent if (script.parent / "run.json").is_file() else None
+
+
+def shots_were_asked(root: Path | None) -> bool:
+    """Whether the run was made with --shots, so its length follows the shot count, not the runtime target."""
+    if root is None or not (root / "run.json").is_file():
+        return False
+    try:
+        return json.loads((root / "run.json").read_text("utf-8")).get("target_shots") is not None
+    except (ValueError, AttributeError):
+        return False
 
 
 def clip_durations(root: Path | None) -> dict[str, float]:

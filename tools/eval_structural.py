@@ -26,10 +26,11 @@ LINE_GAP_S = 0.3
 STOP = {"a", "an", "the", "with", "and", "in", "of", "her", "his", "their", "its", "on", "at", "to"}
 
 
-def evaluate(film: Film, clip_durations: dict[str, float] | None = None) -> list[Metric]:
-    """All structural metrics of a film (`clip_durations`: rendered seconds per shot id, when known)."""
+def evaluate(film: Film, clip_durations: dict[str, float] | None = None, runtime_target: bool = True) -> list[Metric]:
+    """All structural metrics of a film (`clip_durations`: rendered seconds per shot id, when known;
+    `runtime_target`: False when the film's length was set by a shot count rather than its runtime)."""
     return [membership(film), appearance(film), locations(film), beats(film),
-            durations(film, clip_durations or {}), dialogue_fit(film), orphans(film)]
+            durations(film, clip_durations or {}, runtime_target), dialogue_fit(film), orphans(film)]
 
 
 def membership(film: Film) -> Metric:
@@ -137,11 +138,11 @@ def beats(film: Film) -> Metric:
                   detail={"coverage": coverage, "in_order": forward})
 
 
-def durations(film: Film, clip_durations: dict[str, float]) -> Metric:
+def durations(film: Film, clip_durations: dict[str, float], runtime_target: bool = True) -> Metric:
     """Rendered shots last as planned, and the planned shots add up to the treatment's runtime (within 2x)."""
     issues, parts = [], []
     planned = sum(sh.duration for sh in film.shots())
-    target = film.treatment.target_runtime_s if film.treatment else None
+    target = film.treatment.target_runtime_s if film.treatment and runtime_target else None
     if target:
         off = max(planned, target) / max(min(planned, target), 1e-6)
         parts.append(1.0 if off <= 2.0 else clamp01(1.0 - (off - 2.0) / 2.0))

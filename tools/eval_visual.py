@@ -59,9 +59,9 @@ def load_clip(source: str | None = None) -> Clip | str:
     source = source or os.environ.get("AUTEUR_CLIP_MODEL") or DEFAULT_CLIP
     try:
         return Clip(source)
-    except Exception as err:
-        first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        return f"no CLIP weights available ({source}: {first[:160]})"
+    except Exception as err:  # offline without a cached copy, a missing directory, a broken checkpoint
+        return (f"no CLIP weights available: {source} could not be loaded here ({type(err).__name__}); "
+                f"set AUTEUR_CLIP_MODEL to a local CLIP directory")
 
 
 def evaluate(film: Film, root: Path | None, clip: Clip | str | None = None) -> list[Metric]:
