@@ -61,3 +61,15 @@ def test_the_bench_table_has_a_row_per_prompt_and_escapes_pipes():
                 failures=[]) for p in suite.prompts]
     table = markdown(suite, rows)
     assert "| a\\|b | 0.600 | 1.000 | skipped | 1.0 | yes |" in table and "| c |" in table
+
+
+@pytest.mark.slow
+def test_bench_exits_1_and_says_which_threshold_a_film_missed(tmp_path):
+    suite = tmp_path / "strict.toml"
+    suite.write_text('profile = "preview"\nshots = 2\nprompts = ["A fox finds a key"]\n'
+                     '[thresholds]\noverall = 0.999\n')
+    done = auteur("bench", str(suite), "--out", str(tmp_path / "out"), cache=tmp_path / "cache")
+    assert done.returncode == 1, done.stderr
+    table = json.loads((tmp_path / "out" / "bench.json").read_text())
+    assert table["passed"] is False and table["rows"][0]["failures"][0].startswith("overall ")
+    assert "NO: overall" in (tmp_path / "out" / "bench.md").read_text()
