@@ -1,4 +1,4 @@
-"""The `auteur` command line: make, resume, roles, doctor."""
+"""The `auteur` command line: make, resume, eval, bench, roles, doctor."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ def _report(result) -> None:
     run = result.run
     out_console.print(f"[bold green]film:[/] {run.film}", highlight=False)
     out_console.print(f"  subtitles {run.srt}  script {run.script}  storyboard {run.storyboard}", highlight=False)
+    out_console.print(f"  report {run.report}", highlight=False)
     if "shots_rendered" in s:
         out_console.print(f"  shots rendered {s['shots_rendered']}, from cache {s['shots_cached']}; "
                           f"images drawn {s['images_drawn']}, from cache {s['images_cached']}", highlight=False)
@@ -108,6 +109,56 @@ def resume(run_dir: Path = typer.Argument(..., help="the run directory to contin
         from auteur.pipeline.run import resume as resume_film
 
         _report(_progress_run(resume_film, run_dir))
+
+    _guard(body)
+
+
+@app.command("eval")
+def eval_(
+    target: Path = typer.Argument(..., help="a run directory or a script.json"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="also write the scores as JSON here"),
+    fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0, max=1,
+                                               help="exit 1 when the overall score is below this"),
+) -> None:
+    """Score a film's narrative coherence: structural, semantic and visual metrics, and an overall score."""
+
+    def body():
+        from auteur.tools.eval_score import evaluate_path, save
+
+        evaluation = evaluate_path(target)
+        table = Table("metric", "family", "score", "notes")
+        for m in evaluation.metrics:
+            notes = m.skipped if m.score is None else "; ".join(m.issues[:3]) + (" ..." if len(m.issues) > 3 else "")
+            table.add_row(m.name, m.family, "skipped" if m.score is None else f"{m.score:.3f}", notes)
+        table.add_row("[bold]overall[/]", "", f"[bold]{evaluation.overall:.3f}[/]", "")
+        out_console.print(table)
+        if json_out is not None:
+            save(evaluation, json_out)
+        if fail_under is not None and evaluation.overall < fail_under:
+            console.print(f"[red]overall {evaluation.overall:.3f} is below --fail-under {fail_under}[/]", highlight=False)
+            raise typer.Exit(1)
+
+    _guard(body)
+
+
+@app.command()
+def bench(
+    suite: Path = typer.Argument(..., help="a suite .toml (see examples/suites/)"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="where the films and tables go"),
+) -> None:
+    """Make and score a film per prompt of a suite; exit 1 when any misses the suite's thresholds."""
+
+    def body():
+        from auteur.tools.bench import default_out, load_suite, run_suite, write_tables
+
+        chosen = load_suite(suite)
+        where = out or default_out(chosen)
+        rows = _progress_run(run_suite, chosen, where)
+        md, js = write_tables(chosen, rows, where)
+        out_console.print(md.read_text("utf-8"), highlight=False, markup=False, soft_wrap=True)
+        out_console.print(f"tables: {md}  {js}", highlight=False)
+        if any(r.failures for r in rows):
+            raise typer.Exit(1)
 
     _guard(body)
 

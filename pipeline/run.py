@@ -21,6 +21,7 @@ from auteur.pipeline.errors import AuteurError
 from auteur.pipeline.graph import build_graph, checkpointer
 from auteur.pipeline.inputs import FilmInput
 from auteur.pipeline.runs import RunDir, RunManifest, slugify
+from auteur.tools.report import write_report
 
 THREAD = {"configurable": {"thread_id": "film"}}
 log = logging.getLogger("auteur")
@@ -91,7 +92,9 @@ def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: 
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         try:
-            return _run_graph(run, manifest, film_input, backends, on_event, fresh)
+            result = _run_graph(run, manifest, film_input, backends, on_event, fresh)
+            write_report(run.root)  # report.html and eval.json close every run, a resumed one too
+            return result
         except BaseException as err:
             manifest.status = "failed"
             manifest.error = f"{type(err).__name__}: {err}"

@@ -1,6 +1,7 @@
 """Run directories: one folder per film, its manifest, its lock, and paths kept inside it.
 
-    RUN/film.mp4  film.srt  script.json  storyboard.png  run.json  input.json  run.log  state.sqlite
+    RUN/film.mp4  film.srt  script.json  storyboard.png  report.html  eval.json  run.json  input.json  run.log
+    RUN/state.sqlite
     RUN/shots/  characters/  locations/
 """
 
@@ -55,6 +56,7 @@ class RunDir:
     input_path = property(lambda self: self.root / "input.json")
     log = property(lambda self: self.root / "run.log")
     state = property(lambda self: self.root / "state.sqlite")
+    report = property(lambda self: self.root / "report.html")
     work = property(lambda self: self.root / ".work")
 
     @classmethod

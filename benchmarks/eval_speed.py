@@ -1,0 +1,72 @@
+"""Benchmark `auteur eval` on a planned film against the floor of encoding the same texts directly.
+
+Runs side by side, median of --repeat runs, in one process with the model already loaded:
+  structural   every structural metric
+  semantic     eval_semantic.evaluate (texts gathered, encoded, scored)
+  floor        SentenceTransformer.encode of exactly the texts eval_semantic encodes
+  report       rendering report.html for the same film
+
+    python benchmarks/eval_speed.py [--repeat 5] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def timed(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+
+    from auteur.tools import eval_semantic, eval_structural
+    from auteur.tools.eval_score import evaluate_film
+    from auteur.tools.report import render
+    from test_schema import planned_film
+
+    film = planned_film()
+    start = time.perf_counter()
+    model = eval_semantic.load_encoder()
+    load_s = time.perf_counter() - start
+    beats = film.treatment.beats
+    texts = [film.prompt, *(eval_semantic.scene_text(s) for s in film.scenes), *(b.summary for b in beats),
+             f"{film.treatment.logline} " + " ".join(b.summary for b in beats)]
+    evaluation = evaluate_film(film, visual=False)
+    figures = {
+        "model_load_s": round(load_s, 3),
+        "structural_s": timed(lambda: eval_structural.evaluate(film), args.repeat),
+        "semantic_s": timed(lambda: eval_semantic.evaluate(film, model), args.repeat),
+        "floor_encode_s": timed(lambda: model.encode(texts, normalize_embeddings=True, batch_size=32), args.repeat),
+        "report_s": timed(lambda: render(film, evaluation), args.repeat),
+    }
+    figures["semantic_over_floor"] = round(figures["semantic_s"] / figures["floor_encode_s"], 3)
+    result = {"device": "cpu", "machine": platform.machine(), "python": platform.python_version(),
+              "cpus": os.cpu_count(), "load": os.getloadavg()[0], "texts": len(texts), "shots": len(film.shots()),
+              "repeat": args.repeat, **{k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()}}
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
