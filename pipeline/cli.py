@@ -201,7 +201,11 @@ def doctor() -> None:
 
 
 def main() -> None:
+    # Weights come from local directories or an already-filled hub cache; never stall on a network
+    # that is not there, and keep library progress bars out of auteur's own.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     app(prog_name="auteur")
 
 
