@@ -23,6 +23,7 @@ class KVCache:
         self.v = torch.zeros(shape, dtype=dtype, device=device)
         self.valid = torch.zeros(batch, capacity, dtype=torch.bool, device=device)
         self.length = 0
+        self.padded = False  # True when some rows have invalid (padding) keys
 
     @property
     def capacity(self) -> int:
@@ -62,4 +63,5 @@ class KVCache:
             out.v[:, i, :, : c.length] = c.v[:, 0, :, : c.length]
             out.valid[i, : c.length] = c.valid[0, : c.length]
         out.length = length
+        out.padded = any(c.length < length for c in caches)
         return out

@@ -53,16 +53,20 @@ def query_mask(segments: tuple[Segment, ...], device=None) -> torch.Tensor:
 
 
 def build_mask(segments: tuple[Segment, ...], past_valid: torch.Tensor | None, batch: int, device=None,
-               flex: bool | None = None) -> Mask:
-    """The mask for `segments` appended after a cache whose valid keys are `past_valid` [B, P]."""
+               flex: bool | None = None, past_len: int = 0) -> Mask:
+    """The mask for `segments` appended after `past_len` cached keys, valid where `past_valid` [B, P] says.
+
+    `past_valid` None means every cached key is valid (the common, unpadded case).
+    """
     L = sum(s.length for s in segments)
-    P = 0 if past_valid is None else past_valid.shape[1]
-    all_past = past_valid is None or bool(past_valid.all())
-    if all(s.kind == "text" for s in segments) and all_past:
-        if L == 1:
-            return Mask()
-        if P == 0:
+    P = past_valid.shape[1] if past_valid is not None else past_len
+    if past_valid is None or bool(past_valid.all()):
+        if L == 1 or (len(segments) == 1 and segments[0].kind != "text"):
+            return Mask()  # one token, or one whole image, sees everything cached and itself
+        if P == 0 and all(s.kind == "text" for s in segments):
             return Mask(causal=True)
+    if past_valid is None:
+        past_valid = torch.ones(batch, P, dtype=torch.bool, device=device)
     if flex is None:
         flex = flex_available(device)
     if flex:

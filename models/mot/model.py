@@ -131,8 +131,8 @@ class MoT(nn.Module):
                 gen: torch.Tensor | None = None, cache: KVCache | None = None, write: bool = True) -> torch.Tensor:
         """Final hidden states [B, L, D] of `embeds` [B, L, D] appended after `cache` (written unless `write` is False)."""
         B, L, _ = embeds.shape
-        past = cache.past_valid() if cache is not None else None
-        mask = build_mask(segments, past, B, embeds.device)
+        past = cache.past_valid() if cache is not None and cache.padded else None
+        mask = build_mask(segments, past, B, embeds.device, past_len=cache.length if cache is not None else 0)
         cos, sin = rope_cos_sin(positions, self.cfg.llm.head_dim, self.cfg.llm.rope_theta, embeds.dtype)
         x = embeds
         for i, layer in enumerate(self.decoder.layers):
