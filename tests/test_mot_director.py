@@ -101,6 +101,12 @@ def test_studio_profile_without_weights_fails_at_once_naming_the_model(tmp_path)
     assert not (tmp_path / "run").exists()
 
 
+def test_an_unknown_director_override_is_one_line_naming_the_backends(tmp_path):
+    done = auteur("make", PREMISE, "--director", "oracle:somewhere", "--out", str(tmp_path / "run"), timeout=120)
+    assert done.returncode != 0
+    assert done.stderr.strip().count("\n") == 0 and "unknown director backend 'oracle'; available: draft, mot" in done.stderr
+
+
 @pytest.mark.slow
 def test_a_tiny_random_mot_director_drives_the_whole_graph_to_a_film(ckpt, tmp_path):
     profile = tmp_path / "tiny.toml"
