@@ -64,6 +64,9 @@ class DirectorModel(Protocol):
         """Return an RGB image of request.width x request.height."""
 
 
+BACKENDS = ("draft", "mot")
+
+
 def load_director(backend: str, settings: dict[str, Any]) -> DirectorModel:
     """Instantiate a director backend by name."""
     from auteur.pipeline.errors import InputError
@@ -72,4 +75,32 @@ def load_director(backend: str, settings: dict[str, Any]) -> DirectorModel:
         from auteur.models.draft.director import DraftDirector
 
         return DraftDirector(**settings)
-    raise InputError(f"unknown director backend {backend!r}; available: draft")
+    if backend == "mot":
+        from auteur.models.mot.director import MotDirector
+
+        _known_settings(MotDirector, settings)
+        return MotDirector(**settings)
+    raise InputError(f"unknown director backend {backend!r}; available: {', '.join(BACKENDS)}")
+
+
+def check_director(backend: str, settings: dict[str, Any]) -> None:
+    """Fail now, in one line, if the backend's weights are not where its settings say (no loading)."""
+    from auteur.pipeline.errors import InputError
+
+    if backend not in BACKENDS:
+        raise InputError(f"unknown director backend {backend!r}; available: {', '.join(BACKENDS)}")
+    if backend == "mot":
+        from auteur.models.mot.loading import RELEASED, check_layout, resolve
+
+        check_layout(resolve(settings.get("model", RELEASED)))
+
+
+def _known_settings(cls: type, settings: dict[str, Any]) -> None:
+    import inspect
+
+    from auteur.pipeline.errors import InputError
+
+    known = set(inspect.signature(cls).parameters)
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise InputError(f"director setting {unknown[0]!r} is not known to {cls.__name__}; known: {', '.join(sorted(known))}")

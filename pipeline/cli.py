@@ -74,6 +74,8 @@ def make(
     burn_subtitles: bool = typer.Option(False, "--burn-subtitles", help="also burn subtitles into the picture"),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64, help="shots rendered at once"),
     no_plugins: bool = typer.Option(False, "--no-plugins", help="use only auteur's own roles"),
+    director: Optional[str] = typer.Option(None, "--director", help="override the profile's director: BACKEND or "
+                                           "BACKEND:MODEL, e.g. mot:models/BAGEL-7B-MoT"),
 ) -> None:
     """Make a film from a one-line premise (or a script)."""
 
@@ -92,13 +94,29 @@ def make(
             update["workers"] = workers
         if burn_subtitles:
             update["assembly"] = chosen.assembly.model_copy(update={"burn_subtitles": True})
+        if director is not None:
+            update["director"] = _director_override(chosen.director, director)
         chosen = chosen.model_copy(update=update)
+        from auteur.models.director import check_director
+
+        check_director(chosen.director.backend, chosen.director.settings)
         film_input = read_input(source)
         result = _progress_run(make_film, film_input, chosen, seed=seed, target_shots=shots, out=out,
                                plugins=False if no_plugins else None)
         _report(result)
 
     _guard(body)
+
+
+def _director_override(current, spec: str):
+    """`BACKEND[:MODEL]` -> the profile's director choice with that backend (and model)."""
+    from auteur.pipeline.config import BackendChoice
+
+    backend, _, model = spec.partition(":")
+    settings = dict(current.settings) if backend == current.backend else {}
+    if model:
+        settings["model"] = model
+    return BackendChoice(backend=backend, settings=settings)
 
 
 @app.command()

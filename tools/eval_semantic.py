@@ -51,7 +51,7 @@ def load_encoder(name: str | None = None):
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError:
-        raise AuteurError("semantic metrics need sentence-transformers; pip install 'auteur[eval]'") from None
+        raise AuteurError("semantic metrics need sentence-transformers; reinstall auteur (pip install -e .)") from None
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     source = resolve_model(name)
     try:
