@@ -41,6 +41,8 @@ def make(film_input: FilmInput, profile: Profile, *, seed: int = 7, target_shots
          on_event: Events | None = None) -> RunResult:
     """Make a film in a new run directory."""
     roster = load_roles(plugins)
+    # Backends check their models when made: a missing model fails here, before any directory or planning.
+    load_renderer(profile.renderer.backend, profile.renderer.settings)
     run = RunDir.create(out, slugify(film_input.film.prompt))
     manifest = RunManifest(auteur_version=version("auteur"), created=dt.datetime.now().isoformat(timespec="seconds"),
                            source_kind=film_input.kind, seed=seed, target_shots=target_shots, profile=profile,
