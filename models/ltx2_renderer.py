@@ -51,6 +51,7 @@ class Ltx2Settings:
     ma_cfg_audio_scale: float = 3.0  # on the audio prediction
     cross_timestep: bool = False  # True for LTX-2.3/2.5 checkpoints, False for LTX-2.0
     image_crf: int = -1  # H.264 CRF the keyframe is re-compressed with first; -1 = the model's default
+    max_sequence_length: int = 1024  # prompt tokens (LTX-2 is trained with 1024)
     negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted, muffled speech"
     max_seconds: float = 20.0  # the longest shot the model is asked for
     lead_in_s: float = 0.4  # before the first line
@@ -83,7 +84,7 @@ class Ltx2Renderer:
         self.config = build_settings(Ltx2Settings, "ltx2", settings)
         self.config.ref().require("ltx2 renderer")  # fail before any planning, not at the first shot
         self.device = default_device() if self.config.device == "auto" else self.config.device
-        self.levels_tried: list[MemoryLevel] = []
+        self.memory = memory.LevelMemo(self.config.memory)
 
     def settings(self) -> dict[str, Any]:
         """Everything that changes the output; part of every cache key."""
@@ -110,7 +111,8 @@ class Ltx2Renderer:
             audio_guidance_rescale=cfg.guidance_rescale, stg_scale=cfg.stg_scale, audio_stg_scale=cfg.stg_scale,
             spatio_temporal_guidance_blocks=[cfg.stg_block] if cfg.stg_scale > 0 else None,
             modality_scale=video_ma, audio_modality_scale=audio_ma, use_cross_timestep=cfg.cross_timestep,
-            image_crf=None if cfg.image_crf < 0 else cfg.image_crf, output_type="np")
+            image_crf=None if cfg.image_crf < 0 else cfg.image_crf, max_sequence_length=cfg.max_sequence_length,
+            output_type="np")
         return args, lines, frames / request.video.fps
 
     def render(self, request: RenderRequest, out: Path, progress: Progress | None = None) -> RenderedClip:
@@ -125,15 +127,13 @@ class Ltx2Renderer:
             return {}
 
         def attempt(level: MemoryLevel):
-            self.levels_tried.append(level)
             with PIPELINES.use("ltx2", self.device, (self.config, level), self._build) as pipe:
                 generator = torch.Generator("cpu").manual_seed(shot.shot_seed(request, "ltx2"))
                 with torch.inference_mode():
                     return pipe(image=image, generator=generator, callback_on_step_end=step_done, **args), \
                         int(pipe.vocoder.config.output_sampling_rate)
 
-        levels = memory.ladder(self.config.memory)
-        output, rate = memory.with_memory_ladder(request.shot.id, levels, attempt)
+        output, rate = self.memory.run(request.shot.id, attempt)
         frames = shot.to_frames(output.frames)
         sound = output.audio[0].float().cpu().numpy().T  # (channels, samples) -> (samples, channels)
         if sound.shape[1] == 1:

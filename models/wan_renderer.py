@@ -43,6 +43,7 @@ class WanSettings:
     height: int = 704
     steps: int = 50
     guidance_scale: float = 5.0
+    max_sequence_length: int = 512  # prompt tokens (UMT5, as Wan is trained)
     negative_prompt: str = "blurry, static, distorted faces, extra limbs, subtitles, watermark, low quality"
     ambience_steps: int = 100
     ambience_guidance: float = 7.0
@@ -84,7 +85,7 @@ class WanRenderer:
         for what, ref in self.config.refs().items():
             ref.require(f"{what} renderer")
         self.device = default_device() if self.config.device == "auto" else self.config.device
-        self.levels_tried: list[MemoryLevel] = []
+        self.memory = memory.LevelMemo(self.config.memory)
 
     def settings(self) -> dict[str, Any]:
         """Everything that changes the output; part of every cache key."""
@@ -163,7 +164,6 @@ class WanRenderer:
             return {}
 
         def attempt(level: MemoryLevel):
-            self.levels_tried.append(level)
             with PIPELINES.use("wan", self.device, (cfg, level), self._build_video) as pipe:
                 generator = torch.Generator("cpu").manual_seed(shot.shot_seed(request, "wan"))
                 with torch.inference_mode():
@@ -171,11 +171,12 @@ class WanRenderer:
                                   negative_prompt=cfg.negative_prompt, height=cfg.height, width=cfg.width,
                                   num_frames=frames_wanted, num_inference_steps=cfg.steps,
                                   guidance_scale=cfg.guidance_scale, generator=generator, output_type="np",
+                                  max_sequence_length=cfg.max_sequence_length,
                                   callback_on_step_end=step_done).frames
             samples = round(frames_wanted * video.sample_rate / video.fps)
             return result, self.ambience(request, samples, level)
 
-        result, bed = memory.with_memory_ladder(request.shot.id, memory.ladder(cfg.memory), attempt)
+        result, bed = self.memory.run(request.shot.id, attempt)
         frames = shot.to_frames(result)
         bed = shot.fit(bed, round(len(frames) * video.sample_rate / video.fps))
         sound = self.mix(request, takes, bed)

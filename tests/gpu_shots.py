@@ -17,7 +17,7 @@ MARA = Character(token="<char1>", name="Mara", appearance="a keeper in oilskins"
                  voice=Voice(gender="female", pitch=0.3))
 TOM = Character(token="<char2>", name="Tom", appearance="a fisherman", voice=Voice(gender="male", pitch=-0.4))
 CLIFF = Location(token="<env1>", name="the lighthouse", look="a lighthouse on a cliff", ambience="wind and waves")
-TINY = {"width": 32, "height": 32, "steps": 2, "device": "cpu"}
+TINY = {"width": 32, "height": 32, "steps": 2, "device": "cpu", "max_sequence_length": 16}
 
 
 def keyframe(directory: Path) -> Path:

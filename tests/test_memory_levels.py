@@ -57,9 +57,12 @@ def test_out_of_memory_retries_at_the_next_levels_until_one_fits(model, tmp_path
     r = load_renderer("ltx2", {"model": str(model), "image_crf": 0, **TINY})
     clip = r.render(request(tmp_path, shot()), tmp_path / "clip.mp4")
     assert clip.path.is_file()
-    assert [str(level) for level in r.levels_tried] == ["offload=none", "offload=none, VAE tiling",
+    assert [str(level) for level in r.memory.tried] == ["offload=none", "offload=none, VAE tiling",
                                                        "offload=model, VAE tiling", "offload=group, VAE tiling"]
-    assert r.render(request(tmp_path, shot("sc1-sh02")), tmp_path / "next.mp4")  # and shots after it too
+    loads = PIPELINES.loads
+    assert r.render(request(tmp_path, shot("sc1-sh02")), tmp_path / "next.mp4").path.is_file()
+    assert str(r.memory.tried[-1]) == "offload=group, VAE tiling" and len(r.memory.tried) == 5  # starts where it worked
+    assert PIPELINES.loads == loads  # and reuses that pipeline
 
 
 def test_out_of_memory_at_every_level_names_the_shot(model, tmp_path, monkeypatch):
@@ -67,7 +70,7 @@ def test_out_of_memory_at_every_level_names_the_shot(model, tmp_path, monkeypatc
     r = load_renderer("ltx2", {"model": str(model), "image_crf": 0, **TINY})
     with pytest.raises(AuteurError, match=r"shot sc2-sh03: out of GPU memory at every memory level .*sequential"):
         r.render(request(tmp_path, shot("sc2-sh03")), tmp_path / "clip.mp4")
-    assert len(r.levels_tried) == 5
+    assert len(r.memory.tried) == 5
 
 
 def test_other_errors_are_not_retried():
@@ -80,3 +83,11 @@ def test_other_errors_are_not_retried():
     with pytest.raises(RuntimeError, match="shape mismatch"):
         memory.with_memory_ladder("s1", ladder(MemorySettings()), attempt)
     assert len(calls) == 1
+
+
+def test_a_step_cache_the_model_cannot_take_is_a_clear_error(model, tmp_path):
+    # diffusers 0.42 registers first-block caching for Wan's blocks but not yet for LTX-2's
+    r = load_renderer("ltx2", {"model": str(model), "image_crf": 0, **TINY, "memory": {"step_cache": 0.05}})
+    with pytest.raises(AuteurError, match="step_cache=0.05: diffusers has no first-block cache for "
+                                          "LTX2VideoTransformer3DModel"):
+        r.render(request(tmp_path, shot()), tmp_path / "clip.mp4")

@@ -93,3 +93,15 @@ def test_each_missing_model_is_named(models):
         renderer(models, tts_model=str(models["wan"]))
     with pytest.raises(AuteurError, match="Wan-AI/Wan2.2-TI2V-5B-Diffusers is not on this machine"):
         load_renderer("wan", {})
+
+
+def test_vctk_style_tokenizer_phonemizes_with_the_bundled_espeak(tmp_path):
+    from tiny_models import vits_tts
+
+    from auteur.models.gpu.pipelines import ModelRef
+    from auteur.models.gpu.tts import VitsSpeech
+
+    tts = VitsSpeech(ModelRef(str(vits_tts(tmp_path / "vits", phonemize=True)), index="config.json"), "cpu")
+    ids = tts.tokenizer("the storm").input_ids
+    assert tts.tokenizer.convert_tokens_to_ids("ð") in ids  # "the" became IPA before tokenizing
+    assert tts.speak("the storm", MARA).size > 0

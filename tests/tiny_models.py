@@ -133,15 +133,15 @@ def stable_audio_components() -> dict:
             "tokenizer": word_tokenizer(25), "projection_model": projection}
 
 
-def vits_tts(directory: Path):
+def vits_tts(directory: Path, phonemize: bool = False):
     """A tiny multi-speaker VITS and its character-level tokenizer, saved as safetensors in `directory`."""
     from transformers import VitsConfig, VitsModel, VitsTokenizer
 
-    chars = list(" abcdefghijklmnopqrstuvwxyz.,'?!-")
+    chars = list(" abcdefghijklmnopqrstuvwxyz.,'?!-ðəɔːɹɪŋʌˈ")
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "vocab.json").write_text(json.dumps({c: i for i, c in enumerate(chars)}))
     tokenizer = VitsTokenizer(str(directory / "vocab.json"), language=None, add_blank=True, normalize=True,
-                              phonemize=False, is_uroman=False, pad_token=" ", unk_token="-")
+                              phonemize=phonemize, is_uroman=False, pad_token=" ", unk_token="-")
     torch.manual_seed(0)
     config = VitsConfig(vocab_size=len(chars), hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
                         window_size=2, ffn_dim=16, flow_size=8, spectrogram_bins=33, upsample_initial_channel=16,

@@ -65,6 +65,28 @@ def ladder(settings: MemorySettings) -> list[MemoryLevel]:
     return levels
 
 
+class LevelMemo:
+    """The memory ladder of one renderer, remembering the level that last worked.
+
+    A shot that needed offloading is followed by shots of much the same size: they start where it
+    ended instead of reloading the pipeline at the top level and running out of memory again.
+    """
+
+    def __init__(self, settings: MemorySettings) -> None:
+        self.levels = ladder(settings)
+        self.start = 0
+        self.tried: list[MemoryLevel] = []  # every level any shot was attempted at, in order
+
+    def run(self, shot_id: str, attempt: Callable[[MemoryLevel], T]) -> T:
+        def tracked(level: MemoryLevel) -> T:
+            self.tried.append(level)
+            result = attempt(level)
+            self.start = self.levels.index(level)
+            return result
+
+        return with_memory_ladder(shot_id, self.levels[self.start :], tracked)
+
+
 def is_out_of_memory(err: BaseException) -> bool:
     return isinstance(err, torch.OutOfMemoryError) or "out of memory" in str(err).lower()[:200]
 
@@ -105,7 +127,11 @@ def apply(pipe: Any, level: MemoryLevel, settings: MemorySettings, device: str) 
         if settings.step_cache > 0:
             from diffusers.hooks import FirstBlockCacheConfig
 
-            transformer.enable_cache(FirstBlockCacheConfig(threshold=settings.step_cache))
+            try:
+                transformer.enable_cache(FirstBlockCacheConfig(threshold=settings.step_cache))
+            except ValueError as err:  # diffusers knows the block layouts it can cache; LTX-2's is not one yet
+                raise AuteurError(f"memory setting step_cache={settings.step_cache}: diffusers has no first-block "
+                                  f"cache for {type(transformer).__name__} ({err}); set step_cache = 0") from None
     if level.vae_tiling:
         # only the video VAE: its activations are what run out of memory, and LTX-2's audio VAE has no tiling
         vae = getattr(pipe, "vae", None)
