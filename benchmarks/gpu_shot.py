@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import statistics
@@ -83,21 +84,19 @@ def _real_wan() -> dict:
 
 
 def _real_audio(root: Path) -> dict[str, Path]:
-    import torch
     from diffusers import AutoencoderOobleck, CosineDPMSolverMultistepScheduler, StableAudioDiTModel, StableAudioPipeline
     from diffusers.pipelines.stable_audio import StableAudioProjectionModel
-    from tiny_models import t5_encoder, vits_tts
+    from tiny_models import t5_encoder, vits_tts, word_tokenizer
     from transformers import VitsConfig, VitsModel
 
     text_encoder = t5_encoder(768)
     StableAudioPipeline(transformer=StableAudioDiTModel(), vae=AutoencoderOobleck(), text_encoder=text_encoder,
-                        tokenizer=__import__("tiny_models").word_tokenizer(128),
+                        tokenizer=word_tokenizer(128),
                         projection_model=StableAudioProjectionModel(text_encoder_dim=768, conditioning_dim=768,
                                                                     min_value=0, max_value=512),
                         scheduler=CosineDPMSolverMultistepScheduler()).save_pretrained(root / "stable-audio")
     tts = vits_tts(root / "vits")  # the tokenizer; the model is replaced by VITS at its real size
     VitsModel(VitsConfig(vocab_size=34, num_speakers=109, speaker_embedding_size=256)).save_pretrained(tts)
-    del torch
     return {"ambience": root / "stable-audio", "tts": tts}
 
 
@@ -116,11 +115,9 @@ def models(backend: str, size: str, root: Path) -> dict[str, Path]:
 def one(backend: str, size: str, shots: int) -> dict:
     """Run one backend in this process; return its figures."""
     import torch
-    from gpu_shots import MARA, TOM, CLIFF, keyframe, shot
-    from PIL import Image  # noqa: F401  (keyframe writes a PNG)
+    from gpu_shots import CLIFF, MARA, TOM, keyframe, shot
 
     from auteur.models.gpu.pipelines import PIPELINES
-    from auteur.models.gpu.shot import load_keyframe, shot_seed
     from auteur.models.renderer import RenderRequest, load_renderer
     from auteur.pipeline.config import VideoSettings
 
@@ -211,7 +208,7 @@ def main() -> None:
         done = subprocess.run([sys.executable, __file__, "--one", backend, "--size", args.size,
                                "--shots", str(args.shots)], capture_output=True, text=True, check=True)
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    load = " ".join(f"{x:.2f}" for x in __import__("os").getloadavg())
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     report = {"machine": platform.processor() or platform.machine(), "python": platform.python_version(),
               "load_average": load, "results": results}
     print(json.dumps(report, indent=2))

@@ -11,7 +11,7 @@ from gpu_shots import TINY, VIDEO, decoded_audio, request, shot
 from tiny_models import ltx2_components, saved_pipeline
 
 from auteur.models.gpu.pipelines import PIPELINES
-from auteur.models.gpu.shot import frame_count
+from auteur.models.gpu.shot import frame_count, load_keyframe, shot_seed
 from auteur.models.ltx2_renderer import FRAME_STEP, Ltx2Renderer
 from auteur.models.renderer import ShotRenderer, load_renderer
 from auteur.pipeline.errors import AuteurError, InputError
@@ -74,8 +74,6 @@ def _plain_pipeline(model, tmp_path, modality_scale):
     """The pipeline called directly with the renderer's own arguments, but a chosen modality scale."""
     from diffusers import LTX2ImageToVideoPipeline
 
-    from auteur.models.gpu.shot import load_keyframe, shot_seed
-
     r = renderer(model)
     req = request(tmp_path, shot())
     args, _, _ = r.call_arguments(req)
@@ -103,10 +101,7 @@ def test_ma_cfg_off_renders_what_the_plain_pipeline_renders(model, tmp_path):
     r = renderer(model, ma_cfg=False)
     req = request(tmp_path, shot())
     args, _, _ = r.call_arguments(req)
-    with PIPELINES.use("ltx2", "cpu", (r.config, __import__("auteur.models.gpu.memory", fromlist=["x"]).ladder(
-            r.config.memory)[0]), r._build) as pipe:
-        from auteur.models.gpu.shot import load_keyframe, shot_seed
-
+    with PIPELINES.use("ltx2", "cpu", (r.config, r.memory.levels[0]), r._build) as pipe:
         ours = pipe(image=load_keyframe(req, (32, 32)), generator=torch.Generator().manual_seed(shot_seed(req, "ltx2")),
                     **args).frames
     plain, _ = _plain_pipeline(model, tmp_path, 1.0)
