@@ -74,4 +74,12 @@ def load_renderer(backend: str, settings: dict[str, Any]) -> ShotRenderer:
         from auteur.models.draft.renderer import DraftRenderer
 
         return DraftRenderer(**settings)
-    raise InputError(f"unknown renderer backend {backend!r}; available: draft")
+    if backend == "ltx2":
+        from auteur.models.ltx2_renderer import Ltx2Renderer
+
+        return Ltx2Renderer(**settings)
+    if backend == "wan":
+        from auteur.models.wan_renderer import WanRenderer
+
+        return WanRenderer(**settings)
+    raise InputError(f"unknown renderer backend {backend!r}; available: draft, ltx2, wan")

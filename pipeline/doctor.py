@@ -95,6 +95,19 @@ CHECKS: list[tuple[str, Callable[[], tuple[bool, str]]]] = [
 ]
 
 
+def _gpu_models() -> Iterator[tuple[str, bool, str]]:
+    """Whether the studio backends' models are on this machine (HF cache or local directory)."""
+    from auteur.models.gpu.pipelines import ModelRef
+    from auteur.models.ltx2_renderer import Ltx2Settings
+    from auteur.models.wan_renderer import WanSettings
+
+    refs = {"ltx2": Ltx2Settings().ref(), **{what: ref for what, ref in WanSettings().refs().items()}}
+    for what, ref in refs.items():
+        assert isinstance(ref, ModelRef)
+        here = ref.available()
+        yield f"optional: {what} model", here, ref.model + ("" if here else f" (not here: hf download {ref.model})")
+
+
 def checks() -> Iterator[tuple[str, bool, str]]:
     for name, check in CHECKS:
         try:
@@ -102,3 +115,11 @@ def checks() -> Iterator[tuple[str, bool, str]]:
         except Exception as err:  # a broken component is a finding, not a crash
             good, detail = False, f"{type(err).__name__}: {err}"[:200]
         yield name, good, detail
+    try:
+        from auteur.models.gpu.memory import features
+
+        for name, good, detail in features():
+            yield f"optional: {name}", good, detail
+        yield from _gpu_models()
+    except Exception as err:
+        yield "optional: GPU features", False, f"{type(err).__name__}: {err}"[:200]

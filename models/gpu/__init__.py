@@ -1,0 +1,1 @@
+"""Shared machinery of the GPU shot renderers: settings, memory levels, pipeline loading and reuse."""

@@ -1,0 +1,160 @@
+"""What the GPU renderers share about a shot: its prompt, its length in frames, and its mp4."""
+
+from __future__ import annotations
+
+import math
+import re
+import tempfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from auteur.models.renderer import Progress, RenderRequest, SpokenLine
+from auteur.pipeline.atomic import atomic_path
+from auteur.pipeline.errors import AuteurError, InputError
+from auteur.pipeline.schema import Character
+from auteur.tools.audio import write_wav
+from auteur.tools.ffmpeg import FFmpegError, finish_ffmpeg_writer, open_ffmpeg_writer
+
+WORDS_PER_SECOND = 2.6  # conversational English; scaled by each voice's rate
+
+
+def cast_of(request: RenderRequest) -> dict[str, Character]:
+    """The shot's characters by token, refusing a line whose speaker is not among them."""
+    cast = {c.token: c for c in request.cast}
+    for line in request.shot.dialogue:
+        if line.speaker not in cast:
+            raise InputError(f"shot {request.shot.id}: speaker {line.speaker} has no character in the render "
+                             f"request's cast ({', '.join(cast) or 'empty'})")
+    return cast
+
+
+def named(text: str, cast: dict[str, Character], request: RenderRequest) -> str:
+    """Replace ID tokens with names: the video models were trained on prose, not on `<char1>`."""
+    text = re.sub(r"<char[1-9]\d*>", lambda m: cast[m[0]].name if m[0] in cast else "someone", text)
+    return text.replace(request.location.token, request.location.name)
+
+
+def shot_prompt(request: RenderRequest, *, with_dialogue: bool) -> str:
+    """The shot as one paragraph: picture, action, camera, who says what and how, the sound around it."""
+    shot, cast, place = request.shot, cast_of(request), request.location
+    parts = [named(shot.visual_prompt, cast, request).rstrip(".") + "."]
+    if shot.action:
+        parts.append(named(shot.action, cast, request).rstrip(".") + ".")
+    for token in shot.characters:
+        c = cast.get(token)
+        if c is not None:
+            parts.append(f"{c.name}: {c.appearance}" + (f", wearing {c.wardrobe}" if c.wardrobe else "") + ".")
+    parts.append(f"{shot.shot_type.value.capitalize()} shot, camera {shot.camera.value.replace('-', ' ')}. "
+                 f"{place.name}, {place.time_of_day.value}" + (f", {place.light}" if place.light else "") + ".")
+    for line in shot.dialogue:
+        c = cast[line.speaker]
+        voice = c.voice.description or f"{c.voice.gender} voice"
+        emotion = "" if line.emotion == "neutral" else f" {line.emotion}ly"
+        if with_dialogue:
+            parts.append(f'{c.name} says{emotion}, in a {voice}: "{line.line}"')
+        else:
+            parts.append(f"{c.name} speaks{emotion}, lips moving.")
+    sounds = [place.ambience] if place.ambience else []
+    sounds += [cue.description for cue in shot.sound if cue.kind != "music"]
+    if sounds:
+        parts.append("Sound: " + "; ".join(sounds) + ".")
+    return " ".join(parts)
+
+
+def ambience_prompt(request: RenderRequest) -> str:
+    place = request.location
+    described = [place.ambience or place.look] + [c.description for c in request.shot.sound if c.kind == "ambience"]
+    return "; ".join(described) + f", {place.time_of_day.value}, ambient field recording, no speech"
+
+
+def shot_seed(request: RenderRequest, part: str) -> int:
+    """A seed per shot and part: the film's seed is shared by all shots, and identical noise would show."""
+    return zlib.crc32(f"{request.seed}:{request.shot.id}:{part}".encode())
+
+
+def frame_count(seconds: float, fps: int, step: int) -> int:
+    """The fewest frames of the form step*k + 1 (what a causal video VAE takes) lasting >= seconds."""
+    k = max(1, math.ceil((seconds * fps - 1 - 1e-9) / step))
+    return step * k + 1
+
+
+def estimated_lines(request: RenderRequest, lead_in_s: float, gap_s: float) -> tuple[list[SpokenLine], float]:
+    """When each line will be spoken by a model that speaks from the prompt, from word counts."""
+    cast, cursor, lines = cast_of(request), lead_in_s, []
+    for line in request.shot.dialogue:
+        words = max(1, len(line.line.split()))
+        length = words / (WORDS_PER_SECOND * cast[line.speaker].voice.rate)
+        lines.append(SpokenLine(line.speaker, line.line, round(cursor, 3), round(cursor + length, 3)))
+        cursor += length + gap_s
+    return lines, (cursor - gap_s if lines else 0.0)
+
+
+def fit(x: np.ndarray, n: int) -> np.ndarray:
+    """Crop or pad with silence to exactly n samples."""
+    x = np.asarray(x, dtype=np.float32)
+    if len(x) >= n:
+        return x[:n].copy()
+    return np.concatenate([x, np.zeros((n - len(x), *x.shape[1:]), dtype=np.float32)])
+
+
+def to_frames(video: np.ndarray) -> np.ndarray:
+    """A pipeline's `np` output (1, frames, h, w, 3) in [0, 1] as uint8 frames."""
+    frames = np.asarray(video)
+    if frames.ndim == 5:
+        frames = frames[0]
+    return (np.clip(frames, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def write_clip(out: Path, frames: np.ndarray, audio: np.ndarray, audio_rate: int, request: RenderRequest,
+               *, crf: int = 18, progress: Progress | None = None) -> float:
+    """Encode frames (n, h, w, 3 uint8) and audio (samples, channels) into an H.264 + AAC mp4 at `out`.
+
+    The picture is scaled to the profile's frame size; the audio keeps `audio_rate`. Returns seconds.
+    """
+    video = request.video
+    n, h, w, _ = frames.shape
+    if n == 0:
+        raise AuteurError(f"shot {request.shot.id}: the video model returned no frames")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".gpu-", dir=out.parent) as scratch:
+        wav = Path(scratch) / "sound.wav"
+        write_wav(wav, audio, audio_rate)
+        with atomic_path(out) as tmp:
+            args = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-framerate", str(video.fps),
+                    "-i", "pipe:0", "-i", str(wav), "-map", "0:v:0", "-map", "1:a:0",
+                    "-vf", f"scale={video.width}:{video.height}:flags=lanczos:out_color_matrix=bt709:out_range=tv,"
+                           "format=yuv420p,setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709",
+                    "-c:v", "libx264", "-preset", "veryfast", "-crf", str(crf), "-r", str(video.fps),
+                    "-c:a", "aac", "-b:a", "192k", "-ar", str(audio_rate), "-ac", "2",
+                    "-movflags", "+faststart", "-f", "mp4", str(tmp)]
+            what = f"encoding shot {request.shot.id}"
+            proc = open_ffmpeg_writer(args)
+            assert proc.stdin is not None
+            try:
+                for i, frame in enumerate(frames):
+                    proc.stdin.write(np.ascontiguousarray(frame).tobytes())
+                    if progress is not None:
+                        progress(0.9 + 0.1 * (i + 1) / n)
+            except BrokenPipeError:
+                finish_ffmpeg_writer(proc, what=what)
+                raise FFmpegError(f"{what} failed: ffmpeg stopped reading frames") from None
+            except BaseException:
+                proc.kill()
+                proc.wait()
+                raise
+            finish_ffmpeg_writer(proc, what=what)
+    return n / video.fps
+
+
+def load_keyframe(request: RenderRequest, size: tuple[int, int]):
+    """The keyframe as RGB, center-cropped to the model's aspect and resized to `size` (w, h)."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(request.keyframe) as img:
+            rgb = img.convert("RGB")
+    except (OSError, ValueError) as err:
+        raise InputError(f"shot {request.shot.id}: cannot read keyframe {request.keyframe} ({err})") from None
+    return ImageOps.fit(rgb, size, Image.Resampling.LANCZOS)

@@ -1,0 +1,152 @@
+"""The `ltx2` ShotRenderer: LTX-2 joint audio+video image-to-video through diffusers.
+
+The keyframe and a prompt naming the action, the camera, every spoken line with its speaker and
+the ambience go into `LTX2ImageToVideoPipeline`; the picture and a stereo soundtrack come out of
+the same denoising run, so lips move with the speech the model itself makes. The audio is muxed
+at the vocoder's own sample rate.
+
+Modality-aware guidance (the idea of UniAVGen's MA-CFG) is LTX-2's modality isolation guidance:
+each step also runs the transformer with the audio-to-video and video-to-audio cross-attention
+switched off, and moves the prediction away from that isolated one,
+`pred + (scale - 1) * (pred - pred_isolated)`, which strengthens exactly the cross-modal part of
+the prediction (lip sync, sounds that belong to what is seen). Default on, scale 3.0 for video and
+audio (Lightricks' recommendation for LTX-2.3); `ma_cfg = false` is the plain pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from auteur.models.gpu import memory, shot
+from auteur.models.gpu.memory import MemoryLevel, MemorySettings
+from auteur.models.gpu.pipelines import PIPELINES, ModelRef, default_device, load_diffusers
+from auteur.models.gpu.settings import build_settings, check_range
+from auteur.models.renderer import Progress, RenderedClip, RenderRequest
+from auteur.pipeline.errors import InputError
+
+RENDERER_VERSION = 1
+FRAME_STEP = 8  # LTX-2's video VAE compresses time 8x, causally: clips are 8k + 1 frames
+
+
+@dataclass(frozen=True)
+class Ltx2Settings:
+    model: str = "Lightricks/LTX-2"  # hub repo id (diffusers layout) or a local directory
+    revision: str = ""  # a commit or tag to pin the hub model to; "" is the default branch
+    device: str = "auto"  # auto (cuda when present), cuda, cuda:1, cpu
+    width: int = 768  # generation size (multiples of 32); ffmpeg scales to the profile's frame
+    height: int = 512
+    steps: int = 40
+    guidance_scale: float = 4.0  # text CFG on the picture
+    audio_guidance_scale: float = 7.0  # text CFG on the sound (Lightricks advise higher than video)
+    guidance_rescale: float = 0.0
+    stg_scale: float = 0.0  # spatio-temporal guidance, off by default (one more pass per step)
+    stg_block: int = 29  # the block STG perturbs (29 for LTX-2.0, 28 for LTX-2.3)
+    ma_cfg: bool = True  # modality-aware guidance, see the module docstring
+    ma_cfg_scale: float = 3.0  # on the video prediction; 1.0 is none
+    ma_cfg_audio_scale: float = 3.0  # on the audio prediction
+    cross_timestep: bool = False  # True for LTX-2.3/2.5 checkpoints, False for LTX-2.0
+    image_crf: int = -1  # H.264 CRF the keyframe is re-compressed with first; -1 = the model's default
+    max_sequence_length: int = 1024  # prompt tokens (LTX-2 is trained with 1024)
+    negative_prompt: str = "worst quality, inconsistent motion, blurry, jittery, distorted, muffled speech"
+    max_seconds: float = 20.0  # the longest shot the model is asked for
+    lead_in_s: float = 0.4  # before the first line
+    gap_s: float = 0.3  # between lines
+    tail_s: float = 0.6  # after the last line
+    crf: int = 18
+    memory: MemorySettings = field(default_factory=MemorySettings)
+
+    def __post_init__(self) -> None:
+        for name in ("width", "height"):
+            value = getattr(self, name)
+            if value % 32 or not 32 <= value <= 2048:
+                raise InputError(f"ltx2 renderer setting {name}={value}: must be a multiple of 32 from 32 to 2048")
+        check_range("ltx2", "steps", self.steps, 1, 200)
+        check_range("ltx2", "ma_cfg_scale", self.ma_cfg_scale, 1.0, 20.0)
+        check_range("ltx2", "ma_cfg_audio_scale", self.ma_cfg_audio_scale, 1.0, 20.0)
+        check_range("ltx2", "max_seconds", self.max_seconds, 1.0, 60.0)
+        check_range("ltx2", "image_crf", self.image_crf, -1, 51)
+
+    def ref(self) -> ModelRef:
+        return ModelRef(self.model, self.revision or None)
+
+
+class Ltx2Renderer:
+    """Keyframe + shot prompt -> picture and sound from one LTX-2 run; see the module docstring."""
+
+    name = "ltx2"
+
+    def __init__(self, **settings: Any) -> None:
+        self.config = build_settings(Ltx2Settings, "ltx2", settings)
+        self.config.ref().require("ltx2 renderer")  # fail before any planning, not at the first shot
+        self.device = default_device() if self.config.device == "auto" else self.config.device
+        self.memory = memory.LevelMemo(self.config.memory)
+
+    def settings(self) -> dict[str, Any]:
+        """Everything that changes the output; part of every cache key."""
+        data = asdict(self.config)
+        data["memory"] = {k: v for k, v in data["memory"].items() if k in ("fp8", "dtype", "step_cache")}
+        return {"renderer_version": RENDERER_VERSION, **data}
+
+    def call_arguments(self, request: RenderRequest) -> tuple[dict[str, Any], list, float]:
+        """The pipeline's arguments for a shot (but the image), the line timings, and the clip's seconds."""
+        cfg = self.config
+        lines, speech_s = shot.estimated_lines(request, cfg.lead_in_s, cfg.gap_s)
+        needed = speech_s + cfg.tail_s if lines else 0.0
+        seconds = max(request.shot.duration, needed)
+        if seconds > cfg.max_seconds:
+            raise InputError(f"shot {request.shot.id}: its dialogue needs {seconds:.1f} s but the ltx2 renderer makes "
+                             f"at most {cfg.max_seconds:g} s a shot; split the shot or raise max_seconds")
+        frames = shot.frame_count(seconds, request.video.fps, FRAME_STEP)
+        video_ma, audio_ma = (cfg.ma_cfg_scale, cfg.ma_cfg_audio_scale) if cfg.ma_cfg else (1.0, 1.0)
+        args = dict(
+            prompt=shot.shot_prompt(request, with_dialogue=True), negative_prompt=cfg.negative_prompt,
+            height=cfg.height, width=cfg.width, num_frames=frames, frame_rate=float(request.video.fps),
+            num_inference_steps=cfg.steps, guidance_scale=cfg.guidance_scale,
+            audio_guidance_scale=cfg.audio_guidance_scale, guidance_rescale=cfg.guidance_rescale,
+            audio_guidance_rescale=cfg.guidance_rescale, stg_scale=cfg.stg_scale, audio_stg_scale=cfg.stg_scale,
+            spatio_temporal_guidance_blocks=[cfg.stg_block] if cfg.stg_scale > 0 else None,
+            modality_scale=video_ma, audio_modality_scale=audio_ma, use_cross_timestep=cfg.cross_timestep,
+            image_crf=None if cfg.image_crf < 0 else cfg.image_crf, max_sequence_length=cfg.max_sequence_length,
+            output_type="np")
+        return args, lines, frames / request.video.fps
+
+    def render(self, request: RenderRequest, out: Path, progress: Progress | None = None) -> RenderedClip:
+        """Write the clip to `out` (an .mp4 path) and return what was spoken when."""
+        args, lines, seconds = self.call_arguments(request)
+        image = shot.load_keyframe(request, (self.config.width, self.config.height))
+        steps = self.config.steps
+
+        def step_done(pipe, i, t, tensors):
+            if progress is not None:
+                progress(0.9 * (i + 1) / steps)
+            return {}
+
+        def attempt(level: MemoryLevel):
+            with PIPELINES.use("ltx2", self.device, (self.config, level), self._build) as pipe:
+                generator = torch.Generator("cpu").manual_seed(shot.shot_seed(request, "ltx2"))
+                with torch.inference_mode():
+                    return pipe(image=image, generator=generator, callback_on_step_end=step_done, **args), \
+                        int(pipe.vocoder.config.output_sampling_rate)
+
+        output, rate = self.memory.run(request.shot.id, attempt)
+        frames = shot.to_frames(output.frames)
+        sound = output.audio[0].float().cpu().numpy().T  # (channels, samples) -> (samples, channels)
+        if sound.shape[1] == 1:
+            sound = np.repeat(sound, 2, axis=1)
+        # the vocoder's length is the picture's to within a hop; pad or trim to the frame exactly
+        sound = shot.fit(np.clip(sound, -1.0, 1.0), round(len(frames) / request.video.fps * rate))
+        duration = shot.write_clip(out, frames, sound, rate, request, crf=self.config.crf, progress=progress)
+        return RenderedClip(path=out, duration=duration, lines=lines)
+
+    def _build(self, key: tuple[Ltx2Settings, MemoryLevel]):
+        from diffusers import LTX2ImageToVideoPipeline
+
+        config, level = key
+        pipe = load_diffusers(LTX2ImageToVideoPipeline, config.ref(), memory.compute_dtype(config.memory, self.device))
+        pipe.set_progress_bar_config(disable=True)
+        return memory.apply(pipe, level, config.memory, self.device)
