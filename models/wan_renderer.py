@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from auteur.models.draft.renderer import Take, _stereo_position
+from auteur.models.draft.renderer import Take, stereo_position
 from auteur.models.gpu import memory, shot
 from auteur.models.gpu.memory import MemoryLevel, MemorySettings
 from auteur.models.gpu.pipelines import PIPELINES, ModelRef, default_device, load_diffusers
@@ -140,7 +140,7 @@ class WanRenderer:
         rate = request.video.sample_rate
         dialogue = np.zeros((len(bed), 2), dtype=np.float32)
         for take in takes:
-            placed = pan(take.samples, _stereo_position(request.shot, take.speaker))
+            placed = pan(take.samples, stereo_position(request.shot, take.speaker))
             dialogue[take.start : take.start + len(placed)] += placed[: len(bed) - take.start]
         bed = duck(bed, dialogue, sample_rate=rate, amount_db=self.config.duck_db)
         return limit(dialogue + bed, sample_rate=rate, ceiling_db=-1.0)

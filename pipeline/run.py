@@ -48,10 +48,17 @@ class Backends:
 
 
 def load_backends(profile: Profile, cache_dir: Path | None, plugins: bool | None) -> Backends:
-    return Backends(roster=load_roles(plugins),
-                    director=load_director(profile.director.backend, profile.director.settings),
-                    renderer=load_renderer(profile.renderer.backend, profile.renderer.settings),
-                    cache=Cache(cache_dir))
+    """Load both models; when both fail (say, neither is downloaded), one line names both."""
+    loaded, problems = [], []
+    for load, choice in ((load_director, profile.director), (load_renderer, profile.renderer)):
+        try:
+            loaded.append(load(choice.backend, choice.settings))
+        except AuteurError as err:
+            problems.append(str(err))
+    if problems:
+        raise AuteurError("; ".join(problems))
+    director, renderer = loaded
+    return Backends(roster=load_roles(plugins), director=director, renderer=renderer, cache=Cache(cache_dir))
 
 
 def make(film_input: FilmInput, profile: Profile, *, seed: int = 7, target_shots: int | None = None,

@@ -20,7 +20,7 @@ def test_studio_selects_the_ltx2_renderer_at_its_hub_id():
     assert profile.renderer.settings["memory"]["offload"] == "none"
 
 
-def test_make_with_studio_and_no_weights_fails_at_once_naming_the_model(tmp_path):
+def test_make_with_studio_and_no_weights_fails_at_once_naming_both_models(tmp_path):
     out = tmp_path / "film"
     done = auteur("make", "A lighthouse keeper befriends a storm", "--profile", "studio", "--out", str(out),
                   cache=tmp_path / "cache", extra_env={"HF_HUB_CACHE": str(tmp_path / "hf"), "COLUMNS": "300"},
@@ -29,6 +29,7 @@ def test_make_with_studio_and_no_weights_fails_at_once_naming_the_model(tmp_path
     message = done.stderr.strip()
     assert len(message.splitlines()) == 1
     assert "Lightricks/LTX-2 is not on this machine" in message and "hf download Lightricks/LTX-2" in message
+    assert "ByteDance-Seed/BAGEL-7B-MoT is not downloaded" in message
     assert not out.exists()  # nothing planned, nothing written
 
 

@@ -130,7 +130,7 @@ class DraftRenderer:
         rate, cfg, shot, location = request.video.sample_rate, self.config, request.shot, request.location
         dialogue = np.zeros((samples, 2), dtype=np.float32)
         for take in takes:
-            placed = pan(take.samples, _stereo_position(shot, take.speaker))
+            placed = pan(take.samples, stereo_position(shot, take.speaker))
             dialogue[take.start : take.start + len(placed)] += placed
         # The shot id is in the seed too: the film's seed is shared by every shot, and a bed that
         # restarted identically at each cut within one location would be heard as a loop.
@@ -257,7 +257,7 @@ def character_voice(character: Character) -> Voice:
     return Voice(pitch=_DEFAULT_PITCH_LADDER[(number - 1) % len(_DEFAULT_PITCH_LADDER)])
 
 
-def _stereo_position(shot: Shot, speaker: str) -> float:
+def stereo_position(shot: Shot, speaker: str) -> float:
     box = next((b for b in shot.framing if b.character == speaker), None)
     if box is None:
         return 0.0
