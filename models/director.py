@@ -83,18 +83,6 @@ def load_director(backend: str, settings: dict[str, Any]) -> DirectorModel:
     raise InputError(f"unknown director backend {backend!r}; available: {', '.join(BACKENDS)}")
 
 
-def check_director(backend: str, settings: dict[str, Any]) -> None:
-    """Fail now, in one line, if the backend's weights are not where its settings say (no loading)."""
-    from auteur.pipeline.errors import InputError
-
-    if backend not in BACKENDS:
-        raise InputError(f"unknown director backend {backend!r}; available: {', '.join(BACKENDS)}")
-    if backend == "mot":
-        from auteur.models.mot.loading import RELEASED, check_layout, resolve
-
-        check_layout(resolve(settings.get("model", RELEASED)))
-
-
 def _known_settings(cls: type, settings: dict[str, Any]) -> None:
     import inspect
 

@@ -97,9 +97,6 @@ def make(
         if director is not None:
             update["director"] = _director_override(chosen.director, director)
         chosen = chosen.model_copy(update=update)
-        from auteur.models.director import check_director
-
-        check_director(chosen.director.backend, chosen.director.settings)
         film_input = read_input(source)
         result = _progress_run(make_film, film_input, chosen, seed=seed, target_shots=shots, out=out,
                                plugins=False if no_plugins else None)
