@@ -139,6 +139,8 @@ class RayExecutor:
             try:
                 clip, meta = self._ray.get(ref)
             except self._ray.exceptions.RayError as err:
+                if isinstance(getattr(err, "cause", None), InputError):
+                    raise InputError(str(err.cause)) from None  # the shot itself is wrong: no retry helps
                 raise AuteurError(f"rendering on Ray failed: {_cause(err)}") from None
         finally:
             self._idle.put(actor)
