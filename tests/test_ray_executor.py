@@ -29,6 +29,10 @@ TINY = str(Path(__file__).with_name("tiny.toml"))
 @pytest.fixture(scope="module")
 def cluster():
     """A two-CPU head node in its own session (so teardown stops exactly what it started); yields its address."""
+    # Ray 2.5x turns token auth on when ~/.ray/auth_token exists (any earlier local ray.init() writes
+    # one); say what this private test cluster uses, for the head and every client alike.
+    saved_auth = os.environ.get("RAY_AUTH_MODE")
+    os.environ["RAY_AUTH_MODE"] = "disabled"
     temp = tempfile.mkdtemp(prefix="/tmp/auteur-ray-")  # short: Ray's socket paths must fit in 107 bytes
     ray_cli = str(Path(sys.executable).with_name("ray"))
     head = subprocess.Popen([ray_cli, "start", "--head", "--block", "--num-cpus", "2", "--include-dashboard", "false",
@@ -57,6 +61,10 @@ def cluster():
         pass
     head.wait()
     shutil.rmtree(temp, ignore_errors=True)
+    if saved_auth is None:
+        os.environ.pop("RAY_AUTH_MODE", None)
+    else:
+        os.environ["RAY_AUTH_MODE"] = saved_auth
 
 
 def long_shot_request(tmp_path: Path) -> RenderRequest:
