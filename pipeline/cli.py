@@ -73,6 +73,7 @@ def make(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="run directory (default runs/<time>-<slug>)"),
     burn_subtitles: bool = typer.Option(False, "--burn-subtitles", help="also burn subtitles into the picture"),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64, help="shots rendered at once"),
+    executor: Optional[str] = typer.Option(None, "--executor", help="where shots render: local, ray, ray:ADDRESS"),
     no_plugins: bool = typer.Option(False, "--no-plugins", help="use only auteur's own roles"),
     director: Optional[str] = typer.Option(None, "--director", help="override the profile's director: BACKEND or "
                                            "BACKEND:MODEL, e.g. mot:models/BAGEL-7B-MoT"),
@@ -81,6 +82,7 @@ def make(
 
     def body():
         from auteur.pipeline.config import load_profile
+        from auteur.pipeline.executors import parse_executor
         from auteur.pipeline.inputs import read_input
         from auteur.pipeline.run import make as make_film
 
@@ -92,6 +94,9 @@ def make(
             update["target_runtime_s"] = minutes * 60
         if workers is not None:
             update["workers"] = workers
+        if executor is not None:
+            parse_executor(executor)
+            update["executor"] = executor
         if burn_subtitles:
             update["assembly"] = chosen.assembly.model_copy(update={"burn_subtitles": True})
         if director is not None:
@@ -117,13 +122,15 @@ def _director_override(current, spec: str):
 
 
 @app.command()
-def resume(run_dir: Path = typer.Argument(..., help="the run directory to continue")) -> None:
+def resume(run_dir: Path = typer.Argument(..., help="the run directory to continue"),
+           executor: Optional[str] = typer.Option(None, "--executor", help="render the rest on: local, ray, ray:ADDRESS"),
+           ) -> None:
     """Continue an interrupted run without redoing finished work."""
 
     def body():
         from auteur.pipeline.run import resume as resume_film
 
-        _report(_progress_run(resume_film, run_dir))
+        _report(_progress_run(resume_film, run_dir, executor=executor))
 
     _guard(body)
 
@@ -221,6 +228,7 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    logging.raiseExceptions = False  # a log write on a full disk must not print a traceback
     app(prog_name="auteur")
 
 

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from auteur.pipeline.errors import InputError
 
@@ -49,11 +49,22 @@ class Profile(Strict):
     description: str = ""
     director: BackendChoice
     renderer: BackendChoice
-    executor: str = "local"
+    executor: str = "local"  # local | ray | ray:ADDRESS (see pipeline/executors)
     workers: int = Field(default=2, ge=1, le=256)
+    retries: int = Field(default=2, ge=0, le=10)  # further attempts at a shot whose render failed
+    retry_backoff_s: float = Field(default=2.0, ge=0, le=600)  # wait before the first retry; doubles after
     video: VideoSettings = Field(default_factory=VideoSettings)
     assembly: AssemblySettings = Field(default_factory=AssemblySettings)
     target_runtime_s: float = Field(default=60.0, ge=10, le=3600)
+
+
+    @field_validator("executor")
+    @classmethod
+    def _known_executor(cls, spec: str) -> str:
+        from auteur.pipeline.executors import parse_executor
+
+        parse_executor(spec)
+        return spec
 
 
 def builtin_profiles() -> list[str]:

@@ -24,7 +24,7 @@ from auteur.pipeline.atomic import write_text
 from auteur.pipeline.crew import Crew
 from auteur.pipeline.errors import AuteurError
 from auteur.pipeline.schema import Film, describe_validation_error
-from auteur.pipeline.shots import render_shot
+from auteur.pipeline.shots import ShotFailed, render_shot
 from auteur.pipeline.state import FilmState, ShotTask
 
 
@@ -57,14 +57,18 @@ def _role_node(role: Role) -> Callable:
 
 
 def _fan_out(current: FilmState, runtime: Runtime[Crew]) -> list[Send]:
+    """One render task per shot not rendered yet (after failed shots, a resume re-sends only those)."""
     film = current["film"]
     missing = film.missing()
     if missing:
         raise AuteurError(f"the crew left the film without: {', '.join(missing)}")
+    done = current.get("clips") or {}
     fade = runtime.context.profile.assembly.scene_transition_s / 2
     tasks = []
     for k, scene in enumerate(film.scenes):
         for n, shot in enumerate(scene.shots):
+            if shot.id in done:
+                continue
             # a dip to black where one scene gives way to the next
             tasks.append(Send("render_shot", ShotTask(
                 shot=shot, cast=[film.character(t) for t in shot.characters], location=film.location(scene.location),
@@ -74,12 +78,32 @@ def _fan_out(current: FilmState, runtime: Runtime[Crew]) -> list[Send]:
 
 
 def _render_node(task: ShotTask, runtime: Runtime[Crew]) -> dict:
-    record = render_shot(task, runtime.context)
+    # A shot that fails for good is recorded rather than raised, so the other shots still render
+    # (an exception would cancel every shot not yet started); assembly then reports it.
+    try:
+        record = render_shot(task, runtime.context)
+    except ShotFailed as err:
+        return {"failed": {err.shot_id: err.reason}}
     return {"clips": {record.shot_id: record}}
 
 
 def _assemble_node(current: FilmState, runtime: Runtime[Crew]) -> dict:
+    failed = current.get("failed") or {}
+    if failed:
+        kept = len(current.get("clips") or {})
+        raise AuteurError(f"shot{'s' * (len(failed) > 1)} {', '.join(failed)} could not be rendered "
+                          f"({next(iter(failed.values()))}); the other {kept} shots are kept")
     return {"output": assemble_film(current["film"], current.get("clips", {}), runtime.context)}
+
+
+def retry_failed_shots(graph, config: dict, last_role: str) -> list[str]:
+    """Before resuming a run whose shots failed: clear the failures and send those shots again."""
+    snapshot = graph.get_state(config)
+    failed = list((snapshot.values.get("failed") or {}))
+    if failed and snapshot.next == ("assemble",):
+        graph.update_state(config, {"failed": None}, as_node=last_role)
+        return failed
+    return []
 
 
 def build_graph(roles: list[Role], saver: SqliteSaver | None = None):

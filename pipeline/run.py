@@ -17,8 +17,9 @@ from auteur.pipeline.atomic import write_text
 from auteur.pipeline.cache import Cache
 from auteur.pipeline.config import Profile
 from auteur.pipeline.crew import Crew
-from auteur.pipeline.errors import AuteurError
-from auteur.pipeline.graph import build_graph, checkpointer
+from auteur.pipeline.errors import AuteurError, DiskFull, InputError, is_disk_full
+from auteur.pipeline.executors import open_executor, parse_executor
+from auteur.pipeline.graph import build_graph, checkpointer, retry_failed_shots
 from auteur.pipeline.inputs import FilmInput
 from auteur.pipeline.runs import RunDir, RunManifest, slugify
 from auteur.tools.report import write_report
@@ -77,10 +78,17 @@ def make(film_input: FilmInput, profile: Profile, *, seed: int = 7, target_shots
 
 
 def resume(path: Path, *, cache_dir: Path | None = None, plugins: bool | None = None,
-           on_event: Events | None = None) -> RunResult:
-    """Continue an interrupted run; finished work (checkpointed stages, cached shots) is not redone."""
+           on_event: Events | None = None, executor: str | None = None) -> RunResult:
+    """Continue an interrupted run; finished work (checkpointed stages, cached shots) is not redone.
+
+    `executor` renders the rest elsewhere (a run begun locally can finish on a cluster); it does
+    not change the film, since the executor is no part of any cache key.
+    """
     run = RunDir.open(path)
     manifest = run.read_manifest()
+    if executor is not None:
+        parse_executor(executor)
+        manifest.profile = manifest.profile.model_copy(update={"executor": executor})
     film_input = FilmInput.from_json(run.input_path.read_text("utf-8"))
     backends = load_backends(manifest.profile, cache_dir, plugins)
     wanted = manifest.summary.get("roles", [])
@@ -103,10 +111,18 @@ def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: 
             write_report(run.root)  # report.html and eval.json close every run, a resumed one too
             return result
         except BaseException as err:
+            log.exception("run stopped")
             manifest.status = "failed"
             manifest.error = f"{type(err).__name__}: {err}"
-            run.write_manifest(manifest)
-            log.exception("run stopped")
+            try:
+                run.write_manifest(manifest)
+            except OSError:
+                pass  # the disk may be what failed; the error below says so
+            if is_disk_full(err):
+                raise DiskFull(f"no space left on the device holding {run.root} or the cache; free some space and "
+                               f"continue with `auteur resume {run.root}`") from None
+            if isinstance(err, AuteurError) and not isinstance(err, InputError):
+                raise AuteurError(f"{err}; once fixed, continue with `auteur resume {run.root}`") from None
             raise
         finally:
             log.removeHandler(handler)
@@ -116,21 +132,34 @@ def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: 
 def _run_graph(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: Backends,
                on_event: Events | None, fresh: bool) -> RunResult:
     profile, roster = manifest.profile, backends.roster
-    crew = Crew(director=backends.director, renderer=backends.renderer,
-                profile=profile, run=run, cache=backends.cache, seed=manifest.seed,
-                target_shots=manifest.target_shots, names=film_input.names,
-                on_event=on_event or (lambda kind, name, fraction: None))
-    saver = checkpointer(str(run.state))
-    graph = build_graph(roster.roles, saver)
-    config = {**THREAD, "max_concurrency": profile.workers}
-    snapshot = graph.get_state(config)
+    graph = build_graph(roster.roles, checkpointer(str(run.state)))
+    snapshot = graph.get_state(THREAD)
     started = bool(snapshot.values)
     if started and not snapshot.next:
         log.info("resume: nothing left to do")
         return RunResult(run, manifest.summary, roster.problems)
-    graph_input = None if (started and not fresh) else {"film": film_input.film}
-    log.info("%s run in %s (profile %s, seed %s)", "resuming" if graph_input is None else "starting",
-             run.root, profile.name, manifest.seed)
+    if not fresh:
+        again = retry_failed_shots(graph, THREAD, roster.roles[-1].name)
+        if again:
+            log.info("resume: rendering the failed shots %s again", ", ".join(again))
+    executor = open_executor(profile, backends.renderer)  # after the check above: a finished run starts no cluster
+    try:
+        crew = Crew(director=backends.director, renderer=executor,
+                    profile=profile, run=run, cache=backends.cache, seed=manifest.seed,
+                    target_shots=manifest.target_shots, names=film_input.names,
+                    on_event=on_event or (lambda kind, name, fraction: None))
+        graph_input = None if (started and not fresh) else {"film": film_input.film}
+        return _stream(graph, graph_input, crew, manifest, roster)
+    finally:
+        executor.close()
+
+
+def _stream(graph, graph_input, crew: Crew, manifest: RunManifest, roster) -> RunResult:
+    run, profile = crew.run, manifest.profile
+    config = {**THREAD, "max_concurrency": crew.renderer.slots}
+    log.info("%s run in %s (profile %s, seed %s, executor %s, %d at once)",
+             "resuming" if graph_input is None else "starting", run.root, profile.name, manifest.seed,
+             profile.executor, crew.renderer.slots)
     timings: dict[str, float] = {}
     mark = time.perf_counter()
     for update in graph.stream(graph_input, config, context=crew, stream_mode="updates", durability="sync"):

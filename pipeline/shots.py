@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 
 from auteur.models.renderer import RenderedClip, RenderRequest
 from auteur.pipeline.atomic import atomic_path, write_text
 from auteur.pipeline.cache import Cache, place
 from auteur.pipeline.crew import Crew
-from auteur.pipeline.errors import AuteurError
+from auteur.pipeline.errors import AuteurError, InputError, is_disk_full
 from auteur.pipeline.state import ClipRecord, ShotTask, SpokenRecord
+
+log = logging.getLogger("auteur")
+
+
+class ShotFailed(AuteurError):
+    """A shot whose render failed on every attempt."""
+
+    def __init__(self, shot_id: str, reason: str):
+        super().__init__(f"shot {shot_id} failed: {reason}")
+        self.shot_id, self.reason = shot_id, reason
 
 
 def render_shot(task: ShotTask, crew: Crew) -> ClipRecord:
@@ -31,10 +43,10 @@ def render_shot(task: ShotTask, crew: Crew) -> ClipRecord:
     if cached:
         clip = RenderedClip.from_json(meta.read_text("utf-8"), entry.parent)
     else:
-        with atomic_path(entry) as tmp:
-            clip = crew.renderer.render(request, tmp, lambda f: crew.emit("shot", shot.id, f))
-        clip.path = entry
+        log.info("render start %s", shot.id)
+        clip = _render_with_retries(request, entry, crew)
         write_text(meta, clip.to_json())  # written last: its presence marks the entry complete
+        log.info("render done %s", shot.id)
     crew.shots.add(cached=cached)
     crew.emit("shot", shot.id, 1.0)
     rel = f"shots/{shot.id}.mp4"
@@ -44,6 +56,29 @@ def render_shot(task: ShotTask, crew: Crew) -> ClipRecord:
                                for ln in clip.lines])
     write_text(crew.run.root / f"shots/{shot.id}.json", record.model_dump_json(indent=2))
     return record
+
+
+def _render_with_retries(request: RenderRequest, entry: Path, crew: Crew) -> RenderedClip:
+    """Render into the cache entry; a failure is retried with doubling waits, then names the shot."""
+    shot, profile = request.shot, crew.profile
+    attempts = profile.retries + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            with atomic_path(entry) as tmp:
+                clip = crew.renderer.render(request, tmp, lambda f: crew.emit("shot", shot.id, f))
+            clip.path = entry
+            return clip
+        except Exception as err:
+            if isinstance(err, InputError) or is_disk_full(err):
+                raise  # retrying cannot help: the input is wrong, or there is no room
+            reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            if attempt == attempts:
+                raise ShotFailed(shot.id, f"{reason}, after {attempts} attempt{'s' * (attempts > 1)}") from err
+            wait = profile.retry_backoff_s * 2 ** (attempt - 1)
+            log.warning("shot %s failed (attempt %d of %d): %s; retrying in %.1f s", shot.id, attempt, attempts,
+                        reason, wait)
+            time.sleep(wait)
+    raise AssertionError("unreachable")
 
 
 def as_rendered(record: ClipRecord, root: Path) -> RenderedClip:

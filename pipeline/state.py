@@ -32,9 +32,15 @@ def merge_clips(old: dict[str, ClipRecord] | None, new: dict[str, ClipRecord] | 
     return {**(old or {}), **(new or {})}
 
 
+def merge_failures(old: dict[str, str] | None, new: dict[str, str] | None) -> dict[str, str]:
+    """Shots that failed for good, with why; None clears them (a resume renders them again)."""
+    return {} if new is None else {**(old or {}), **new}
+
+
 class FilmState(TypedDict, total=False):
     film: Film
     clips: Annotated[dict[str, ClipRecord], merge_clips]
+    failed: Annotated[dict[str, str], merge_failures]
     output: str
 
 

@@ -37,8 +37,11 @@ def ffmpeg_exe() -> str:
 
 def _last_error_line(stderr: str) -> str:
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    for line in lines:  # the cause, wherever ffmpeg printed it, rather than its summary
+        if "No space left on device" in line or "Disk quota exceeded" in line:
+            return line
     for line in reversed(lines):
-        if not line.startswith(("frame=", "size=", "video:", "[out#")):
+        if not line.startswith(("frame=", "size=", "video:", "[out#", "Conversion failed!")):
             return line
     return lines[-1] if lines else "no output"
 

@@ -1,0 +1,170 @@
+"""The Ray executor: one actor per GPU (or per CPU worker slot) keeps a renderer loaded.
+
+Shots go to a free actor as tasks carrying plain data (the request as JSON and the keyframe's
+bytes) and come back as the clip's bytes and its line timings; the driver writes them into the
+cache and the run directory, so workers on other machines need no shared disk, only auteur
+installed. An actor whose process dies is restarted by Ray and its shot re-run there
+(`max_restarts`, `max_task_retries`); a node that is gone moves its actors to live nodes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import socket
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine, load_renderer
+from auteur.pipeline.atomic import write_bytes
+from auteur.pipeline.config import Profile, VideoSettings
+from auteur.pipeline.errors import AuteurError, InputError
+from auteur.pipeline.schema import Character, Location, Shot
+
+# How often Ray may bring a dead actor back, and re-run the shot it was rendering.
+ACTOR_RESTARTS = 3
+
+
+def request_to_json(request: RenderRequest) -> str:
+    return json.dumps({"shot": request.shot.model_dump(mode="json"),
+                       "cast": [c.model_dump(mode="json") for c in request.cast],
+                       "location": request.location.model_dump(mode="json"),
+                       "video": request.video.model_dump(), "seed": request.seed,
+                       "keyframe_suffix": request.keyframe.suffix})
+
+
+def request_from_json(text: str, keyframe: Path) -> RenderRequest:
+    data = json.loads(text)
+    return RenderRequest(shot=Shot.model_validate(data["shot"]), keyframe=keyframe,
+                         cast=tuple(Character.model_validate(c) for c in data["cast"]),
+                         location=Location.model_validate(data["location"]),
+                         video=VideoSettings.model_validate(data["video"]), seed=data["seed"])
+
+
+class ShotWorker:
+    """A Ray actor: loads the profile's renderer once, then renders shot after shot."""
+
+    def __init__(self, backend: str, settings: dict[str, Any]):
+        self.renderer = load_renderer(backend, settings)
+
+    def settings(self) -> dict[str, Any]:
+        return self.renderer.settings()
+
+    def pid(self) -> int:
+        return os.getpid()
+
+    def render(self, request_json: str, keyframe: bytes) -> tuple[bytes, str]:
+        """Render in a scratch folder on this worker; return the clip's bytes and lines as JSON."""
+        suffix = json.loads(request_json)["keyframe_suffix"]
+        with tempfile.TemporaryDirectory(prefix="auteur-shot-") as scratch:
+            frame = Path(scratch) / f"keyframe{suffix}"
+            frame.write_bytes(keyframe)
+            clip = self.renderer.render(request_from_json(request_json, frame), Path(scratch) / "clip.mp4")
+            return clip.path.read_bytes(), json.dumps({"duration": clip.duration,
+                                                        "lines": [vars(ln) for ln in clip.lines]})
+
+
+def connect(address: str | None, num_cpus: int | None = None) -> bool:
+    """Join the cluster at `address` (or start one here when None); True if this call started Ray."""
+    import ray
+
+    if ray.is_initialized():
+        return False
+    if address and address != "auto" and not address.startswith("ray://"):
+        _reachable(address)  # Ray itself retries an absent cluster for minutes before giving up
+    options: dict[str, Any] = {"log_to_driver": False, "configure_logging": False}
+    if address is None and not os.environ.get("RAY_ADDRESS"):
+        options.update(include_dashboard=False, num_cpus=num_cpus)
+    try:
+        ray.init(address=address, **options)
+    except (ConnectionError, ValueError, RuntimeError) as err:
+        where = f"the Ray cluster at {address}" if address else "a local Ray cluster"
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise AuteurError(f"cannot reach {where}: {first} (start one with `ray start --head`)") from None
+    return True
+
+
+def _reachable(address: str, timeout: float = 5.0) -> None:
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise InputError(f"Ray address {address!r} is not HOST:PORT (or auto, or ray://HOST:PORT)")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as err:
+        raise AuteurError(f"cannot reach the Ray cluster at {address}: {err.strerror or err} "
+                          f"(start one with `ray start --head`)") from None
+
+
+class RayExecutor:
+    """Renders shots on Ray actors; see the module docstring."""
+
+    def __init__(self, profile: Profile, address: str | None):
+        try:
+            import ray
+        except ImportError:
+            raise InputError("the ray executor needs Ray: pip install 'auteur[cluster]'") from None
+        self._ray = ray
+        self._owns_ray = connect(address, num_cpus=max(profile.workers, os.cpu_count() or 1))
+        gpus = int(ray.cluster_resources().get("GPU", 0))
+        choice = profile.renderer
+        if gpus:
+            count, resources = gpus, {"num_gpus": 1, "num_cpus": 1}
+        else:  # no GPU anywhere: one actor per CPU worker slot, as many as the cluster has CPUs for
+            cpus = int(ray.cluster_resources().get("CPU", 1))
+            count, resources = max(1, min(profile.workers, cpus)), {"num_cpus": 1}
+        remote = ray.remote(ShotWorker).options(max_restarts=ACTOR_RESTARTS, max_task_retries=ACTOR_RESTARTS,
+                                                 **resources)
+        self.actors = [remote.remote(choice.backend, choice.settings) for _ in range(count)]
+        self.slots = count
+        self._idle: queue.Queue = queue.Queue()
+        for actor in self.actors:
+            self._idle.put(actor)
+        try:  # the first answer also proves the renderer loads on the workers
+            self._settings = ray.get(self.actors[0].settings.remote())
+        except ray.exceptions.RayError as err:
+            self.close()
+            raise AuteurError(f"the Ray workers cannot load the {choice.backend} renderer: {_cause(err)}") from None
+        self.name = choice.backend
+
+    def settings(self) -> dict[str, Any]:
+        """The workers' renderer settings (their engine versions included); part of every cache key."""
+        return self._settings
+
+    def render(self, request: RenderRequest, out: Path, progress: Progress | None = None) -> RenderedClip:
+        actor = self._idle.get()
+        try:
+            ref = actor.render.remote(request_to_json(request), request.keyframe.read_bytes())
+            try:
+                clip, meta = self._ray.get(ref)
+            except self._ray.exceptions.RayError as err:
+                if isinstance(getattr(err, "cause", None), InputError):
+                    raise InputError(str(err.cause)) from None  # the shot itself is wrong: no retry helps
+                raise AuteurError(f"rendering on Ray failed: {_cause(err)}") from None
+        finally:
+            self._idle.put(actor)
+        write_bytes(out, clip)
+        data = json.loads(meta)
+        return RenderedClip(path=Path(out), duration=float(data["duration"]),
+                            lines=[SpokenLine(**ln) for ln in data["lines"]])
+
+    def worker_pids(self) -> list[int]:
+        """The process id of every actor (for operators and fault-injection tests)."""
+        return self._ray.get([a.pid.remote() for a in self.actors])
+
+    def close(self) -> None:
+        for actor in getattr(self, "actors", []):
+            self._ray.kill(actor)
+        self.actors = []
+        if self._owns_ray:
+            self._ray.shutdown()
+
+
+def _cause(err: Exception) -> str:
+    """The last line of the worker's own error (Ray wraps it in a traceback), else Ray's."""
+    cause = getattr(err, "cause", None)
+    if isinstance(cause, AuteurError):
+        return str(cause)
+    lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+    return lines[-1] if lines else type(err).__name__

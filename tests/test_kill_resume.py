@@ -1,0 +1,103 @@
+"""SIGKILL at random points of a draft run, resume after each: the same film, no finished shot rendered twice."""
+
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from clirun import auteur
+from conftest import PREMISE
+
+pytestmark = pytest.mark.slow
+
+TINY = str(Path(__file__).with_name("tiny.toml"))
+SHOTS = 4
+KILLS = 10
+
+
+def start(args: list[str], cache: Path) -> subprocess.Popen:
+    env = {**os.environ, "AUTEUR_CACHE_DIR": str(cache)}
+    return subprocess.Popen([sys.executable, "-m", "auteur.pipeline.cli", *args], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_for_graph_start(log: Path, starts_before: int, proc: subprocess.Popen) -> bool:
+    """Until this process logs that its graph began (so the kill lands in the work, not in imports).
+
+    False when it exits first: the previous kill came after the film was written, with nothing left to resume.
+    """
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if log.is_file() and len(re.findall(r"(starting|resuming) run in", log.read_text())) > starts_before:
+            return True
+        time.sleep(0.02)
+    assert proc.poll() == 0, "the run neither started its graph nor finished"
+    return False
+
+
+def render_events(log: Path) -> list[tuple[str, str]]:
+    return re.findall(r"render (start|done) (\S+)", log.read_text())
+
+
+def phase(run: Path, cache: Path) -> str:
+    """Where a killed run was, from what it left behind."""
+    if (run / ".work").exists():
+        return "assembling"
+    done = len(list((cache / "clips").rglob("*.json"))) if (cache / "clips").exists() else 0
+    return f"rendering ({done} of {SHOTS} shots done)" if list(run.glob("shots/*.png")) else "planning"
+
+
+def check_no_finished_shot_rendered_twice(log: Path) -> None:
+    events = render_events(log)
+    for shot in {s for _, s in events}:
+        mine = [kind for kind, s in events if s == shot]
+        assert mine.count("done") <= 1, f"shot {shot} was rendered to the end twice"
+        if "done" in mine:
+            assert "start" not in mine[mine.index("done"):], f"shot {shot} was started again after it finished"
+
+
+def test_ten_kills_and_resumes_give_the_uninterrupted_film_and_render_no_finished_shot_twice(tmp_path):
+    reference = tmp_path / "reference"
+    made = auteur("make", PREMISE, "--profile", TINY, "--shots", str(SHOTS), "--out", str(reference),
+                  cache=tmp_path / "reference-cache")
+    assert made.returncode == 0, made.stderr
+    work = sum(json.loads((reference / "run.json").read_text())["summary"]["stage_seconds"].values())
+
+    # Each process is killed a random time after its graph starts, anywhere up to the length of a
+    # whole uninterrupted run; one that finishes first has its film checked and a new run begins.
+    rng = random.Random(20261120)
+    landed: list[str] = []
+    films = 0
+    while len(landed) < KILLS:
+        out, cache = tmp_path / f"run{films}", tmp_path / f"cache{films}"
+        starts = 0
+        while True:
+            args = ["resume", str(out)] if starts else \
+                ["make", PREMISE, "--profile", TINY, "--shots", str(SHOTS), "--out", str(out)]
+            proc = start(args, cache)
+            if not wait_for_graph_start(out / "run.log", starts, proc):
+                break
+            starts += 1
+            deadline = time.time() + rng.uniform(0, work)
+            while time.time() < deadline and proc.poll() is None:
+                time.sleep(0.01)
+            if proc.poll() is not None or len(landed) == KILLS:
+                assert proc.wait() == 0
+                break
+            where = phase(out, cache)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            landed.append(where)
+        for name in ("film.mp4", "film.srt", "script.json"):
+            assert (out / name).read_bytes() == (reference / name).read_bytes(), f"{name} differs"
+        check_no_finished_shot_rendered_twice(out / "run.log")
+        assert len(list((cache / "clips").rglob("*.json"))) == SHOTS
+        films += 1
+    print(f"{KILLS} kills landed while", landed)

@@ -1,0 +1,137 @@
+"""The Ray executor on a real local CPU cluster, started once for the module as a user would (`ray start --head`)."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from auteur.models.draft.renderer import DraftRenderer
+from auteur.models.renderer import RenderRequest
+from auteur.pipeline.config import load_profile
+from clirun import auteur
+from conftest import PREMISE
+from test_schema import planned_film
+
+ray = pytest.importorskip("ray")
+TINY = str(Path(__file__).with_name("tiny.toml"))
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A two-CPU head node in its own session (so teardown stops exactly what it started); yields its address."""
+    # Ray 2.5x turns token auth on when ~/.ray/auth_token exists (any earlier local ray.init() writes
+    # one); say what this private test cluster uses, for the head and every client alike.
+    saved_auth = os.environ.get("RAY_AUTH_MODE")
+    os.environ["RAY_AUTH_MODE"] = "disabled"
+    temp = tempfile.mkdtemp(prefix="/tmp/auteur-ray-")  # short: Ray's socket paths must fit in 107 bytes
+    ray_cli = str(Path(sys.executable).with_name("ray"))
+    head = subprocess.Popen([ray_cli, "start", "--head", "--block", "--num-cpus", "2", "--include-dashboard", "false",
+                             "--disable-usage-stats", "--port", "0", "--temp-dir", temp],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    address, seen = None, []
+    for line in head.stdout:
+        seen.append(line)
+        m = re.search(r"ray start --address='([^']+)'", line)
+        if m:
+            address = m[1]
+            break
+    assert address, "".join(seen)
+    threading.Thread(target=head.stdout.read, daemon=True).start()  # keep draining its output
+    yield address
+    if ray.is_initialized():
+        ray.shutdown()
+    os.killpg(head.pid, signal.SIGTERM)
+    try:
+        head.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(head.pid, signal.SIGKILL)  # whatever of our own session is left
+    except ProcessLookupError:
+        pass
+    head.wait()
+    shutil.rmtree(temp, ignore_errors=True)
+    if saved_auth is None:
+        os.environ.pop("RAY_AUTH_MODE", None)
+    else:
+        os.environ["RAY_AUTH_MODE"] = saved_auth
+
+
+def long_shot_request(tmp_path: Path) -> RenderRequest:
+    film = planned_film()
+    shot = film.scenes[0].shots[0].model_copy(update={"duration": 12.0})
+    keyframe = tmp_path / "keyframe.png"
+    Image.fromarray(np.random.default_rng(1).integers(0, 255, (90, 160, 3), dtype=np.uint8)).save(keyframe)
+    return RenderRequest(shot=shot, keyframe=keyframe, cast=tuple(film.character(t) for t in shot.characters),
+                         location=film.location(film.scenes[0].location), video=load_profile(TINY).video, seed=7)
+
+
+def children(pid: int) -> list[str]:
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    names = []
+    for kid in kids:
+        try:
+            names.append(Path(f"/proc/{kid}/cmdline").read_bytes().split(b"\0")[0].decode())
+        except OSError:
+            pass
+    return names
+
+
+def test_a_worker_killed_mid_shot_has_its_shot_rendered_again(cluster, tmp_path):
+    from auteur.pipeline.executors.ray_cluster import RayExecutor
+
+    profile = load_profile(TINY).model_copy(update={"workers": 1, "executor": f"ray:{cluster}"})
+    executor = RayExecutor(profile, cluster)
+    try:
+        request = long_shot_request(tmp_path)
+        [pid] = executor.worker_pids()
+        result: dict = {}
+        worker = threading.Thread(target=lambda: result.update(clip=executor.render(request, tmp_path / "ray.mp4")))
+        worker.start()
+        deadline = time.time() + 60
+        while not any("ffmpeg" in Path(c).name for c in children(pid)) and time.time() < deadline:
+            time.sleep(0.005)
+        assert time.time() < deadline, "the worker never started encoding"
+        os.kill(pid, signal.SIGKILL)  # mid-shot: its ffmpeg is encoding the clip
+        worker.join(timeout=240)
+        assert "clip" in result, "the shot never came back"
+        assert executor.worker_pids() != [pid], "the shot should have run on a restarted worker"
+    finally:
+        executor.close()
+    local = DraftRenderer(**profile.renderer.settings).render(request, tmp_path / "local.mp4")
+    assert (tmp_path / "ray.mp4").read_bytes() == local.path.read_bytes()
+    assert result["clip"].lines == local.lines
+
+
+@pytest.mark.slow
+def test_a_film_made_on_the_cluster_is_byte_identical_to_one_made_locally(cluster, tmp_path):
+    made = {}
+    for executor in ("local", f"ray:{cluster}"):
+        out = tmp_path / executor.split(":")[0]
+        done = auteur("make", PREMISE, "--profile", TINY, "--shots", "3", "--executor", executor, "--out", str(out),
+                      cache=tmp_path / f"cache-{out.name}")
+        assert done.returncode == 0, done.stderr
+        assert re.search(rf"executor {re.escape(executor)}, 2 at once", (out / "run.log").read_text())
+        made[executor] = (out / "film.mp4").read_bytes()
+    assert made["local"] == made[f"ray:{cluster}"]
+
+
+def test_an_unreachable_cluster_is_one_line_naming_it(tmp_path):
+    done = auteur("make", PREMISE, "--profile", TINY, "--shots", "2", "--executor", "ray:127.0.0.1:9",
+                  "--out", str(tmp_path / "run"), cache=tmp_path / "cache", timeout=300)
+    assert done.returncode == 2
+    lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "cannot reach the Ray cluster at 127.0.0.1:9" in lines[0], done.stderr
