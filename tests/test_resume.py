@@ -1,45 +1,11 @@
-"""A run killed while rendering finishes with `auteur resume`, without rendering finished shots again."""
-
-import json
-import os
-import signal
-import subprocess
-import sys
-import time
+"""`auteur resume` on a finished run, and two processes on one run (kills at random points: test_kill_resume.py)."""
 
 import pytest
 
-from auteur.tools.ffmpeg import probe
 from clirun import auteur
 from conftest import PREMISE
 
 pytestmark = pytest.mark.slow
-
-
-def finished_clips(cache) -> int:
-    return len(list((cache / "clips").rglob("*.json"))) if (cache / "clips").exists() else 0
-
-
-def test_killed_during_rendering_resume_finishes_without_rerendering(tmp_path):
-    cache, out = tmp_path / "cache", tmp_path / "run"
-    env = {**os.environ, "AUTEUR_CACHE_DIR": str(cache)}
-    proc = subprocess.Popen([sys.executable, "-m", "auteur.pipeline.cli", "make", PREMISE, "--profile", "preview",
-                             "--shots", "8", "--workers", "1", "--out", str(out)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 240
-    while finished_clips(cache) < 2 and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    done_before = finished_clips(cache)
-    assert 2 <= done_before < 8, "the kill did not land during rendering"
-    assert not (out / "film.mp4").exists()
-
-    resumed = auteur("resume", str(out), cache=cache)
-    assert resumed.returncode == 0, resumed.stderr
-    summary = json.loads((out / "run.json").read_text())["summary"]
-    assert summary["shots_rendered"] == 8 - done_before
-    assert probe(out / "film.mp4").codecs("video") == ["h264"]
 
 
 def test_resuming_a_finished_run_does_nothing(tmp_path):
