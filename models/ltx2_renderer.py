@@ -25,7 +25,7 @@ import torch
 from auteur.models.gpu import memory, shot
 from auteur.models.gpu.memory import MemoryLevel, MemorySettings
 from auteur.models.gpu.pipelines import PIPELINES, ModelRef, default_device, load_diffusers
-from auteur.models.gpu.settings import build_settings, check_range
+from auteur.models.gpu.settings import build_settings, check_frame_size, check_range
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest
 from auteur.pipeline.errors import InputError
 
@@ -61,10 +61,7 @@ class Ltx2Settings:
     memory: MemorySettings = field(default_factory=MemorySettings)
 
     def __post_init__(self) -> None:
-        for name in ("width", "height"):
-            value = getattr(self, name)
-            if value % 32 or not 32 <= value <= 2048:
-                raise InputError(f"ltx2 renderer setting {name}={value}: must be a multiple of 32 from 32 to 2048")
+        check_frame_size("ltx2", self.width, self.height)
         check_range("ltx2", "steps", self.steps, 1, 200)
         check_range("ltx2", "ma_cfg_scale", self.ma_cfg_scale, 1.0, 20.0)
         check_range("ltx2", "ma_cfg_audio_scale", self.ma_cfg_audio_scale, 1.0, 20.0)

@@ -20,7 +20,7 @@ from auteur.models.draft.renderer import Take, stereo_position
 from auteur.models.gpu import memory, shot
 from auteur.models.gpu.memory import MemoryLevel, MemorySettings
 from auteur.models.gpu.pipelines import PIPELINES, ModelRef, default_device, load_diffusers
-from auteur.models.gpu.settings import build_settings, check_range
+from auteur.models.gpu.settings import build_settings, check_frame_size, check_range
 from auteur.models.gpu.tts import VitsSpeech
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine
 from auteur.pipeline.errors import InputError
@@ -59,10 +59,7 @@ class WanSettings:
     memory: MemorySettings = field(default_factory=MemorySettings)
 
     def __post_init__(self) -> None:
-        for name in ("width", "height"):
-            value = getattr(self, name)
-            if value % 32 or not 32 <= value <= 2048:
-                raise InputError(f"wan renderer setting {name}={value}: must be a multiple of 32 from 32 to 2048")
+        check_frame_size("wan", self.width, self.height)
         check_range("wan", "steps", self.steps, 1, 200)
         check_range("wan", "ambience_steps", self.ambience_steps, 1, 500)
         check_range("wan", "ambience_seconds", self.ambience_seconds, 0.5, 47.0)

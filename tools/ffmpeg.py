@@ -13,6 +13,7 @@ import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from auteur.pipeline.errors import AuteurError
 
@@ -79,6 +80,23 @@ def finish_ffmpeg_writer(proc: subprocess.Popen, *, what: str = "ffmpeg") -> str
     if proc.wait() != 0:
         raise FFmpegError(f"{what} failed: {_last_error_line(stderr)}")
     return stderr
+
+
+def pipe_frames(args: list[str], frames: Iterable[bytes], *, what: str) -> str:
+    """Feed raw frames to an ffmpeg reading stdin; if it stops reading, raise with its own reason."""
+    proc = open_ffmpeg_writer(args)
+    assert proc.stdin is not None
+    try:
+        for frame in frames:
+            proc.stdin.write(frame)
+    except BrokenPipeError:
+        finish_ffmpeg_writer(proc, what=what)  # raises with ffmpeg's own message
+        raise FFmpegError(f"{what} failed: ffmpeg stopped reading frames") from None
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    return finish_ffmpeg_writer(proc, what=what)
 
 
 @dataclass

@@ -18,7 +18,7 @@ import tempfile
 import zlib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 from PIL import Image
@@ -30,7 +30,7 @@ from auteur.pipeline.schema import CameraMove, Character, Shot, Voice
 from auteur.tools.ambience import LEVEL_DB as AMBIENCE_LEVEL_DB
 from auteur.tools.ambience import ambience, music_pad
 from auteur.tools.audio import db_to_gain, duck, limit, pan, resample, write_wav
-from auteur.tools.ffmpeg import FFmpegError, finish_ffmpeg_writer, open_ffmpeg_writer
+from auteur.tools.ffmpeg import pipe_frames
 from auteur.tools.speech import engine_version, espeak_voice, synthesize
 
 # Bump when a change here changes the clips, so cached clips from older code are not reused.
@@ -165,27 +165,21 @@ class DraftRenderer:
             "-c:a", "aac", "-b:a", "192k", "-ar", str(video.sample_rate), "-ac", "2",
             "-movflags", "+faststart", "-f", "mp4", str(dest),
         ]
-        what = f"encoding shot {request.shot.id}"
-        proc = open_ffmpeg_writer(args)
-        assert proc.stdin is not None
+        pipe_frames(args, self._frames(plate, windows, fades, resampling, size, progress),
+                    what=f"encoding shot {request.shot.id}")
+
+    @staticmethod
+    def _frames(plate: Image.Image, windows: list[Box], fades: np.ndarray, resampling: int,
+                size: tuple[int, int], progress: Progress | None) -> Iterator[bytes]:
         reported = 0
-        try:
-            for i, box in enumerate(windows):
-                frame = plate.resize(size, resampling, box=box)
-                if fades[i] < 1.0:
-                    frame = Image.fromarray((np.asarray(frame, dtype=np.float32) * fades[i]).astype(np.uint8))
-                proc.stdin.write(frame.tobytes())
-                if progress is not None and (i + 1) * 20 // len(windows) > reported:
-                    reported = (i + 1) * 20 // len(windows)
-                    progress((i + 1) / len(windows))
-        except BrokenPipeError:
-            finish_ffmpeg_writer(proc, what=what)  # raises with ffmpeg's own message
-            raise FFmpegError(f"{what} failed: ffmpeg stopped reading frames") from None
-        except BaseException:
-            proc.kill()
-            proc.wait()
-            raise
-        finish_ffmpeg_writer(proc, what=what)
+        for i, box in enumerate(windows):
+            frame = plate.resize(size, resampling, box=box)
+            if fades[i] < 1.0:
+                frame = Image.fromarray((np.asarray(frame, dtype=np.float32) * fades[i]).astype(np.uint8))
+            yield frame.tobytes()
+            if progress is not None and (i + 1) * 20 // len(windows) > reported:
+                reported = (i + 1) * 20 // len(windows)
+                progress((i + 1) / len(windows))
 
 
 # ---------------------------------------------------------------- dips to black

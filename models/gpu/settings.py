@@ -40,3 +40,10 @@ def check_range(backend: str, name: str, value: float, low: float, high: float) 
     """Raise a one-line InputError unless low <= value <= high."""
     if not low <= value <= high:
         raise InputError(f"{backend} renderer setting {name}={value!r}: must be from {low:g} to {high:g}")
+
+
+def check_frame_size(backend: str, width: int, height: int) -> None:
+    """Video models work on 32-pixel blocks; reject other sizes in one line."""
+    for name, value in (("width", width), ("height", height)):
+        if value % 32 or not 32 <= value <= 2048:
+            raise InputError(f"{backend} renderer setting {name}={value}: must be a multiple of 32 from 32 to 2048")

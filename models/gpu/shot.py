@@ -7,6 +7,7 @@ import re
 import tempfile
 import zlib
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -15,7 +16,7 @@ from auteur.pipeline.atomic import atomic_path
 from auteur.pipeline.errors import AuteurError, InputError
 from auteur.pipeline.schema import Character
 from auteur.tools.audio import write_wav
-from auteur.tools.ffmpeg import FFmpegError, finish_ffmpeg_writer, open_ffmpeg_writer
+from auteur.tools.ffmpeg import pipe_frames
 
 WORDS_PER_SECOND = 2.6  # conversational English; scaled by each voice's rate
 
@@ -129,22 +130,7 @@ def write_clip(out: Path, frames: np.ndarray, audio: np.ndarray, audio_rate: int
                     "-c:v", "libx264", "-preset", "veryfast", "-crf", str(crf), "-r", str(video.fps),
                     "-c:a", "aac", "-b:a", "192k", "-ar", str(audio_rate), "-ac", "2",
                     "-movflags", "+faststart", "-f", "mp4", str(tmp)]
-            what = f"encoding shot {request.shot.id}"
-            proc = open_ffmpeg_writer(args)
-            assert proc.stdin is not None
-            try:
-                for i, frame in enumerate(frames):
-                    proc.stdin.write(np.ascontiguousarray(frame).tobytes())
-                    if progress is not None:
-                        progress(0.9 + 0.1 * (i + 1) / n)
-            except BrokenPipeError:
-                finish_ffmpeg_writer(proc, what=what)
-                raise FFmpegError(f"{what} failed: ffmpeg stopped reading frames") from None
-            except BaseException:
-                proc.kill()
-                proc.wait()
-                raise
-            finish_ffmpeg_writer(proc, what=what)
+            pipe_frames(args, _frame_bytes(frames, n, progress), what=f"encoding shot {request.shot.id}")
     return n / video.fps
 
 
@@ -158,3 +144,10 @@ def load_keyframe(request: RenderRequest, size: tuple[int, int]):
     except (OSError, ValueError) as err:
         raise InputError(f"shot {request.shot.id}: cannot read keyframe {request.keyframe} ({err})") from None
     return ImageOps.fit(rgb, size, Image.Resampling.LANCZOS)
+
+
+def _frame_bytes(frames: np.ndarray, n: int, progress: Progress | None) -> Iterator[bytes]:
+    for i, frame in enumerate(frames):
+        yield np.ascontiguousarray(frame).tobytes()
+        if progress is not None:
+            progress(0.9 + 0.1 * (i + 1) / n)
