@@ -56,14 +56,13 @@ def _role_node(role: Role) -> Callable:
     return node
 
 
-def _fan_out(current: FilmState, runtime: Runtime[Crew]) -> list[Send]:
+def _fan_out(current: FilmState) -> list[Send]:
     """One render task per shot not rendered yet (after failed shots, a resume re-sends only those)."""
     film = current["film"]
     missing = film.missing()
     if missing:
         raise AuteurError(f"the crew left the film without: {', '.join(missing)}")
     done = current.get("clips") or {}
-    fade = runtime.context.profile.assembly.scene_transition_s / 2
     tasks = []
     for k, scene in enumerate(film.scenes):
         for n, shot in enumerate(scene.shots):
@@ -72,8 +71,7 @@ def _fan_out(current: FilmState, runtime: Runtime[Crew]) -> list[Send]:
             # a dip to black where one scene gives way to the next
             tasks.append(Send("render_shot", ShotTask(
                 shot=shot, cast=[film.character(t) for t in shot.characters], location=film.location(scene.location),
-                fade_in_s=fade if k > 0 and n == 0 else 0.0,
-                fade_out_s=fade if k < len(film.scenes) - 1 and n == len(scene.shots) - 1 else 0.0)))
+                dip_in=k > 0 and n == 0, dip_out=k < len(film.scenes) - 1 and n == len(scene.shots) - 1)))
     return tasks
 
 

@@ -29,9 +29,10 @@ def render_shot(task: ShotTask, crew: Crew) -> ClipRecord:
     if not shot.keyframe:
         raise AuteurError(f"shot {shot.id} has no keyframe; the storyboard stage did not finish")
     keyframe = crew.run.inside(shot.keyframe)
+    fade = crew.profile.assembly.scene_transition_s / 2
     request = RenderRequest(shot=shot, keyframe=keyframe, cast=tuple(task["cast"]), location=task["location"],
                             video=crew.profile.video, seed=crew.seed,
-                            fade_in_s=task["fade_in_s"], fade_out_s=task["fade_out_s"])
+                            fade_in_s=fade if task["dip_in"] else 0.0, fade_out_s=fade if task["dip_out"] else 0.0)
     key = Cache.key("clip", crew.renderer.settings(), shot.model_dump(mode="json", exclude={"keyframe"}),
                     [c.model_dump(mode="json", exclude={"reference_image"}) for c in request.cast],
                     request.location.model_dump(mode="json", exclude={"reference_image"}),

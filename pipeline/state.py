@@ -50,5 +50,7 @@ class ShotTask(TypedDict):
     shot: Shot
     cast: list[Character]
     location: Location
-    fade_in_s: float
-    fade_out_s: float
+    # A dip to black at the head (the shot opens a scene after another) and at the tail (it closes
+    # one before another). The profile says how long; the state holds only the editing fact.
+    dip_in: bool
+    dip_out: bool
