@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 from gpu_shots import TINY, VIDEO, decoded_audio, request, shot
-from tiny_models import ltx2_components, saved_pipeline
+from tiny_models import fresh_pipelines, tiny_ltx2  # noqa: F401  (fixtures: model, a clean pipeline cache)
 
 from auteur.models.gpu.pipelines import PIPELINES
 from auteur.models.gpu.shot import frame_count, load_keyframe, shot_seed
@@ -18,20 +18,6 @@ from auteur.pipeline.errors import AuteurError, InputError
 from auteur.tools.ffmpeg import probe
 
 LINES = (("<char1>", "The storm is coming."), ("<char2>", "Keep the light."))
-
-
-@pytest.fixture(scope="module")
-def model(tmp_path_factory):
-    from diffusers import LTX2ImageToVideoPipeline
-
-    return saved_pipeline(LTX2ImageToVideoPipeline, ltx2_components(), tmp_path_factory.mktemp("ltx2"))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_pipelines():
-    PIPELINES.clear()
-    yield
-    PIPELINES.clear()
 
 
 def renderer(model, **extra) -> Ltx2Renderer:

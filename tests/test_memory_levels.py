@@ -5,27 +5,13 @@ from __future__ import annotations
 import pytest
 import torch
 from gpu_shots import TINY, request, shot
-from tiny_models import ltx2_components, saved_pipeline
+from tiny_models import fresh_pipelines, tiny_ltx2  # noqa: F401  (fixtures: model, a clean pipeline cache)
 
 from auteur.models.gpu import memory
 from auteur.models.gpu.memory import MemoryLevel, MemorySettings, ladder
 from auteur.models.gpu.pipelines import PIPELINES
 from auteur.models.renderer import load_renderer
 from auteur.pipeline.errors import AuteurError
-
-
-@pytest.fixture(scope="module")
-def model(tmp_path_factory):
-    from diffusers import LTX2ImageToVideoPipeline
-
-    return saved_pipeline(LTX2ImageToVideoPipeline, ltx2_components(), tmp_path_factory.mktemp("ltx2"))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_pipelines():
-    PIPELINES.clear()
-    yield
-    PIPELINES.clear()
 
 
 def out_of_memory_until(monkeypatch, survives):

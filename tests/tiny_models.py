@@ -6,6 +6,8 @@ tokenizers that diffusers' tests fetch from the hub are built here from configs 
 
 from __future__ import annotations
 
+import pytest
+
 import json
 from pathlib import Path
 
@@ -170,3 +172,21 @@ def studio_models(root: Path) -> dict[str, Path]:
             "wan": saved_pipeline(WanImageToVideoPipeline, wan_components(), root / "wan"),
             "ambience": saved_pipeline(StableAudioPipeline, stable_audio_components(), root / "stable-audio"),
             "tts": vits_tts(root / "vits")}
+
+
+@pytest.fixture(scope="module", name="model")
+def tiny_ltx2(tmp_path_factory):
+    """A tiny random LTX-2 image-to-video pipeline saved to disk, for the tests that load it."""
+    from diffusers import LTX2ImageToVideoPipeline
+
+    return saved_pipeline(LTX2ImageToVideoPipeline, ltx2_components(), tmp_path_factory.mktemp("ltx2"))
+
+
+@pytest.fixture(autouse=True)
+def fresh_pipelines():
+    """Each test loads its pipelines afresh: the per-device cache starts and ends empty."""
+    from auteur.models.gpu.pipelines import PIPELINES
+
+    PIPELINES.clear()
+    yield
+    PIPELINES.clear()
