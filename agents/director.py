@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auteur.agents.registry import Role
 from auteur.pipeline.crew import Crew
-from auteur.pipeline.schema import Film, Treatment
+from auteur.core.schema import Film, Treatment
 
 
 def act(film: Film, crew: Crew) -> Film:

@@ -6,8 +6,8 @@ from auteur import prompts
 from auteur.agents.registry import Role
 from auteur.models.director import DrawRequest
 from auteur.pipeline.crew import Crew
-from auteur.pipeline.errors import AuteurError
-from auteur.pipeline.schema import Film, LocationPlan
+from auteur.core.errors import AuteurError
+from auteur.core.schema import Film, LocationPlan
 
 
 def act(film: Film, crew: Crew) -> Film:

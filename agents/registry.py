@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Callable
 
-from auteur.pipeline.errors import AuteurError
+from auteur.core.errors import AuteurError
 
 if TYPE_CHECKING:
     from auteur.pipeline.crew import Crew
-    from auteur.pipeline.schema import Film
+    from auteur.core.schema import Film
 
 GROUP = "auteur.roles"
 RESERVED = {"render_shot", "assemble"}

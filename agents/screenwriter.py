@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auteur.agents.registry import Role
 from auteur.pipeline.crew import Crew
-from auteur.pipeline.schema import Film, Screenplay
+from auteur.core.schema import Film, Screenplay
 
 
 def act(film: Film, crew: Crew) -> Film:

@@ -12,10 +12,10 @@ from PIL import Image
 from auteur import prompts
 from auteur.agents.registry import Role
 from auteur.models.director import DrawRequest, Reference
-from auteur.pipeline.atomic import atomic_path
+from auteur.core.atomic import atomic_path
 from auteur.pipeline.crew import Crew
-from auteur.pipeline.schema import Character, Film, Shot, ShotList
-from auteur.tools.panels import contact_sheet, draw_panel
+from auteur.core.schema import Character, Film, Shot, ShotList
+from auteur.tools.boards.panels import contact_sheet, draw_panel
 
 KEYFRAME_MARGIN = 1.2
 

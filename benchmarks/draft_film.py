@@ -33,9 +33,9 @@ def make(prompt: str, out: Path, cache: Path) -> float:
 
 def assembly_vs_floor(run: Path, repeat: int) -> dict:
     from auteur.pipeline.config import Profile
-    from auteur.pipeline.schema import Film
+    from auteur.core.schema import Film
     from auteur.models.renderer import RenderedClip, SpokenLine
-    from auteur.tools.assemble import ShotClip, assemble, concat_floor
+    from auteur.tools.editing.assemble import ShotClip, assemble, concat_floor
 
     film = Film.from_json((run / "script.json").read_text())
     profile = Profile.model_validate(json.loads((run / "run.json").read_text())["profile"])
@@ -75,7 +75,7 @@ def main() -> None:
         cold = make(args.prompt, tmp / "cold", tmp / "cache")
         warm = make(args.prompt, tmp / "warm", tmp / "cache")
         manifest = json.loads((tmp / "cold" / "run.json").read_text())
-        from auteur.tools.ffmpeg import probe
+        from auteur.tools.editing.ffmpeg import probe
 
         result = {
             "device": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, CPU only",

@@ -2,8 +2,8 @@
 
 Runs side by side, median of --repeat runs, in one process with the model already loaded:
   structural   every structural metric
-  semantic     eval_semantic.evaluate (texts gathered, encoded, scored)
-  floor        SentenceTransformer.encode of exactly the texts eval_semantic encodes
+  semantic     semantic.evaluate (texts gathered, encoded, scored)
+  floor        SentenceTransformer.encode of exactly the texts semantic.evaluate encodes
   report       rendering report.html for the same film
 
     python benchmarks/eval_speed.py [--repeat 5] [--json out.json]
@@ -39,23 +39,23 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
-    from auteur.tools import eval_semantic, eval_structural
-    from auteur.tools.eval_score import evaluate_film
-    from auteur.tools.report import render
+    from auteur.tools.evaluation import semantic, structural
+    from auteur.tools.evaluation.score import evaluate_film
+    from auteur.tools.evaluation.report import render
     from test_schema import planned_film
 
     film = planned_film()
     start = time.perf_counter()
-    model = eval_semantic.load_encoder()
+    model = semantic.load_encoder()
     load_s = time.perf_counter() - start
     beats = film.treatment.beats
-    texts = [film.prompt, *(eval_semantic.scene_text(s) for s in film.scenes), *(b.summary for b in beats),
+    texts = [film.prompt, *(semantic.scene_text(s) for s in film.scenes), *(b.summary for b in beats),
              f"{film.treatment.logline} " + " ".join(b.summary for b in beats)]
     evaluation = evaluate_film(film, visual=False)
     figures = {
         "model_load_s": round(load_s, 3),
-        "structural_s": timed(lambda: eval_structural.evaluate(film), args.repeat),
-        "semantic_s": timed(lambda: eval_semantic.evaluate(film, model), args.repeat),
+        "structural_s": timed(lambda: structural.evaluate(film), args.repeat),
+        "semantic_s": timed(lambda: semantic.evaluate(film, model), args.repeat),
         "floor_encode_s": timed(lambda: model.encode(texts, normalize_embeddings=True, batch_size=32), args.repeat),
         "report_s": timed(lambda: render(film, evaluation), args.repeat),
     }

@@ -15,7 +15,7 @@ from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 from PIL import Image
 from pydantic import BaseModel
 
-from auteur.pipeline.schema import Character, Location, Shot
+from auteur.core.schema import Character, Location, Shot
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -69,7 +69,7 @@ BACKENDS = ("draft", "mot")
 
 def load_director(backend: str, settings: dict[str, Any]) -> DirectorModel:
     """Instantiate a director backend by name."""
-    from auteur.pipeline.errors import InputError
+    from auteur.core.errors import InputError
 
     if backend == "draft":
         from auteur.models.draft.director import DraftDirector
@@ -86,7 +86,7 @@ def load_director(backend: str, settings: dict[str, Any]) -> DirectorModel:
 def _known_settings(cls: type, settings: dict[str, Any]) -> None:
     import inspect
 
-    from auteur.pipeline.errors import InputError
+    from auteur.core.errors import InputError
 
     known = set(inspect.signature(cls).parameters)
     unknown = sorted(set(settings) - known)

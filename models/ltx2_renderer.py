@@ -27,7 +27,7 @@ from auteur.models.gpu.memory import MemoryLevel, MemorySettings
 from auteur.models.gpu.pipelines import PIPELINES, ModelRef, default_device, load_diffusers
 from auteur.models.gpu.settings import build_settings, check_frame_size, check_range
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest
-from auteur.pipeline.errors import InputError
+from auteur.core.errors import InputError
 
 RENDERER_VERSION = 1
 FRAME_STEP = 8  # LTX-2's video VAE compresses time 8x, causally: clips are 8k + 1 frames

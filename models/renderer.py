@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol, runtime_checkable
 
 from auteur.pipeline.config import VideoSettings
-from auteur.pipeline.schema import Character, Location, Shot
+from auteur.core.schema import Character, Location, Shot
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class ShotRenderer(Protocol):
 
 def load_renderer(backend: str, settings: dict[str, Any]) -> ShotRenderer:
     """Instantiate a renderer backend by name."""
-    from auteur.pipeline.errors import InputError
+    from auteur.core.errors import InputError
 
     if backend == "draft":
         from auteur.models.draft.renderer import DraftRenderer

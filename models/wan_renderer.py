@@ -23,8 +23,8 @@ from auteur.models.gpu.pipelines import PIPELINES, ModelRef, default_device, loa
 from auteur.models.gpu.settings import build_settings, check_frame_size, check_range
 from auteur.models.gpu.tts import VitsSpeech
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine
-from auteur.pipeline.errors import InputError
-from auteur.tools.audio import db_to_gain, duck, limit, pan, resample, rms_db
+from auteur.core.errors import InputError
+from auteur.tools.sound.audio import db_to_gain, duck, limit, pan, resample, rms_db
 
 RENDERER_VERSION = 1
 FRAME_STEP = 4  # Wan's VAE compresses time 4x, causally: clips are 4k + 1 frames

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from auteur.pipeline.crew import Crew
-from auteur.pipeline.errors import AuteurError
-from auteur.pipeline.schema import Film
+from auteur.core.errors import AuteurError
+from auteur.core.schema import Film
 from auteur.pipeline.shots import as_rendered
 from auteur.pipeline.state import ClipRecord
-from auteur.tools.assemble import ShotClip, assemble
+from auteur.tools.editing.assemble import ShotClip, assemble
 
 
 def credits_for(film: Film, crew: Crew) -> list[str]:

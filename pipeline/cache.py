@@ -14,8 +14,8 @@ import shutil
 from pathlib import Path
 from typing import Any, Callable
 
-from auteur.pipeline.atomic import atomic_path
-from auteur.pipeline.errors import InputError
+from auteur.core.atomic import atomic_path
+from auteur.core.errors import InputError
 
 CACHE_VERSION = 1
 

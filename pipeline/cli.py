@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from auteur.pipeline.errors import AuteurError
+from auteur.core.errors import AuteurError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="auteur: one line in, a short film out.")
@@ -145,7 +145,7 @@ def eval_(
     """Score a film's narrative coherence: structural, semantic and visual metrics, and an overall score."""
 
     def body():
-        from auteur.tools.eval_score import evaluate_path, save
+        from auteur.tools.evaluation.score import evaluate_path, save
 
         evaluation = evaluate_path(target)
         table = Table("metric", "family", "score", "notes")
@@ -171,7 +171,7 @@ def bench(
     """Make and score a film per prompt of a suite; exit 1 when any misses the suite's thresholds."""
 
     def body():
-        from auteur.tools.bench import default_out, load_suite, run_suite, write_tables
+        from auteur.tools.evaluation.bench import default_out, load_suite, run_suite, write_tables
 
         chosen = load_suite(suite)
         where = out or default_out(chosen)

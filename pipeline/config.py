@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from auteur.pipeline.errors import InputError
+from auteur.core.errors import InputError
 
 
 class Strict(BaseModel):

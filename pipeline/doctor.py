@@ -17,7 +17,7 @@ def _version(dist: str) -> str:
 
 
 def _ffmpeg() -> tuple[bool, str]:
-    from auteur.tools.ffmpeg import ffmpeg_exe
+    from auteur.tools.editing.ffmpeg import ffmpeg_exe
 
     exe = ffmpeg_exe()
     out = subprocess.run([exe, "-hide_banner", "-encoders"], capture_output=True, text=True).stdout
@@ -27,14 +27,14 @@ def _ffmpeg() -> tuple[bool, str]:
 
 
 def _espeak() -> tuple[bool, str]:
-    from auteur.tools import speech
+    from auteur.tools.sound import speech
 
     samples, rate = speech.synthesize("test", speech.espeak_voice(_neutral_voice()))
     return len(samples) > 0, f"espeak-ng {_version('espeakng-loader')} via ctypes, {rate} Hz"
 
 
 def _neutral_voice():
-    from auteur.pipeline.schema import Voice
+    from auteur.core.schema import Voice
 
     return Voice()
 

@@ -18,12 +18,13 @@ from langgraph.types import Send
 from pydantic import BaseModel, ValidationError
 
 from auteur.agents.registry import Role
-from auteur.pipeline import schema, state
+from auteur.core import schema
+from auteur.pipeline import state
 from auteur.pipeline.assembly import assemble_film
-from auteur.pipeline.atomic import write_text
+from auteur.core.atomic import write_text
 from auteur.pipeline.crew import Crew
-from auteur.pipeline.errors import AuteurError
-from auteur.pipeline.schema import Film, describe_validation_error
+from auteur.core.errors import AuteurError
+from auteur.core.schema import Film, describe_validation_error
 from auteur.pipeline.shots import ShotFailed, render_shot
 from auteur.pipeline.state import FilmState, ShotTask
 

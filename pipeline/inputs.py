@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from auteur.pipeline.errors import InputError
-from auteur.pipeline.schema import Film, describe_validation_error
+from auteur.core.errors import InputError
+from auteur.core.schema import Film, describe_validation_error
 
 MAX_PROMPT_CHARS = 2000
 MAX_SYNOPSIS_CHARS = 20000

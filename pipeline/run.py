@@ -13,16 +13,16 @@ from typing import Callable
 from auteur.agents.registry import Roster, load_roles
 from auteur.models.director import DirectorModel, load_director
 from auteur.models.renderer import ShotRenderer, load_renderer
-from auteur.pipeline.atomic import write_text
+from auteur.core.atomic import write_text
 from auteur.pipeline.cache import Cache
 from auteur.pipeline.config import Profile
 from auteur.pipeline.crew import Crew
-from auteur.pipeline.errors import AuteurError, DiskFull, InputError, is_disk_full
+from auteur.core.errors import AuteurError, DiskFull, InputError, is_disk_full
 from auteur.pipeline.executors import open_executor, parse_executor
 from auteur.pipeline.graph import build_graph, checkpointer, retry_failed_shots
 from auteur.pipeline.inputs import FilmInput
 from auteur.pipeline.runs import RunDir, RunManifest, slugify
-from auteur.tools.report import write_report
+from auteur.tools.evaluation.report import write_report
 
 THREAD = {"configurable": {"thread_id": "film"}}
 log = logging.getLogger("auteur")

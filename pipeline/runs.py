@@ -19,9 +19,9 @@ from typing import Any, Iterator, Literal
 
 from pydantic import BaseModel, Field
 
-from auteur.pipeline.atomic import write_text
+from auteur.core.atomic import write_text
 from auteur.pipeline.config import Profile
-from auteur.pipeline.errors import AuteurError, InputError
+from auteur.core.errors import AuteurError, InputError
 
 
 class RunManifest(BaseModel):

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 from auteur.models.renderer import RenderedClip, RenderRequest
-from auteur.pipeline.atomic import atomic_path, write_text
+from auteur.core.atomic import atomic_path, write_text
 from auteur.pipeline.cache import Cache, place
 from auteur.pipeline.crew import Crew
-from auteur.pipeline.errors import AuteurError, InputError, is_disk_full
+from auteur.core.errors import AuteurError, InputError, is_disk_full
 from auteur.pipeline.state import ClipRecord, ShotTask, SpokenRecord
 
 log = logging.getLogger("auteur")

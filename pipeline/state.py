@@ -6,7 +6,7 @@ from typing import Annotated, TypedDict
 
 from pydantic import BaseModel
 
-from auteur.pipeline.schema import Character, Film, Location, Shot
+from auteur.core.schema import Character, Film, Location, Shot
 
 
 class SpokenRecord(BaseModel):

@@ -9,8 +9,8 @@ from PIL import Image
 
 from auteur.models.renderer import RenderRequest
 from auteur.pipeline.config import VideoSettings
-from auteur.pipeline.schema import Character, DialogueLine, FramingBox, Location, Shot, Voice
-from auteur.tools.ffmpeg import run_ffmpeg
+from auteur.core.schema import Character, DialogueLine, FramingBox, Location, Shot, Voice
+from auteur.tools.editing.ffmpeg import run_ffmpeg
 
 VIDEO = VideoSettings(width=64, height=64, fps=8, sample_rate=48000)
 MARA = Character(token="<char1>", name="Mara", appearance="a keeper in oilskins",

@@ -5,8 +5,8 @@ from pathlib import Path
 from PIL import Image
 
 from auteur.models.draft.planner import Planner
-from auteur.pipeline.atomic import write_text
-from auteur.pipeline.schema import Film
+from auteur.core.atomic import write_text
+from auteur.core.schema import Film
 
 
 def planned(prompt: str) -> Film:

@@ -7,12 +7,12 @@ import pytest
 
 from auteur.models.renderer import RenderedClip, SpokenLine
 from auteur.pipeline.config import AssemblySettings, VideoSettings
-from auteur.pipeline.errors import AuteurError
-from auteur.tools.assemble import ShotClip, assemble, concat_floor
-from auteur.tools.cards import BACKGROUND, MARGIN, end_card, title_card
-from auteur.tools.ffmpeg import FFmpegError, probe, run_ffmpeg
-from auteur.tools.loudness import measure
-from auteur.tools.subtitles import parse_srt
+from auteur.core.errors import AuteurError
+from auteur.tools.editing.assemble import ShotClip, assemble, concat_floor
+from auteur.tools.editing.cards import BACKGROUND, MARGIN, end_card, title_card
+from auteur.tools.editing.ffmpeg import FFmpegError, probe, run_ffmpeg
+from auteur.tools.editing.loudness import measure
+from auteur.tools.editing.subtitles import parse_srt
 
 FPS = 24
 VIDEO = VideoSettings(width=320, height=180, fps=FPS, sample_rate=48000)

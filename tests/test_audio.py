@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from auteur.pipeline.errors import AuteurError
-from auteur.tools.ambience import ambience, beds_for, music_pad
-from auteur.tools.audio import duck, limit, pan, read_wav, resample, rms_db, write_wav
+from auteur.core.errors import AuteurError
+from auteur.tools.sound.ambience import ambience, beds_for, music_pad
+from auteur.tools.sound.audio import duck, limit, pan, read_wav, resample, rms_db, write_wav
 
 
 def sine(freq: float, rate: int, seconds: float = 1.0) -> np.ndarray:

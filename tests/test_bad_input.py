@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from auteur.tools.ffmpeg import probe
-from auteur.tools.subtitles import parse_srt
+from auteur.tools.editing.ffmpeg import probe
+from auteur.tools.editing.subtitles import parse_srt
 from clirun import auteur
 from test_schema import planned_film
 

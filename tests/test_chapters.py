@@ -1,7 +1,7 @@
 """FFMETADATA chapters: the document's shape, its escaping, and a round trip through ffmpeg."""
 
-from auteur.tools.chapters import escape, ffmetadata
-from auteur.tools.ffmpeg import probe, run_ffmpeg
+from auteur.tools.editing.chapters import escape, ffmetadata
+from auteur.tools.editing.ffmpeg import probe, run_ffmpeg
 
 AWKWARD = "Scene ' : [ ] ; , %{ = # \\ 🎬"
 

@@ -14,7 +14,7 @@ from auteur.models.draft.artist import draw_keyframe
 from auteur.models.draft.figures import draw_character_sheet
 from auteur.models.draft.looks import character_look
 from auteur.models.draft.plates import draw_location_plate
-from auteur.pipeline.schema import Character, DialogueLine, FramingBox, Location, Shot, ShotType, Voice
+from auteur.core.schema import Character, DialogueLine, FramingBox, Location, Shot, ShotType, Voice
 
 W, H = 320, 180
 
@@ -57,7 +57,7 @@ def test_same_inputs_give_pixel_identical_pictures():
 
 
 def test_looks_do_not_depend_on_the_process_hash_seed():
-    code = ("from auteur.models.draft.looks import character_look; from auteur.pipeline.schema import Character; "
+    code = ("from auteur.models.draft.looks import character_look; from auteur.core.schema import Character; "
             "print(character_look(Character(token='<char1>', name='Amos', appearance='an old man')))")
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}

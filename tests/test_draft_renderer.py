@@ -12,9 +12,9 @@ from PIL import Image, ImageDraw
 from auteur.models.draft.renderer import DraftRenderer, DraftSettings, camera_path, record_dialogue
 from auteur.models.renderer import RenderRequest, ShotRenderer, load_renderer
 from auteur.pipeline.config import VideoSettings
-from auteur.pipeline.errors import InputError
-from auteur.pipeline.schema import Character, DialogueLine, FramingBox, Location, Shot, SoundCue, Voice
-from auteur.tools.ffmpeg import probe, run_ffmpeg
+from auteur.core.errors import InputError
+from auteur.core.schema import Character, DialogueLine, FramingBox, Location, Shot, SoundCue, Voice
+from auteur.tools.editing.ffmpeg import probe, run_ffmpeg
 
 VIDEO = VideoSettings(width=320, height=180, fps=24, sample_rate=48000)
 MARA = Character(token="<char1>", name="Mara", appearance="a keeper in oilskins",

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from auteur.tools.bench import Row, Suite, Thresholds, failures, load_suite, markdown
-from auteur.pipeline.errors import InputError
+from auteur.tools.evaluation.bench import Row, Suite, Thresholds, failures, load_suite, markdown
+from auteur.core.errors import InputError
 from clirun import auteur
 from test_eval_metamorphic import with_orphan_speaker
 from test_schema import planned_film

@@ -5,8 +5,8 @@ import random
 import pytest
 
 from auteur.models.draft.planner import Planner
-from auteur.pipeline.schema import DialogueLine, Film
-from auteur.tools.eval_score import evaluate_film
+from auteur.core.schema import DialogueLine, Film
+from auteur.tools.evaluation.score import evaluate_film
 from conftest import PREMISE
 from test_schema import planned_film
 

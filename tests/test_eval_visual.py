@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from transformers import CLIPConfig, CLIPImageProcessor, CLIPModel, CLIPProcessor, CLIPTokenizer
 
-from auteur.tools import eval_visual
+from auteur.tools.evaluation import visual
 from planned_runs import planned, run_dir_with
 from conftest import PREMISE
 
@@ -45,21 +45,21 @@ def tiny_clip_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     root = run_dir_with(planned(PREMISE), tmp_path_factory.mktemp("run"))
-    from auteur.pipeline.schema import Film
+    from auteur.core.schema import Film
     return Film.from_json((root / "script.json").read_text()), root
 
 
 def test_clip_loads_from_a_local_directory_of_safetensors(tiny_clip_dir):
     assert not list(tiny_clip_dir.glob("*.bin"))
-    clip = eval_visual.load_clip(str(tiny_clip_dir))
-    assert isinstance(clip, eval_visual.Clip)
+    clip = visual.load_clip(str(tiny_clip_dir))
+    assert isinstance(clip, visual.Clip)
     vecs = clip.texts(["a lighthouse", "a storm at night"])
     assert vecs.shape == (2, 16) and np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
 
 
 def test_visual_metrics_score_every_keyframe_and_each_framed_character(tiny_clip_dir, run):
     film, root = run
-    metrics = {m.name: m for m in eval_visual.evaluate(film, root, eval_visual.load_clip(str(tiny_clip_dir)))}
+    metrics = {m.name: m for m in visual.evaluate(film, root, visual.load_clip(str(tiny_clip_dir)))}
     text, identity = metrics["keyframe_text"], metrics["identity"]
     assert text.detail["shots"] == len(film.shots()) and 0.0 <= text.score <= 1.0
     assert set(text.per_scene) == {s.id for s in film.scenes}
@@ -69,7 +69,7 @@ def test_visual_metrics_score_every_keyframe_and_each_framed_character(tiny_clip
 
 def test_without_weights_the_visual_metrics_are_skipped_with_the_reason(run, tmp_path):
     film, root = run
-    reason = eval_visual.load_clip(str(tmp_path / "no-such-model"))
-    metrics = eval_visual.evaluate(film, root, reason)
+    reason = visual.load_clip(str(tmp_path / "no-such-model"))
+    metrics = visual.evaluate(film, root, reason)
     assert [m.score for m in metrics] == [None, None]
     assert all(m.skipped.startswith("no CLIP weights available") for m in metrics)

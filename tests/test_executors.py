@@ -3,7 +3,7 @@
 import pytest
 
 from auteur.pipeline.config import load_profile
-from auteur.pipeline.errors import InputError
+from auteur.core.errors import InputError
 from auteur.pipeline.executors import open_executor, parse_executor
 from clirun import auteur
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from auteur.pipeline.schema import Film
-from auteur.tools.ffmpeg import probe
-from auteur.tools.loudness import measure
-from auteur.tools.subtitles import parse_srt
+from auteur.core.schema import Film
+from auteur.tools.editing.ffmpeg import probe
+from auteur.tools.editing.loudness import measure
+from auteur.tools.editing.subtitles import parse_srt
 from clirun import auteur
 from conftest import PREMISE
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from auteur.pipeline.errors import InputError
+from auteur.core.errors import InputError
 from auteur.pipeline.inputs import read_input
 from test_schema import planned_film
 

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from auteur.tools.ffmpeg import probe, run_ffmpeg
-from auteur.tools.loudness import applying_filter, measure, normalize, read_report
+from auteur.tools.editing.ffmpeg import probe, run_ffmpeg
+from auteur.tools.editing.loudness import applying_filter, measure, normalize, read_report
 
 RATE = 48000
 

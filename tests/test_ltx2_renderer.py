@@ -14,8 +14,8 @@ from auteur.models.gpu.pipelines import PIPELINES
 from auteur.models.gpu.shot import frame_count, load_keyframe, shot_seed
 from auteur.models.ltx2_renderer import FRAME_STEP, Ltx2Renderer
 from auteur.models.renderer import ShotRenderer, load_renderer
-from auteur.pipeline.errors import AuteurError, InputError
-from auteur.tools.ffmpeg import probe
+from auteur.core.errors import AuteurError, InputError
+from auteur.tools.editing.ffmpeg import probe
 
 LINES = (("<char1>", "The storm is coming."), ("<char2>", "Keep the light."))
 

@@ -11,7 +11,7 @@ from auteur.models.gpu import memory
 from auteur.models.gpu.memory import MemoryLevel, MemorySettings, ladder
 from auteur.models.gpu.pipelines import PIPELINES
 from auteur.models.renderer import load_renderer
-from auteur.pipeline.errors import AuteurError
+from auteur.core.errors import AuteurError
 
 
 def out_of_memory_until(monkeypatch, survives):

@@ -13,7 +13,7 @@ from auteur.models.director import DrawRequest, Reference, WriteRequest, load_di
 from auteur.models.mot.constrained import JsonSchemaConstraint, grammar_compiler
 from auteur.models.mot.generate_text import generate
 from auteur.models.mot.schemas import schema_for
-from auteur.pipeline.schema import (Beat, BeatName, Character, DialogueLine, Film, LocationPlan, Scene, Screenplay,
+from auteur.core.schema import (Beat, BeatName, Character, DialogueLine, Film, LocationPlan, Scene, Screenplay,
                                     ShotList, Treatment)
 from clirun import auteur
 from conftest import PREMISE

@@ -12,7 +12,7 @@ import mot_tiny
 from auteur.models.mot import vae as vae_ops
 from auteur.models.mot.loading import load
 from auteur.models.mot.masks import Segment
-from auteur.pipeline.errors import InputError
+from auteur.core.errors import InputError
 
 
 

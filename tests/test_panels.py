@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from auteur.pipeline.schema import DialogueLine, Shot
-from auteur.tools.panels import contact_sheet, draw_panel
+from auteur.core.schema import DialogueLine, Shot
+from auteur.tools.boards.panels import contact_sheet, draw_panel
 
 W, H = 320, 180
 

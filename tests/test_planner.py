@@ -1,5 +1,5 @@
 from auteur.models.draft.planner import Planner, read_premise
-from auteur.pipeline.schema import ShotType
+from auteur.core.schema import ShotType
 from conftest import PREMISE
 from test_schema import planned_film
 

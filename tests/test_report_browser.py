@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from auteur.pipeline.schema import Film
-from auteur.tools.report import write_report
+from auteur.core.schema import Film
+from auteur.tools.evaluation.report import write_report
 from planned_runs import planned, run_dir_with
 
 pytestmark = pytest.mark.browser

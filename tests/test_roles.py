@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from auteur.agents.registry import Role, load_roles
-from auteur.pipeline.errors import AuteurError
+from auteur.core.errors import AuteurError
 
 REPO = Path(__file__).resolve().parents[1]
 PLUGIN = REPO / "examples" / "composer-role"

@@ -4,7 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from auteur.models.draft.planner import Planner
-from auteur.pipeline.schema import Film, describe_validation_error
+from auteur.core.schema import Film, describe_validation_error
 from conftest import PREMISE
 
 

@@ -14,10 +14,10 @@ from auteur.models.renderer import load_renderer
 from auteur.pipeline.cache import Cache
 from auteur.pipeline.config import load_profile
 from auteur.pipeline.crew import Crew
-from auteur.pipeline.errors import AuteurError
+from auteur.core.errors import AuteurError
 from auteur.pipeline.inputs import read_input
 from auteur.pipeline.runs import RunDir
-from auteur.pipeline.schema import Film, describe_validation_error
+from auteur.core.schema import Film, describe_validation_error
 from test_schema import planned_film
 
 VALID = json.loads(planned_film().to_json())

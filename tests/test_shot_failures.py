@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from auteur.tools.ffmpeg import ffmpeg_exe, probe
+from auteur.tools.editing.ffmpeg import ffmpeg_exe, probe
 from clirun import auteur
 from conftest import PREMISE
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from auteur.pipeline.schema import Film
+from auteur.core.schema import Film
 from clirun import auteur
 
 pytestmark = pytest.mark.slow

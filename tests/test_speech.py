@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from auteur.pipeline.schema import Voice
-from auteur.tools.speech import VARIANTS, EspeakVoice, SpeechError, clean_text, espeak_voice, synthesize
+from auteur.core.schema import Voice
+from auteur.tools.sound.speech import VARIANTS, EspeakVoice, SpeechError, clean_text, espeak_voice, synthesize
 
 LINE = "The storm is coming, and the lighthouse must stay lit tonight."
 

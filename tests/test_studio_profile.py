@@ -10,7 +10,7 @@ from clirun import auteur
 
 from auteur.models.gpu.pipelines import ModelRef
 from auteur.pipeline.config import load_profile
-from auteur.pipeline.errors import AuteurError
+from auteur.core.errors import AuteurError
 
 
 def test_studio_selects_the_ltx2_renderer_at_its_hub_id():

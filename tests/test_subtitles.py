@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auteur.tools.subtitles import MAX_LINE, Cue, clean_text, literal_for_libass, parse_srt, timestamp, to_srt
+from auteur.tools.editing.subtitles import MAX_LINE, Cue, clean_text, literal_for_libass, parse_srt, timestamp, to_srt
 
 AWKWARD = "It's \"odd\": [a] ; b, 100%{x} = #1 \\ back 🎬 שלום"
 

@@ -12,9 +12,9 @@ from auteur.models.gpu.pipelines import PIPELINES
 from auteur.models.gpu.tts import speaker_for
 from auteur.models.renderer import load_renderer
 from auteur.models.wan_renderer import FRAME_STEP, WanRenderer, loop_to
-from auteur.pipeline.errors import AuteurError
-from auteur.pipeline.schema import Character
-from auteur.tools.ffmpeg import probe
+from auteur.core.errors import AuteurError
+from auteur.core.schema import Character
+from auteur.tools.editing.ffmpeg import probe
 
 LINES = (("<char1>", "the storm is coming."), ("<char2>", "keep the light."))
 

@@ -3,7 +3,7 @@ through the shot's lens (`plates.backdrop`); each character is drawn at their fr
 box beside the others, scaled so the shot type shows the right slice of them; the listener's back fills
 the foreground of an over-the-shoulder shot; each speaker's face follows their first line's emotion; an
 insert shows the prop the shot names on a surface, with a hand reaching in. The picture carries no text:
-storyboard panels are drawn by `auteur.tools.panels`.
+storyboard panels are drawn by `auteur.tools.boards.panels`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from auteur.models.draft.figures import FACE, FULL_LENGTH, INK, REACH, Pen, draw
 from auteur.models.draft.looks import CharacterLook, LocationLook, character_look, location_look, mix
 from auteur.models.draft.paint import SS, ellipse_points, gradient, shade
 from auteur.models.draft.plates import backdrop, finish
-from auteur.pipeline.schema import Character, Location, Shot, ShotType
+from auteur.core.schema import Character, Location, Shot, ShotType
 
 # ================================================================ composing a shot
 

@@ -11,8 +11,8 @@ from auteur.models.draft.artist import draw_keyframe
 from auteur.models.draft.figures import draw_character_sheet
 from auteur.models.draft.planner import Planner
 from auteur.models.draft.plates import draw_location_plate
-from auteur.pipeline.errors import InputError
-from auteur.pipeline.schema import Film, LocationPlan, Screenplay, ShotList, Treatment
+from auteur.core.errors import InputError
+from auteur.core.schema import Film, LocationPlan, Screenplay, ShotList, Treatment
 
 
 class DraftDirector:

@@ -16,8 +16,8 @@ from PIL import Image, ImageDraw
 
 from auteur.models.draft.looks import RGB, CharacterLook, character_look, graded, mix
 from auteur.models.draft.paint import SS, ellipse_points, gradient, shade
-from auteur.pipeline.schema import Character, ShotType
-from auteur.tools.panels import clean_text, draw_text, fit_text, load_font
+from auteur.core.schema import Character, ShotType
+from auteur.tools.boards.panels import clean_text, draw_text, fit_text, load_font
 
 INK = (24, 20, 26)
 

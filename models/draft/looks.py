@@ -12,7 +12,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from auteur.pipeline.schema import Character, Location
+from auteur.core.schema import Character, Location
 
 RGB = tuple[int, int, int]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from auteur.pipeline.schema import (
+from auteur.core.schema import (
     Beat, BeatName, CameraMove, Character, DialogueLine, Film, FramingBox, Location, LocationPlan,
     Scene, Screenplay, Shot, ShotList, ShotType, SoundCue, TimeOfDay, Treatment, Voice,
 )

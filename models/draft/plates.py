@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from auteur.models.draft.looks import RGB, LocationLook, graded, location_look, mix, stable_hash
 from auteur.models.draft.paint import SS, ellipse_points, gradient, shade
-from auteur.pipeline.schema import Location, ShotType
+from auteur.core.schema import Location, ShotType
 
 # ================================================================ light
 

@@ -24,14 +24,14 @@ import numpy as np
 from PIL import Image
 
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine
-from auteur.pipeline.atomic import atomic_path
-from auteur.pipeline.errors import InputError
-from auteur.pipeline.schema import CameraMove, Character, Shot, Voice
-from auteur.tools.ambience import LEVEL_DB as AMBIENCE_LEVEL_DB
-from auteur.tools.ambience import ambience, music_pad
-from auteur.tools.audio import db_to_gain, duck, limit, pan, resample, write_wav
-from auteur.tools.ffmpeg import pipe_frames
-from auteur.tools.speech import engine_version, espeak_voice, synthesize
+from auteur.core.atomic import atomic_path
+from auteur.core.errors import InputError
+from auteur.core.schema import CameraMove, Character, Shot, Voice
+from auteur.tools.sound.ambience import LEVEL_DB as AMBIENCE_LEVEL_DB
+from auteur.tools.sound.ambience import ambience, music_pad
+from auteur.tools.sound.audio import db_to_gain, duck, limit, pan, resample, write_wav
+from auteur.tools.editing.ffmpeg import pipe_frames
+from auteur.tools.sound.speech import engine_version, espeak_voice, synthesize
 
 # Bump when a change here changes the clips, so cached clips from older code are not reused.
 RENDERER_VERSION = 1

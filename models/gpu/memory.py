@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator, TypeVar
 
 import torch
 
-from auteur.pipeline.errors import AuteurError, InputError
+from auteur.core.errors import AuteurError, InputError
 
 OFFLOADS = ("none", "model", "group", "sequential")  # least to most memory saved
 ATTENTION = {"sdpa": "native", "flash": "flash", "xformers": "xformers"}  # ours -> diffusers' backend name

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from auteur.pipeline.errors import AuteurError
+from auteur.core.errors import AuteurError
 
 
 @dataclass(frozen=True)

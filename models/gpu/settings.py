@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import MISSING, fields, is_dataclass
 from typing import Any, TypeVar
 
-from auteur.pipeline.errors import InputError
+from auteur.core.errors import InputError
 
 T = TypeVar("T")
 

@@ -12,11 +12,11 @@ from typing import Iterator
 import numpy as np
 
 from auteur.models.renderer import Progress, RenderRequest, SpokenLine
-from auteur.pipeline.atomic import atomic_path
-from auteur.pipeline.errors import AuteurError, InputError
-from auteur.pipeline.schema import Character
-from auteur.tools.audio import write_wav
-from auteur.tools.ffmpeg import pipe_frames
+from auteur.core.atomic import atomic_path
+from auteur.core.errors import AuteurError, InputError
+from auteur.core.schema import Character
+from auteur.tools.sound.audio import write_wav
+from auteur.tools.editing.ffmpeg import pipe_frames
 
 WORDS_PER_SECOND = 2.6  # conversational English; scaled by each voice's rate
 

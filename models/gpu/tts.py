@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from auteur.models.gpu.pipelines import ModelRef
-from auteur.pipeline.schema import Character, Voice
+from auteur.core.schema import Character, Voice
 
 
 @dataclass(frozen=True)

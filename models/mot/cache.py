@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import torch
 
-from auteur.pipeline.errors import AuteurError
+from auteur.core.errors import AuteurError
 
 
 class KVCache:

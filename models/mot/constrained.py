@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from auteur.pipeline.errors import AuteurError
+from auteur.core.errors import AuteurError
 
 
 class JsonSchemaConstraint:

@@ -25,8 +25,8 @@ from auteur.models.mot.generate_image import Guidance, build_branches, denoise
 from auteur.models.mot.generate_text import generate
 from auteur.models.mot.loading import RELEASED, load
 from auteur.models.mot.schemas import schema_for
-from auteur.pipeline.errors import AuteurError
-from auteur.pipeline.schema import describe_validation_error
+from auteur.core.errors import AuteurError
+from auteur.core.schema import describe_validation_error
 
 T = TypeVar("T", bound=BaseModel)
 

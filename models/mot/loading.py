@@ -19,7 +19,7 @@ import torch
 
 from auteur.models.mot.config import MoTConfig, SpecialTokens
 from auteur.models.mot.model import MoT
-from auteur.pipeline.errors import InputError
+from auteur.core.errors import InputError
 
 RELEASED = "ByteDance-Seed/BAGEL-7B-MoT"
 REQUIRED = ("llm_config.json", "ema.safetensors", "ae.safetensors")
@@ -236,7 +236,7 @@ def save(path: Path, model: MoT, vae: Any, tokenizer: Any | None = None) -> Path
     from safetensors.torch import save_file
 
     from auteur.models.mot.vae import diffusers_to_ldm
-    from auteur.pipeline.atomic import atomic_path, write_text
+    from auteur.core.atomic import atomic_path, write_text
 
     path.mkdir(parents=True, exist_ok=True)
     write_text(path / "llm_config.json", json.dumps(model.cfg.llm_json(), indent=2) + "\n")

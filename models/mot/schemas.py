@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from auteur.pipeline.schema import Film, LocationPlan, Screenplay, ShotList, Treatment
+from auteur.core.schema import Film, LocationPlan, Screenplay, ShotList, Treatment
 
 WORDS = "[A-Za-z][A-Za-z ,.'-]{{0,{n}}}"
 

@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 
 from auteur.models.renderer import ShotRenderer
 from auteur.pipeline.config import Profile
-from auteur.pipeline.errors import InputError
+from auteur.core.errors import InputError
 
 _SPEC = re.compile(r"^(local|ray)(?::(.+))?$")
 

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine, load_renderer
-from auteur.pipeline.atomic import write_bytes
+from auteur.core.atomic import write_bytes
 from auteur.pipeline.config import Profile, VideoSettings
-from auteur.pipeline.errors import AuteurError, InputError
-from auteur.pipeline.schema import Character, Location, Shot
+from auteur.core.errors import AuteurError, InputError
+from auteur.core.schema import Character, Location, Shot
 
 # How often Ray may bring a dead actor back, and re-run the shot it was rendering.
 ACTOR_RESTARTS = 3

@@ -8,7 +8,7 @@ plays its cues as a soft pad under the dialogue.
 from __future__ import annotations
 
 from auteur.agents.registry import Role
-from auteur.pipeline.schema import Film, SoundCue
+from auteur.core.schema import Film, SoundCue
 
 SCORE = {
     "setup": "solo piano, unhurried, in a major key",

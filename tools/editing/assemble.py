@@ -24,15 +24,15 @@ from typing import Callable
 import numpy as np
 
 from auteur.models.renderer import RenderedClip
-from auteur.pipeline.atomic import atomic_path, write_text
+from auteur.core.atomic import atomic_path, write_text
 from auteur.pipeline.config import AssemblySettings, VideoSettings
-from auteur.pipeline.errors import AuteurError
-from auteur.tools.cards import end_card, title_card
-from auteur.tools.chapters import ffmetadata
-from auteur.tools.ffmpeg import (FFmpegError, MediaInfo, finish_ffmpeg_writer, open_ffmpeg_writer, probe,
+from auteur.core.errors import AuteurError
+from auteur.tools.editing.cards import end_card, title_card
+from auteur.tools.editing.chapters import ffmetadata
+from auteur.tools.editing.ffmpeg import (FFmpegError, MediaInfo, finish_ffmpeg_writer, open_ffmpeg_writer, probe,
                                  run_ffmpeg)
-from auteur.tools.loudness import Loudness, applying_filter, measure, measuring_filter, read_report
-from auteur.tools.subtitles import Cue, literal_for_libass, to_srt
+from auteur.tools.editing.loudness import Loudness, applying_filter, measure, measuring_filter, read_report
+from auteur.tools.editing.subtitles import Cue, literal_for_libass, to_srt
 
 Progress = Callable[[str, float], None]  # (stage, fraction of the whole assembly done)
 

@@ -12,7 +12,7 @@ import zlib
 
 import numpy as np
 
-from auteur.tools.audio import db_to_gain, fade, fast_length, rms_db
+from auteur.tools.sound.audio import db_to_gain, fade, fast_length, rms_db
 
 LEVEL_DB = -30.0
 _NOISE_BLOCK = 8192  # samples per FFT block when shaping noise (about 6 Hz resolution at 48 kHz)

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from auteur.pipeline.atomic import atomic_path
-from auteur.tools.ffmpeg import FFmpegError, run_ffmpeg
+from auteur.core.atomic import atomic_path
+from auteur.tools.editing.ffmpeg import FFmpegError, run_ffmpeg
 
 # Quieter than this the soundtrack is silence (ebur128 reports -70 LUFS for digital silence);
 # gain applied to it would only raise the noise floor.

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from auteur.pipeline.schema import CameraMove, Shot
+from auteur.core.schema import CameraMove, Shot
 
 RGB = tuple[int, int, int]
 # The draft painter's ink and paper; kept here, not imported, so panels depend on no backend.

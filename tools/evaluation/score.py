@@ -7,11 +7,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from auteur.pipeline.atomic import write_text
-from auteur.pipeline.errors import AuteurError, InputError
-from auteur.pipeline.schema import Film, describe_validation_error
-from auteur.tools import eval_semantic, eval_structural, eval_visual
-from auteur.tools.eval_metrics import Metric
+from auteur.core.atomic import write_text
+from auteur.core.errors import AuteurError, InputError
+from auteur.core.schema import Film, describe_validation_error
+from auteur.tools.evaluation import semantic as semantic_metrics
+from auteur.tools.evaluation import structural as structural_metrics
+from auteur.tools.evaluation import visual as visual_metrics
+from auteur.tools.evaluation.metrics import Metric
 
 
 class Evaluation(BaseModel):
@@ -48,15 +50,15 @@ def per_scene(film: Film, metrics: list[Metric]) -> dict[str, float]:
 def evaluate_film(film: Film, *, root: Path | None = None, clip_durations: dict[str, float] | None = None,
                   semantic: bool = True, visual: bool = True, source: str = "") -> Evaluation:
     """Every metric family on one film; `root` is its run directory when there is one (keyframes, clips)."""
-    metrics = eval_structural.evaluate(film, clip_durations, runtime_target=not shots_were_asked(root))
+    metrics = structural_metrics.evaluate(film, clip_durations, runtime_target=not shots_were_asked(root))
     if semantic:
         try:
-            metrics += eval_semantic.evaluate(film)
+            metrics += semantic_metrics.evaluate(film)
         except AuteurError as err:  # no sentence model here: say so instead of failing the whole evaluation
             metrics += [Metric(name=n, family="semantic", score=None, skipped=str(err))
                         for n in ("faithfulness", "progression", "grounding")]
     if visual:
-        metrics += eval_visual.evaluate(film, root)
+        metrics += visual_metrics.evaluate(film, root)
     return Evaluation(source=source, overall=overall(metrics), metrics=metrics, per_scene=per_scene(film, metrics))
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from auteur.pipeline.atomic import atomic_path
-from auteur.pipeline.errors import AuteurError
+from auteur.core.atomic import atomic_path
+from auteur.core.errors import AuteurError
 
 
 def db_to_gain(db: float) -> float:

@@ -19,8 +19,8 @@ from typing import Iterator
 
 import numpy as np
 
-from auteur.pipeline.errors import AuteurError
-from auteur.pipeline.schema import Voice
+from auteur.core.errors import AuteurError
+from auteur.core.schema import Voice
 
 # Constants from espeak-ng's speak_lib.h.
 _AUDIO_OUTPUT_SYNCHRONOUS = 2

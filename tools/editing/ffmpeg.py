@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from auteur.pipeline.errors import AuteurError
+from auteur.core.errors import AuteurError
 
 
 class FFmpegError(AuteurError):

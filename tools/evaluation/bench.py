@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from auteur.pipeline.atomic import write_text
-from auteur.pipeline.errors import InputError
+from auteur.core.atomic import write_text
+from auteur.core.errors import InputError
 
 
 class Thresholds(BaseModel):

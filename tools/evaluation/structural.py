@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from auteur.pipeline.schema import BeatName, Film
-from auteur.tools.eval_metrics import Metric, clamp01, ratio
+from auteur.core.schema import BeatName, Film
+from auteur.tools.evaluation.metrics import Metric, clamp01, ratio
 
 CHAR = re.compile(r"<char[1-9]\d*>")
 ENV = re.compile(r"<env[1-9]\d*>")

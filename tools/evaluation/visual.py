@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from auteur.pipeline.schema import Film
-from auteur.tools.eval_metrics import Metric, clamp01
+from auteur.core.schema import Film
+from auteur.tools.evaluation.metrics import Metric, clamp01
 
 DEFAULT_CLIP = "openai/clip-vit-base-patch32"
 # CLIP ViT-B/32 image-text cosines: ~0.15 for a mismatch, ~0.35 for a good caption.

@@ -1,0 +1,1 @@
+"""Storyboards: the sheet of shot panels a run writes as storyboard.png."""

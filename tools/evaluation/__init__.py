@@ -1,0 +1,1 @@
+"""Evaluation: coherence metrics, the overall score, bench suites and the run's report page."""

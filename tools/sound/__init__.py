@@ -1,0 +1,1 @@
+"""Sound: offline speech, ambience beds, mixing and ducking."""
