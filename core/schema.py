@@ -84,6 +84,8 @@ class Treatment(Model):
     visual_style: NonEmpty
     target_runtime_s: float = Field(ge=5, le=3600)
     beats: list[Beat] = Field(min_length=1)
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = Field(
+        default="en", description="ISO 639 code of the language the film was planned (and is spoken) in")
 
 
 # ---------------------------------------------------------------- cast and scenes (screenwriter)
@@ -98,9 +100,13 @@ class Voice(Model):
     description: str = ""
 
 
+CharacterKind = Literal["person", "animal", "creature", "machine"]
+
+
 class Character(Model):
     token: CharToken
     name: NonEmpty
+    kind: CharacterKind = Field(default="person", description="what the character is; an artist draws a parrot as a parrot")
     role: str = ""
     appearance: NonEmpty
     wardrobe: str = ""
@@ -146,6 +152,8 @@ class Shot(Model):
     duration: float = Field(ge=0.5, le=120)
     dialogue: list[DialogueLine] = Field(default_factory=list)
     sound: list[SoundCue] = Field(default_factory=list)
+    props: list[NonEmpty] = Field(default_factory=list,
+                                  description="the premise's key objects in frame, as short noun phrases (\"food truck\", \"map\")")
     keyframe: str | None = None
 
     @model_validator(mode="after")
