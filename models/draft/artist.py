@@ -12,7 +12,9 @@ from collections.abc import Sequence
 
 from PIL import Image, ImageDraw
 
-from auteur.models.draft.figures import FACE, FULL_LENGTH, INK, REACH, Pen, draw_figure, expression, framing_window
+from auteur.models.draft.faces import FACE, expression
+from auteur.models.draft.figures import FULL_LENGTH, REACH, draw_figure, framing_window
+from auteur.models.draft.pen import INK, Pen
 from auteur.models.draft.looks import CharacterLook, LocationLook, character_look, location_look, mix
 from auteur.models.draft.paint import SS, ellipse_points, gradient, shade
 from auteur.models.draft.plates import backdrop, finish
