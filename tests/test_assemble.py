@@ -235,6 +235,20 @@ def test_burn_in_draws_the_subtitles_into_the_picture(tmp_path):
     assert luma(film.path, 1.5)[bottom].max() < 100  # after the cue: navy only
 
 
+def test_burned_in_japanese_is_drawn_in_real_glyphs_not_notdef_boxes(tmp_path):
+    def burned(text: str, name: str) -> np.ndarray:
+        clip = make_clip(tmp_path / f"{name}.mp4", video="navy")
+        film = assemble([shot(clip, "s1", "One", (text, 0.2, 1.0))], title="Burn", logline="", credits=[],
+                        out_dir=tmp_path / name, work_dir=tmp_path / f"work-{name}", video=VIDEO,
+                        settings=quick(burn_subtitles=True))
+        return luma(film.path, 0.6)[VIDEO.height * 2 // 3:].astype(np.int32)
+
+    japanese = burned("東京の地図", "ja")
+    tofu = burned("\ue000" * 5, "tofu")  # private-use code points: no font has them, every one is .notdef
+    assert japanese.max() > 150  # something light was drawn (thin CJK strokes at this size)
+    assert (np.abs(japanese - tofu) > 60).sum() > 60  # and it is not the same five boxes
+
+
 def test_a_clip_without_sound_gets_silence_of_its_length(tmp_path):
     clips = [make_clip(tmp_path / "mute.mp4", audio=None), make_clip(tmp_path / "noisy.mp4")]
     film = assemble([shot(c, "s1", "One") for c in clips], title="Mute", logline="", credits=[],

@@ -1,8 +1,9 @@
 """Storyboard panels for any backend's keyframes: the picture with arrows marking its camera move (pans,
 tilts, push-in, pull-out) over a caption strip giving the shot's id, type, move and length and its first
 lines of dialogue, and a contact sheet laying the panels out in a grid on storyboard paper under a title.
-Text is cleaned of control characters and cut to fit, and no script or emoji the font cannot lay out stops
-a panel. Nothing here knows how a keyframe was made.
+Text is cleaned of control characters and cut to fit, set in the Noto font that covers its script
+(`auteur.tools.fonts`), and no script or emoji the fonts cannot lay out stops a panel. Nothing here knows how a
+keyframe was made.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFont
 
 from auteur.core.schema import CameraMove, Shot
+from auteur.tools import fonts
 
 RGB = tuple[int, int, int]
 # The draft painter's ink and paper; kept here, not imported, so panels depend on no backend.
@@ -24,11 +26,8 @@ PAPER = (246, 243, 236)
 
 @lru_cache(maxsize=32)
 def load_font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """DejaVu where it is installed (it covers Arabic and Hebrew); Pillow's own font otherwise."""
-    try:
-        return ImageFont.truetype("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf", size)
-    except OSError:
-        return ImageFont.load_default(size=size)
+    """The Latin font of the chain (Noto Sans) at a size; `draw_text` swaps in the font each script needs."""
+    return fonts.load(fonts.font_files()[0] if fonts.font_files() else None, size, bold)
 
 
 def clean_text(text: object) -> str:
@@ -41,10 +40,7 @@ def clean_text(text: object) -> str:
 
 
 def _width(text: str, font) -> float:
-    try:
-        return font.getlength(text)
-    except Exception:  # a font that cannot measure a string must not stop the storyboard
-        return len(text) * getattr(font, "size", 10) * 0.6
+    return fonts.measure(text, font)
 
 
 def fit_text(text: str, font, max_width: float) -> str:
@@ -63,9 +59,9 @@ def fit_text(text: str, font, max_width: float) -> str:
 
 
 def draw_text(d: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font, fill: RGB) -> None:
-    """Draw the text, falling back to ASCII where the font's layout refuses it."""
+    """Draw the text in the fonts its scripts need, falling back to ASCII where a layout refuses it."""
     try:
-        d.text(xy, text, font=font, fill=fill)
+        fonts.draw(d, xy, text, font, fill)
     except Exception:  # e.g. a layout engine refusing a script; fall back to what any font can draw
         d.text(xy, text.encode("ascii", "replace").decode("ascii"), font=font, fill=fill)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from auteur.models.renderer import RenderedClip
 from auteur.core.atomic import atomic_path, write_text
 from auteur.pipeline.config import AssemblySettings, VideoSettings
 from auteur.core.errors import AuteurError
+from auteur.tools import fonts
 from auteur.tools.editing.cards import end_card, title_card
 from auteur.tools.editing.chapters import ffmetadata
 from auteur.tools.editing.ffmpeg import (FFmpegError, MediaInfo, finish_ffmpeg_writer, open_ffmpeg_writer, probe,
@@ -400,7 +402,20 @@ def _concat_list(pieces: list[_Piece], fps: int) -> str:
     return "".join(f"file '{p.segment.name}'\nduration {p.frames / fps:.6f}\n" for p in pieces)
 
 
-def _mux(film: Path, job: _Job, measured: dict[str, str], has_subtitles: bool) -> None:
+def _fonts_dir(folder: Path) -> None:
+    """The chain's font files, linked (copied where links fail) into one folder for libass's fontsdir."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for k, source in enumerate(fonts.font_files()):
+        link = folder / f"{k}-{source.stem.split('[')[0]}{source.suffix}"
+        if link.exists():
+            continue
+        try:
+            link.symlink_to(source)
+        except OSError:
+            shutil.copyfile(source, link)
+
+
+def _mux(film: Path, job: _Job, measured: dict[str, str], has_subtitles: bool, subtitle_font: str = "Noto Sans") -> None:
     """Concatenate the segments, normalise and encode the sound, add subtitles and chapters."""
     settings = job.settings
     args = ["-f", "concat", "-i", "segments.txt", "-i", "soundtrack.wav"]
@@ -412,9 +427,13 @@ def _mux(film: Path, job: _Job, measured: dict[str, str], has_subtitles: bool) -
         args += ["-map", "2:s:0", "-c:s", "mov_text", "-metadata:s:s:0", "language=eng"]
     args += ["-map_metadata", meta, "-map_chapters", meta]
     if settings.burn_subtitles and has_subtitles:
-        # The filter names a file in the work directory (the cwd), so its path needs no escaping.
+        # The filter names files in the work directory (the cwd), so its paths need no escaping. libass gets
+        # the Noto chain as its fonts directory and, by name, the one font that covers every cue (libass falls back
+        # only through fontconfig, which does not see that directory), so Japanese or Arabic lines get real glyphs.
         # The soft track stays for players and search, switched off so it is not drawn twice.
-        args += ["-vf", "subtitles=burn_in.srt", *job.encoder_args(), "-disposition:s:0", "0"]
+        _fonts_dir(job.work_dir / "fonts")
+        burn = f"subtitles=burn_in.srt:fontsdir=fonts:force_style='FontName={subtitle_font}'"
+        args += ["-vf", burn, *job.encoder_args(), "-disposition:s:0", "0"]
     else:
         args += ["-c:v", "copy"]
     # loudnorm's second pass runs here, on its own thread beside the AAC encoder.
@@ -470,7 +489,7 @@ def assemble(
     # film.srt goes first, so a film.mp4 on disk means the whole assembly finished.
     write_text(srt_path, srt)
     with atomic_path(film_path) as tmp:
-        _mux(tmp, job, measured, bool(srt))
+        _mux(tmp, job, measured, bool(srt), fonts.family(fonts.font_for(" ".join(c.text for c in cues))))
         report("loudness", _STARTS["loudness"])
         loudness = measure(tmp)
     report("done", _STARTS["done"])

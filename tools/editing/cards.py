@@ -1,10 +1,13 @@
-"""Title and end cards: centred light text on a dark ground, drawn with PIL."""
+"""Title and end cards: centred light text on a dark ground, drawn with PIL in the Noto font each script needs
+(`auteur.tools.fonts`), so a Japanese title or an Arabic logline is set in real glyphs, not boxes."""
 
 from __future__ import annotations
 
 import unicodedata
 
 from PIL import Image, ImageDraw, ImageFont
+
+from auteur.tools import fonts
 
 BACKGROUND = (12, 12, 16)
 INK = (238, 236, 230)
@@ -20,12 +23,13 @@ def _clean(text: str) -> str:
     return " ".join(kept.split())
 
 
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    return ImageFont.load_default(size=max(8, size))
+def _font(size: int, text: str = "") -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    """The font for this text (its script decides) at a size; `fonts.draw` sets any other script's runs."""
+    return fonts.font(text, max(8, size))
 
 
 def _width(draw: ImageDraw.ImageDraw, text: str, font) -> float:
-    return draw.textlength(text, font=font)
+    return fonts.measure(text, font)
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font, max_width: float, max_lines: int) -> list[str]:
@@ -64,8 +68,7 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, max_width: float, max_line
 
 
 def _line_height(font) -> int:
-    top, bottom = font.getbbox("Ag")[1::2]
-    return int((bottom - top) * 1.45) + 1
+    return int(getattr(font, "size", 12) * 1.45) + 1  # by size, so a CJK line and a Latin line space alike
 
 
 def _draw_block(draw: ImageDraw.ImageDraw, lines: list[tuple[str, object, tuple]], width: int, height: int) -> None:
@@ -74,7 +77,7 @@ def _draw_block(draw: ImageDraw.ImageDraw, lines: list[tuple[str, object, tuple]
     y = (height - total) / 2
     for text, font, colour in lines:
         step = _line_height(font)
-        draw.text((width / 2, y + step / 2), text, font=font, fill=colour, anchor="mm")
+        fonts.draw(draw, (width / 2, y + step / 2), text, font, colour, anchor="mm")
         y += step
 
 
@@ -83,7 +86,7 @@ def title_card(title: str, subtitle: str, width: int, height: int) -> Image.Imag
     image = Image.new("RGB", (width, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
     max_width = width * (1 - 2 * MARGIN)
-    big, small = _font(height // 9), _font(height // 26)
+    big, small = _font(height // 9, title), _font(height // 26, subtitle)
     block = [(ln, big, INK) for ln in _wrap(draw, title, big, max_width, 3)]
     sub = _wrap(draw, subtitle, small, max_width * 0.85, 4)
     if block and sub:
@@ -101,7 +104,7 @@ def end_card(lines: list[str], width: int, height: int) -> Image.Image:
     entries = [ln for ln in (_clean(x) for x in lines) if ln]
     size = height // 18
     while True:
-        font = _font(size)
+        font = _font(size, " ".join(entries))
         wrapped = [w for ln in entries for w in _wrap(draw, ln, font, max_width, 2)]
         if len(wrapped) * _line_height(font) <= height * 0.86 or size <= 10:
             break
