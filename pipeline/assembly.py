@@ -8,12 +8,15 @@ from auteur.core.schema import Film
 from auteur.pipeline.shots import as_rendered
 from auteur.pipeline.state import ClipRecord
 from auteur.tools.editing.assemble import ShotClip, assemble
+from auteur.tools.fonts import CREDIT as FONT_CREDIT
 
 
 def credits_for(film: Film, crew: Crew) -> list[str]:
     cast = [f"{c.name} ({c.role})" if c.role and c.role.lower() != c.name.lower() else c.name for c in film.characters]
+    # a backend drawing from licensed art says what it owes a credit to (the draft artist: Font Awesome's icons)
+    owed = getattr(crew.director, "credits", lambda: [])()
     return ["Cast", *cast, "", f"Made with auteur, {crew.profile.name} profile",
-            f"director model: {crew.director.name}, renderer: {crew.renderer.name}"]
+            f"director model: {crew.director.name}, renderer: {crew.renderer.name}", *owed, FONT_CREDIT]
 
 
 def assemble_film(film: Film, clips: dict[str, ClipRecord], crew: Crew) -> str:

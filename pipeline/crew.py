@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
+
 from auteur import prompts
+from auteur.core.atomic import write_text
 from auteur.models.director import DirectorModel, DrawRequest, T, WriteRequest
 from auteur.models.renderer import ShotRenderer
 from auteur.pipeline.cache import Cache
@@ -33,6 +37,17 @@ class Tally:
                 self.cached += 1
             else:
                 self.rendered += 1
+
+
+DRAWN_CHUNK = "auteur:drawn"  # PNG text chunk: what a picture shows, for tests and evaluation to read
+
+
+def _write_drawn_record(image: Path) -> None:
+    """`<image>.drawn.json` beside a picture whose backend recorded what it drew (cached pictures carry it too)."""
+    with Image.open(image) as img:
+        record = getattr(img, "text", {}).get(DRAWN_CHUNK)
+    if record:
+        write_text(image.with_suffix(".drawn.json"), record)
 
 
 @dataclass
@@ -69,11 +84,16 @@ class Crew:
         target = self.run.root / dest
 
         def make(path: Path) -> None:
-            image = self.director.draw(request).convert("RGB")
-            image.save(path, format="PNG")
+            image = self.director.draw(request)
+            record = image.info.get(DRAWN_CHUNK)
+            meta = PngInfo()
+            if isinstance(record, str):  # a backend that says what it drew (the draft artist) keeps it in the PNG
+                meta.add_text(DRAWN_CHUNK, record)
+            image.convert("RGB").save(path, format="PNG", pnginfo=meta)
 
         hit = self.cache.materialize("images", key, ".png", target, make)
         self.keyframes.add(cached=hit)
+        _write_drawn_record(target)
         return dest
 
     def emit(self, kind: str, name: str, fraction: float) -> None:

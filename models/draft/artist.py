@@ -2,13 +2,17 @@
 through the shot's lens (`plates.backdrop`); each character is drawn at their framing box, or at a default
 box beside the others, scaled so the shot type shows the right slice of them; the listener's back fills
 the foreground of an over-the-shoulder shot; each speaker's face follows their first line's emotion; an
-insert shows the prop the shot names on a surface, with a hand reaching in. The picture carries no text:
-storyboard panels are drawn by `auteur.tools.boards.panels`.
+insert shows the prop the shot names on a surface, with a hand reaching in. The shot's premise props
+(`Shot.props`) stand in the side of the frame the figures leave free. The picture carries no text (storyboard
+panels are drawn by `auteur.tools.boards.panels`), only, in `img.info`, the record of what it shows: the
+setting, the props with the phrase each matched, and every figure with the kind it was drawn as.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 from PIL import Image, ImageDraw
 
@@ -17,7 +21,9 @@ from auteur.models.draft.figures import FULL_LENGTH, REACH, draw_figure, framing
 from auteur.models.draft.pen import INK, Pen
 from auteur.models.draft.looks import CharacterLook, LocationLook, character_look, location_look, mix
 from auteur.models.draft.paint import SS, ellipse_points, gradient, shade
-from auteur.models.draft.plates import backdrop, finish
+from auteur.models.draft.icons import draw_icon
+from auteur.models.draft.plates import RECORD_KEY, backdrop, finish
+from auteur.models.draft.props import paint_props, setting_record, shot_props, thing_colour
 from auteur.core.schema import Character, Location, Shot, ShotType
 
 # ================================================================ composing a shot
@@ -32,9 +38,12 @@ def draw_keyframe(shot: Shot, location: Location, cast: Sequence[Character], wid
     """The shot's picture: the place through the shot's lens and the characters at their framing boxes; no text."""
     place = location_look(location)
     img = backdrop(place, width, height, seed, shot.shot_type)
+    record: dict = {"kind": "keyframe", "shot": shot.id, "location": location.token, "setting": setting_record(place),
+                    "props": [], "figures": []}
     if shot.shot_type == ShotType.insert:
-        _insert(img, shot, place, cast)
+        record["props"] = _insert(img, shot, place, cast)
         finish(img, place, seed)
+        img.info[RECORD_KEY] = json.dumps(record)
         return img
     big = img.resize((width * SS, height * SS), Image.Resampling.NEAREST)
     d = ImageDraw.Draw(big)
@@ -48,6 +57,8 @@ def draw_keyframe(shot: Shot, location: Location, cast: Sequence[Character], wid
         boxes.update(_default_boxes(shot.shot_type, missing) if not boxes else _fill_in(missing, boxes, shot.shot_type))
     faces = _faces(shot)
     framed = {b.character for b in shot.framing}
+    if shot.props and shot.shot_type not in CLOSE:
+        record["props"] = paint_props(d, shot_props(shot.props, place), place, W, H, list(boxes.values()))
     order = sorted(shot.characters, key=lambda t: (t == foreground, boxes[t][1] + boxes[t][3]))
     for token in order:
         look = _cast_look(token, cast)
@@ -74,9 +85,22 @@ def draw_keyframe(shot: Shot, location: Location, cast: Sequence[Character], wid
             _shadow(d, cx, top + scale * 0.99, scale, place)
         draw_figure(d, look, cx, top, scale, view="back" if token == foreground else "front",
                     face=faces.get(token, "neutral"), grade=place.grade)
+        record["figures"].append(_figure_record(token, cast, look, boxes[token]))
     img = big.reduce(SS)
     finish(img, place, seed)
+    img.info[RECORD_KEY] = json.dumps(record)
     return img
+
+
+# Shots that frame faces: a prop at the frame's edge would only crowd them.
+CLOSE = {ShotType.close_up, ShotType.extreme_close_up, ShotType.medium_close_up, ShotType.over_the_shoulder}
+
+
+def _figure_record(token: str, cast: Sequence[Character], look: CharacterLook, box) -> dict:
+    found = next((c for c in cast if c.token == token), None)
+    return {"token": token, "name": found.name if found else token, "kind": found.kind if found else "person",
+            "drawn_as": look.kind, "species": look.species, "icon": look.icon, "gender": look.gender, "age": look.age,
+            "stature": look.stature, "box": [round(v, 4) for v in box]}
 
 
 def _shoulder_character(shot: Shot) -> str | None:
@@ -142,7 +166,8 @@ def _prop(shot: Shot) -> str:
     return next((name for name, vocabulary in PROPS.items() if words & set(vocabulary.split())), "stone")
 
 
-def _insert(img: Image.Image, shot: Shot, place: LocationLook, cast: Sequence[Character]) -> None:
+def _insert(img: Image.Image, shot: Shot, place: LocationLook, cast: Sequence[Character]) -> list[dict]:
+    """The detail on a surface; a premise prop the icon set depicts is that detail. Returns the props' records."""
     w, h = img.size
     big = img.resize((w * SS, h * SS), Image.Resampling.NEAREST)
     d = ImageDraw.Draw(big)
@@ -151,9 +176,16 @@ def _insert(img: Image.Image, shot: Shot, place: LocationLook, cast: Sequence[Ch
     surface = mix(top, (120, 90, 60), 0.4)
     big.paste(gradient((W, int(H * 0.45)), shade(surface, 0.8), surface), (0, int(H * 0.55)))
     pen = Pen(d, W * 0.5, H * 0.3, H * 0.5, place.grade)
-    kind = _prop(shot)
+    # the detail is the prop even where the place already stands one in the background
+    found = shot_props(shot.props, replace(place, set_pieces=()), limit=1) if shot.props else []
+    kind = "icon" if found else _prop(shot)
+    records = [{**found[0].record(), "where": "insert"}] if found else [{"icon": None, "phrase": kind, "drawn": "painted prop"}]
     pen.oval(0, 0.98, 0.42, 0.06, shade(surface, 0.6), outline=False)
-    if kind == "lantern":
+    if kind == "icon":
+        icon = found[0].icon
+        fill = thing_colour(icon.name, icon.category, place.grade)
+        draw_icon(d, icon, W * 0.5, H * 0.79, H * 0.4, fill, mix(fill, INK, 0.7))
+    elif kind == "lantern":
         pen.rect(-0.2, 0.2, 0.2, 0.95, (250, 220, 150), radius=0.03)
         for s in (-1, 1):
             pen.rect(s * 0.2, 0.15, s * 0.24, 1.0, (60, 56, 54))
@@ -200,3 +232,4 @@ def _insert(img: Image.Image, shot: Shot, place: LocationLook, cast: Sequence[Ch
             hand.poly([(0.05, -0.1), (-0.55, 0.05), (-0.55, 0.25), (0.05, 0.4)], look.primary)
             hand.oval(-0.62, 0.15, 0.1, 0.09, look.skin)
     img.paste(big.reduce(SS))
+    return records

@@ -221,8 +221,19 @@ def creature(pen: Pen, lk: CharacterLook, view: str, face: str) -> None:
         draw_face(pen, 0, FACE["creature"][0], FACE["creature"][1], face, INK, kind="creature")
 
 
+def icon_figure(pen: Pen, lk: CharacterLook, view: str, face: str) -> None:
+    """A non-human the painters have no family for (an otter, a frog, a ship that talks): its icon, whole."""
+    from auteur.models.draft.icons import draw_icon, icon_named
+
+    icon = icon_named(lk.icon)
+    if icon is None:
+        creature(pen, lk, view, face)
+        return
+    draw_icon(pen.d, icon, pen.cx, pen.top + pen.s * 0.99, pen.s * 0.9, pen.c(lk.primary), pen.ink(lk.primary), mirror=pen.mirror < 0)
+
+
 NONHUMAN_PAINTERS = {
     "storm": _cloudy, "cloud": _cloudy, "wind": _cloudy, "sea": _sea, "fire": _fire, "ghost": _ghost, "robot": _robot,
     "tree": _tree, "orb": _orb, "feline": _animal, "canine": _animal, "bear": _animal, "rabbit": _animal, "bird": _animal,
-    "dragon": _animal, "whale": _whale, "creature": creature,
+    "dragon": _animal, "whale": _whale, "creature": creature, "icon": icon_figure,
 }

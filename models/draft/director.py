@@ -23,7 +23,14 @@ class DraftDirector:
             raise InputError(f"the draft director takes no settings (got {', '.join(sorted(settings))})")
 
     def settings(self) -> dict[str, Any]:
-        return {"backend": self.name, "version": 1}
+        # version 2: premise props, set pieces and non-human icons drawn; a record of what was drawn in each PNG
+        return {"backend": self.name, "version": 2}
+
+    def credits(self) -> list[str]:
+        """What the draft pictures are made from and owe a credit to."""
+        from auteur.models.draft.icons import CREDIT
+
+        return [CREDIT]
 
     def write(self, request: WriteRequest, schema: type[T]) -> T:
         ctx = request.context

@@ -24,6 +24,8 @@ def _sky(img: Image.Image, d: ImageDraw.ImageDraw, look: LocationLook, W: int, H
             d.ellipse((x - r, y - r, x + r, y + r), fill=(230, 232, 240))
     if not overcast:
         x = W * (0.2 + 0.6 * rng.random())
+        if "moon" in look.set_pieces and when == "night":
+            x = -W  # the premise's own moon is drawn as a set piece: one moon in the sky, not two
         if when == "night":
             r = H * 0.045
             d.ellipse((x - r, H * 0.16 - r, x + r, H * 0.16 + r), fill=(236, 234, 220))

@@ -7,6 +7,8 @@ every other family (storms, animals, robots, creatures...) in creatures.py, face
 
 from __future__ import annotations
 
+import json
+
 from PIL import Image, ImageDraw
 
 from auteur.models.draft.creatures import NONHUMAN_PAINTERS, creature
@@ -92,4 +94,7 @@ def draw_character_sheet(character: Character, width: int, height: int, seed: in
     draw_text(d, (width * 0.04, y), fit_text(clean_text(character.name), name_font, width * 0.92), name_font, INK)
     detail = f"{character.token}  ·  {character.role or look.species or look.kind}"
     draw_text(d, (width * 0.04, y + name_font.size * 1.25), fit_text(clean_text(detail), small, width * 0.92), small, (80, 80, 86))
+    img.info["auteur:drawn"] = json.dumps({"kind": "character", "figures": [{
+        "token": character.token, "name": character.name, "kind": character.kind, "drawn_as": look.kind,
+        "species": look.species, "icon": look.icon, "gender": look.gender, "age": look.age, "stature": look.stature}]})
     return img

@@ -106,7 +106,7 @@ NONHUMAN_BODY: dict[str, tuple[RGB, ...]] = {
     "whale": ((96, 110, 124),), "creature": ((120, 150, 90), (150, 110, 170), (90, 130, 160)),
 }
 SIZES = {"feline": 0.28, "tiger": 0.7, "lion": 0.7, "canine": 0.38, "wolf": 0.48, "fox": 0.32, "hound": 0.42, "bird": 0.2,
-         "eagle": 0.32, "owl": 0.26, "rabbit": 0.22, "bear": 1.1, "dragon": 1.3, "ghost": 0.95, "robot": 0.85, "orb": 0.8, "fire": 0.9}
+         "eagle": 0.32, "owl": 0.26, "rabbit": 0.22, "bear": 1.1, "icon": 0.6, "dragon": 1.3, "ghost": 0.95, "robot": 0.85, "orb": 0.8, "fire": 0.9}
 SPECIES_BODY = {"fox": (206, 102, 38), "wolf": (128, 128, 132), "crow": (30, 30, 36), "raven": (26, 26, 32),
                 "gull": (236, 236, 232), "seagull": (236, 236, 232), "owl": (150, 108, 62), "robin": (120, 84, 52),
                 "tiger": (222, 120, 36), "lion": (208, 160, 80), "moon": (226, 228, 236), "star": (255, 226, 120),
@@ -139,7 +139,9 @@ LANDMARKS = {
     "craters": "crater craters",
 }
 INTERIOR = set("room interior inside indoors kitchen bedroom hall office library study workshop cellar attic "
-               "corridor classroom cafe staircase stairs parlour parlor".split())
+               "corridor classroom cafe staircase stairs parlour parlor elevator lift apartment basement restaurant "
+               "bar studio shop".split())
+DARK = set("blackout darkness dark unlit lightless".split())  # and "lights out", "power cut": the place is dim
 FURNITURE = {
     "shelves": "library shelves books bookshelf study",
     "table": "kitchen table tables desk office cafe classroom workshop",
@@ -153,7 +155,7 @@ WEATHER = {
     "storm": "storm stormy thunder lightning tempest gale hurricane",
     "rain": "rain rainy raining drizzle downpour wet",
     "fog": "fog foggy mist misty haze hazy",
-    "snow": "snowing snowfall blizzard snowstorm",
+    "snow": "snow snowy snowed snowbound snowdrift snowdrifts snowing snowfall blizzard snowstorm",
 }
 
 
@@ -185,6 +187,9 @@ class CharacterLook:
     build: float  # width multiplier, ~0.85 slight to ~1.25 broad
     stature: float  # height multiplier, ~0.7 child to ~1.08 tall
     variant: int  # stable number for shape details (cloud billows, tree branches)
+    gender: str = "neutral"  # female, male or neutral: from the voice, else the appearance's words
+    age: str = "adult"  # child, adult or old
+    icon: str = ""  # kind "icon": the Font Awesome icon that depicts a non-human the painters have no family for
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,9 @@ class LocationLook:
     tree_count: int
     side: int  # -1 left, 1 right: where the tallest landmark stands, so figures keep the centre clear
     variant: int
+    set_pieces: tuple[str, ...] = ()  # Font Awesome icons of the premise's things in the place ("truck", "map")
+    set_phrases: tuple[str, ...] = ()  # the place's phrase each set piece stands for
+    dark: bool = False  # a blackout: lamps off, the light of the place dimmed
 
 
 # ---------------------------------------------------------------- reading text
@@ -294,8 +302,20 @@ def _luma(rgb: RGB) -> float:
 
 
 def _kind(character: Character) -> tuple[str, str]:
-    """The figure family and the noun that chose it; people unless the text names something else first."""
+    """The figure family and the noun that chose it; people unless the schema's kind or the text says otherwise."""
     described = _words(f"{character.appearance} {character.wardrobe}")
+    if character.kind != "person":  # the planner said what it is: never drawn as a person, whatever else the text says
+        for words in (described, _words(character.role), _words(character.name)):
+            at = [(i, kind, words[i]) for kind, vocabulary in _NONHUMAN.items() if (i := _first_index(words, vocabulary)) is not None]
+            if at:
+                i, kind, noun = min(at)
+                return kind, noun if noun in _NONHUMAN[kind] else noun[:-1]
+        from auteur.models.draft.icons import match  # only non-humans the painters have no family for need the encoder
+
+        found = match(character.appearance) or match(character.name)
+        if found:
+            return "icon", found.icon.name
+        return {"machine": "robot"}.get(character.kind, "creature"), ""
     for words in (described, _words(character.role), _words(character.name)):
         human_at = _first_index(words, HUMAN_WORDS)
         best: tuple[int, str, str] | None = None
@@ -333,7 +353,8 @@ def character_look(character: Character) -> CharacterLook:
     kind, species = _kind(character)
     named = colour_words(text, _CHAR_SLOTS)
     human = kind == "human"
-    old, child = _has(words, OLD_WORDS), human and _has(words, CHILD_WORDS) and not _has(words, {"woman", "man"})
+    child = human and (_has(words, CHILD_WORDS) or _young(text)) and not _has(words, {"woman", "man", "women", "men"})
+    old = _has(words, OLD_WORDS) and not child  # a child is never drawn grey
     gender = _gender(character, words)
 
     if human:
@@ -352,8 +373,10 @@ def character_look(character: Character) -> CharacterLook:
         tone = mix(tone, (176, 96, 70), 0.15)
 
     hair = _natural(named.get("hair") or named.get("beard") or rng.choice(HAIR_OLD if old else HAIR_NATURAL))
+    if child and (hair in HAIR_OLD or "hair" not in named and _luma(hair) > 110 and max(hair) - min(hair) < 24):
+        hair = rng.choice(HAIR_NATURAL)  # grey words elsewhere in the text do not grey a child's hair
     beard: RGB | None = None
-    if _has(words, _CHAR_SLOTS["beard"]):
+    if _has(words, _CHAR_SLOTS["beard"]) and not child and gender != "female":  # no beard on a girl or a woman
         beard = _natural(named.get("beard") or hair)
 
     hair_nouns = _CHAR_SLOTS["hair"]
@@ -400,8 +423,11 @@ def character_look(character: Character) -> CharacterLook:
         stature = 0.72
     if not human:  # sizes beside a person; a close-up of one creature still fills the frame
         stature = SIZES.get(species, SIZES.get(kind, 1.0)) * (0.8 if _has(words, {"small", "little", "tiny"}) else 1.0)
-    long_coat = _has(words, {"cloak", "gown", "dress", "robe", "nightgown", "oilskin", "raincoat", "greatcoat", "cape"}) or (
+    long_coat = _has(words, {"cloak", "gown", "dress", "robe", "nightgown", "oilskin", "raincoat", "greatcoat", "cape", "skirt"}) or (
         _near(words, {"long"}, {"coat", "jacket", "coats"}) or ("coat" in words and rng.random() < 0.5))
+    if human and gender == "female" and not _has(words, {"trousers", "pants", "jeans", "overalls", "suit"}):
+        long_coat = True  # a dress or a long coat: the silhouette that reads as a woman or a girl at storyboard size
+        build = min(build, 0.94)
     eyes = named.get("eyes") or ((40, 30, 26) if human else _nonhuman_eyes(kind, rng))
     accent = named.get("accent") or ((255, 236, 150) if kind in ("storm", "robot", "orb", "fire") else _jitter(rng.choice(COATS), rng))
     return CharacterLook(
@@ -410,7 +436,22 @@ def character_look(character: Character) -> CharacterLook:
         eyes=eyes, glasses=_has(words, {"glasses", "spectacles", "monocle"}),
         long_coat=long_coat,
         build=round(build, 3), stature=round(stature, 3), variant=rng.randrange(1 << 30),
+        gender=gender if human else "neutral", age="child" if child else "old" if old else "adult",
+        icon=species if kind == "icon" else "",
     )
+
+
+_AGE = re.compile(r"\b(?:about|aged|age)\s+(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b")
+_SMALL_NUMBERS = "one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def _young(text: str) -> bool:
+    """"a girl of about eight", "aged 7": an age under thirteen said in words or digits."""
+    found = _AGE.search(text.lower())
+    if not found:
+        return False
+    n = found.group(1)
+    return (int(n) if n.isdigit() else _SMALL_NUMBERS.index(n) + 1) < 13
 
 
 def _nonhuman_eyes(kind: str, rng: random.Random) -> RGB:
@@ -484,6 +525,10 @@ def location_look(location: Location) -> LocationLook:
     wall = named.get("building") or _jitter(rng.choice([(198, 176, 140), (150, 120, 96), (176, 186, 176), (204, 196, 180)]), rng)
     floor = named.get("ground") or _jitter(rng.choice([(120, 84, 56), (96, 72, 54), (150, 130, 110)]), rng)
     horizon = 0.5 + rng.uniform(-0.03, 0.04) - (0.06 if "mountains" in landmarks else 0)
+    dark = _has(place_words, DARK) or bool(re.search(r"lights?\s+(?:out|off)|power\s+(?:cut|out|failure)", text.lower()))
+    if dark:
+        grade = tuple(g * 0.55 for g in grade)  # type: ignore[assignment]
+    pieces = set_pieces(location)
     return LocationLook(
         time_of_day=when, sky_top=top, sky_horizon=bottom, grade=grade, horizon=round(horizon, 4), interior=interior,
         ground_far=graded(mix(ground, bottom, 0.35), grade), ground_near=graded(_scale(ground, 0.82), grade),
@@ -491,4 +536,24 @@ def location_look(location: Location) -> LocationLook:
         wall=graded(wall, grade, 0.7), floor=graded(floor, grade, 0.7), lit=(255, 214, 130),
         landmarks=landmarks, furniture=furniture, weather=weather, tree_count=trees,
         side=rng.choice((-1, 1)), variant=rng.randrange(1 << 30),
+        set_pieces=tuple(m.icon.name for m in pieces), set_phrases=tuple(m.phrase for m in pieces), dark=dark,
     )
+
+
+# A place's icons are its things. Weather, sky light, landscape and buildings are painted from the place's words
+# (landmarks); holiday decorations would only be noise; people are figures.
+_SET_CATEGORIES = tuple(("animals automotive camping childhood construction devices-hardware disaster education energy "
+                         "food-beverage fruits-vegetables gaming halloween household logistics maps maritime medical-health "
+                         "money moving music-audio religion science science-fiction security shopping sports-fitness time "
+                         "transportation travel-hotel writing astronomy").split())
+_CONDITIONS = re.compile(r"lights?\s+(?:out|off)|power\s+(?:cut|out|failure)|at night|by day", re.I)  # how, not what
+
+
+def set_pieces(location: Location, limit: int = 2):
+    """The premise's things a place holds, as icon matches: "food trucks in deep snow" holds a truck."""
+    from auteur.models.draft.icons import match_all
+
+    phrases = [_CONDITIONS.sub(" ", p) for p in (location.name, location.look)]
+    painted = set().union(*_LANDMARKS.values())  # a hill, a house, a tree: the painter draws those already
+    found = [m for m in match_all(phrases, within=_SET_CATEGORIES) if not _has(_words(m.matched.split(" ~ ")[0]), painted)]
+    return found[:limit]

@@ -1,11 +1,14 @@
 """Draft location plates: each place with no one in it, drawn with PIL from its `LocationLook`. Exteriors
 are painted in exteriors.py, interiors (a room in one-point perspective) in interiors.py, and lamp glows, the
-lighthouse beam, fog, rain, snow and the vignette in light.py. Layout comes from the look, never from the seed,
+lighthouse beam, fog, rain, snow and the vignette in light.py; the premise's things (a food truck, a map on the
+wall) are set pieces from props.py. Layout comes from the look, never from the seed,
 so a plate and every keyframe of its place agree; the seed only moves rain, snow and stars. `backdrop` is the
 plate seen through a shot's lens, and `finish` the weather and vignette that every picture of a place ends with.
 """
 
 from __future__ import annotations
+
+import json
 
 from PIL import Image, ImageDraw
 
@@ -14,7 +17,10 @@ from auteur.models.draft.interiors import interior
 from auteur.models.draft.light import beam, fog, glow, vignette, weather
 from auteur.models.draft.looks import RGB, LocationLook, location_look
 from auteur.models.draft.paint import SS
+from auteur.models.draft.props import paint_set_pieces, setting_record
 from auteur.core.schema import Location, ShotType
+
+RECORD_KEY = "auteur:drawn"  # the PNG text chunk that carries what a draft picture shows (see pipeline/crew.py)
 
 # ================================================================ the place
 
@@ -30,6 +36,9 @@ def _paint_place(look: LocationLook, width: int, height: int, seed: int, ss: int
         interior(img, d, look, W, H, glows)
     else:
         origin = exterior(img, d, look, W, H, glows, seed)
+    paint_set_pieces(d, look, W, H)
+    if look.dark:  # a blackout: no lamp, no lit window, no beam
+        glows, origin = [], None
     if ss > 1:
         img = img.reduce(ss)
     dark = look.time_of_day in ("dusk", "night") or look.weather == "storm"
@@ -77,4 +86,5 @@ def draw_location_plate(location: Location, width: int, height: int, seed: int =
     place = location_look(location)
     img = _paint_place(place, width, height, seed)
     finish(img, place, seed)
+    img.info[RECORD_KEY] = json.dumps({"kind": "location", "location": location.token, "setting": setting_record(place)})
     return img
