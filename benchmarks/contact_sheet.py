@@ -14,6 +14,7 @@ import argparse
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -30,7 +31,9 @@ from auteur.tools import fonts
 from auteur.tools.boards.panels import clean_text
 
 ROOT = Path(__file__).resolve().parents[1]
-PREMISES = ROOT.parent / "shared" / "data" / "premises.txt"
+# ../shared beside the checkout (a worktree one level deeper finds it one further up)
+PREMISES = next((p for p in (ROOT.parent / "shared" / "data" / "premises.txt", ROOT.parents[1] / "shared" / "data" / "premises.txt")
+                 if p.is_file()), ROOT.parent / "shared" / "data" / "premises.txt")
 OUT = ROOT / "examples" / "contact_sheets" / "draft-five-premises.png"
 # Premise lines of the development set picked for variety: things, animals, a machine, a group, another script.
 DEFAULT_PICKS = (2, 7, 17, 25, 28)
@@ -63,11 +66,15 @@ def row(premise: str, film: Film, root: Path, width: int) -> Image.Image:
             thumbs.append(img.convert("RGB").resize((THUMB_W, round(THUMB_W * img.height / img.width)), Image.Resampling.LANCZOS))
     th = thumbs[0].height if thumbs else THUMB_W * 9 // 16
     caption_font = fonts.font(premise, 22)
-    strip = Image.new("RGB", (width, th + 44), (246, 243, 236))
+    ascent, descent = caption_font.getmetrics()  # Arabic and Devanagari fonts reach higher and lower than Latin
+    band = ascent + descent + 12
+    strip = Image.new("RGB", (width, th + band + 6), (246, 243, 236))
     d = ImageDraw.Draw(strip)
-    fonts.draw(d, (12, 8), clean_text(premise)[:160], caption_font, (24, 20, 26))
+    text = clean_text(premise)[:160]
+    rtl = next((unicodedata.bidirectional(ch) in ("R", "AL") for ch in text if unicodedata.bidirectional(ch) in ("L", "R", "AL")), False)
+    fonts.draw(d, (width - 12 if rtl else 12, 6), text, caption_font, (24, 20, 26), anchor="ra" if rtl else "la")
     for k, t in enumerate(thumbs):
-        strip.paste(t, (12 + k * (THUMB_W + 8), 38))
+        strip.paste(t, (12 + k * (THUMB_W + 8), band))
     return strip
 
 

@@ -207,9 +207,14 @@ def match(phrase: str) -> IconMatch | None:
         return None
     vectors, texts, owners = index
     candidates = _candidates(phrase)
+    from auteur.core.errors import AuteurError
     from auteur.tools.evaluation.semantic import embed
 
-    sims = embed(candidates) @ vectors.T
+    try:
+        sims = embed(candidates) @ vectors.T
+    except AuteurError as err:  # no sentence encoder: the draft artist still draws, from its painters alone
+        _warn_once(str(err))
+        return None
     for c, row in zip(candidates, sims):  # the most specific candidate that means an icon wins
         for i in np.argsort(-row, kind="stable")[:5]:
             score = float(row[i])
@@ -219,6 +224,13 @@ def match(phrase: str) -> IconMatch | None:
 
 
 _THINGS_SPLIT = re.compile(r"[,;:()]|\b(?:and|with|in|on|under|inside|beside|near|by|at|behind|over)\b")
+
+
+@lru_cache(maxsize=1)
+def _warn_once(message: str) -> None:
+    import logging
+
+    logging.getLogger(__name__).warning("premise icons off: %s", message)
 
 
 def match_all(phrases: list[str], within: tuple[str, ...] = ()) -> list[IconMatch]:

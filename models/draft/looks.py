@@ -554,6 +554,6 @@ def set_pieces(location: Location, limit: int = 2):
     from auteur.models.draft.icons import match_all
 
     phrases = [_CONDITIONS.sub(" ", p) for p in (location.name, location.look)]
-    painted = set().union(*_LANDMARKS.values())  # a hill, a house, a tree: the painter draws those already
+    painted = set().union(*_LANDMARKS.values(), *_FURNITURE.values())  # a hill, a tree, stairs: painted already
     found = [m for m in match_all(phrases, within=_SET_CATEGORIES) if not _has(_words(m.matched.split(" ~ ")[0]), painted)]
     return found[:limit]
