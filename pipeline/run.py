@@ -121,7 +121,7 @@ def resume(path: Path, *, cache_dir: Path | None = None, plugins: bool | None = 
     run = RunDir.open(path)
     manifest = run.read_manifest()
     if executor is not None:
-        from auteur.pipeline.executors import parse_executor
+        from auteur.core.settings import parse_executor
 
         parse_executor(executor)
         manifest.profile = manifest.profile.model_copy(update={"executor": executor})
