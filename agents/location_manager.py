@@ -23,7 +23,7 @@ def act(film: Film, crew: Crew) -> Film:
 
 
 def _with_plate(loc, film: Film, crew: Crew):
-    if loc.reference_image and (crew.run.root / loc.reference_image).is_file():
+    if crew.run.holds(loc.reference_image):
         return loc
     video = crew.profile.video
     prompt = prompts.render("location_manager", "plate", token=loc.token, name=loc.name, look=loc.look,

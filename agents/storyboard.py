@@ -7,17 +7,20 @@ its location, which is what keeps a character looking the same from shot to shot
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PIL import Image
 
 from auteur import prompts
 from auteur.agents.registry import Role
 from auteur.models.director import DrawRequest, Reference
-from auteur.core.atomic import atomic_path
+from auteur.pipeline.cache import Cache, code_digest
 from auteur.pipeline.crew import Crew
 from auteur.core.schema import Character, Film, Shot, ShotList
 from auteur.tools.boards.panels import contact_sheet, draw_panel
 
 KEYFRAME_MARGIN = 1.2
+SHEET_LAYOUT = {"columns": 4, "panel_width": 480}
 
 
 def act(film: Film, crew: Crew) -> Film:
@@ -50,19 +53,30 @@ def act(film: Film, crew: Crew) -> Film:
 
 
 def _storyboard_sheet(film: Film, crew: Crew) -> None:
-    """All panels on one page: what a person looks at before (or instead of) watching the film."""
+    """All panels on one page: what a person looks at before (or instead of) watching the film.
+
+    Kept in the cache under everything drawn on it (each shot, its keyframe's bytes, the names, the
+    title, the layout), so an unchanged film reuses its sheet and any change draws it again.
+    """
     names = {c.token: c.name for c in film.characters}
-    panels = []
-    for shot in film.shots():
-        with Image.open(crew.run.inside(shot.keyframe)) as keyframe:
-            panels.append(draw_panel(keyframe.convert("RGB"), shot, names))
     title = film.treatment.title if film.treatment else ""
-    with atomic_path(crew.run.storyboard) as tmp:
-        contact_sheet(panels, columns=4, title=title, panel_width=480).save(tmp, format="PNG")
+    shots = film.shots()
+    key = Cache.key("storyboard", code_digest("auteur.tools.boards"), SHEET_LAYOUT, title, names,
+                    [(sh.model_dump(mode="json", exclude={"keyframe"}), Cache.file_digest(crew.run.inside(sh.keyframe)))
+                     for sh in shots])
+
+    def make(path: Path) -> None:
+        panels = []
+        for shot in shots:
+            with Image.open(crew.run.inside(shot.keyframe)) as keyframe:
+                panels.append(draw_panel(keyframe.convert("RGB"), shot, names))
+        contact_sheet(panels, title=title, **SHEET_LAYOUT).save(path, format="PNG")
+
+    crew.cache.materialize("boards", key, ".png", crew.run.storyboard, make)
 
 
 def _with_sheet(character: Character, style: str, crew: Crew) -> Character:
-    if character.reference_image and (crew.run.root / character.reference_image).is_file():
+    if crew.run.holds(character.reference_image):
         return character
     height = crew.profile.video.height
     prompt = prompts.render("storyboard", "character", token=character.token, name=character.name,
@@ -75,14 +89,14 @@ def _with_sheet(character: Character, style: str, crew: Crew) -> Character:
 
 def _keyframe(shot: Shot, film: Film, style: str, crew: Crew) -> str:
     dest = f"shots/{shot.id}.png"
-    if shot.keyframe == dest and (crew.run.root / dest).is_file():
+    if shot.keyframe == dest and crew.run.holds(dest):
         return dest
     scene = film.scene_of(shot.id)
     loc = film.location(scene.location)
     cast = tuple(film.character(t) for t in shot.characters)
-    refs = tuple(Reference(c.token, crew.run.root / c.reference_image) for c in cast if c.reference_image)
+    refs = tuple(Reference(c.token, crew.run.inside(c.reference_image)) for c in cast if c.reference_image)
     if loc.reference_image:
-        refs += (Reference(loc.token, crew.run.root / loc.reference_image),)
+        refs += (Reference(loc.token, crew.run.inside(loc.reference_image)),)
     prompt = prompts.render("storyboard", "keyframe", visual_prompt=shot.visual_prompt, style=style,
                             cast="; ".join(f"{c.token} {c.appearance}" for c in cast) or "none",
                             location=f"{loc.token} {loc.look}")

@@ -12,10 +12,12 @@ does, so a visual prompt can name them and a keyframe model can bind them to ref
 from __future__ import annotations
 
 import json
+import re
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints,
+                      ValidationError, ValidationInfo, model_validator)
 
 SCHEMA_VERSION = 1
 
@@ -23,6 +25,27 @@ CharToken = Annotated[str, StringConstraints(pattern=r"^<char[1-9]\d*>$")]
 EnvToken = Annotated[str, StringConstraints(pattern=r"^<env[1-9]\d*>$")]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 ShotId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+
+# The most shots a film may have, from a script as from --shots: every shot is a keyframe and a clip.
+MAX_SHOTS = 400
+_RUN_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
+
+
+def _drop_foreign(value: Any, info: ValidationInfo) -> Any:
+    """Image paths in a script from elsewhere are dropped when the caller says so (`make` draws its own)."""
+    return None if (info.context or {}).get("foreign_images") == "drop" else value
+
+
+def _inside_run(path: str) -> str:
+    # Relative, no `..`, no leading dot or slash: a path that can only name a file inside the run
+    # directory, so no reader (resume, the report, eval) can be pointed at a file elsewhere.
+    if not _RUN_PATH.match(path) or ".." in path.split("/"):
+        raise ValueError(f"image path {path[:80]!r} must be relative to the run directory (like shots/sc1-sh01.png)")
+    return path
+
+
+RunPath = Annotated[str, AfterValidator(_inside_run)]
+ImagePath = Annotated[RunPath | None, BeforeValidator(_drop_foreign)]
 
 
 class Model(BaseModel):
@@ -111,7 +134,7 @@ class Character(Model):
     appearance: NonEmpty
     wardrobe: str = ""
     voice: Voice = Field(default_factory=Voice)
-    reference_image: str | None = None
+    reference_image: ImagePath = None
 
 
 class DialogueLine(Model):
@@ -154,7 +177,7 @@ class Shot(Model):
     sound: list[SoundCue] = Field(default_factory=list)
     props: list[NonEmpty] = Field(default_factory=list,
                                   description="the premise's key objects in frame, as short noun phrases (\"food truck\", \"map\")")
-    keyframe: str | None = None
+    keyframe: ImagePath = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Shot:
@@ -194,7 +217,7 @@ class Location(Model):
     time_of_day: TimeOfDay = TimeOfDay.day
     light: str = ""
     ambience: str = ""
-    reference_image: str | None = None
+    reference_image: ImagePath = None
 
 
 class LocationPlan(Model):
@@ -219,6 +242,17 @@ class Film(Model):
     characters: list[Character] = Field(default_factory=list)
     locations: list[Location] = Field(default_factory=list)
     scenes: list[Scene] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_too_long(cls, data: Any) -> Any:
+        # Counted before validation, so a 10,000-shot script is refused without validating every shot.
+        if isinstance(data, dict) and isinstance(data.get("scenes"), list):
+            shots = sum(len(s["shots"]) for s in data["scenes"] if isinstance(s, dict) and isinstance(s.get("shots"), list))
+            if shots > MAX_SHOTS or len(data["scenes"]) > MAX_SHOTS:
+                raise ValueError(f"the script has {len(data['scenes'])} scenes and {shots} shots; a film has at most "
+                                 f"{MAX_SHOTS} shots (split the story into several films)")
+        return data
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Film:

@@ -7,7 +7,7 @@ assembly read them; none of them knows which backends or executors exist.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,7 +38,9 @@ class AssemblySettings(Strict):
     end_card_s: float = Field(default=3.0, ge=0, le=15)
     burn_subtitles: bool = False
     crf: int = Field(default=20, ge=0, le=51)
-    preset: str = "veryfast"
+    # checked here, with the profile, rather than when x264 meets it after every shot is rendered
+    preset: Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
+                    "veryslow"] = "veryfast"
 
 
 _EXECUTOR_SPEC = re.compile(r"^(local|ray)(?::(.+))?$")

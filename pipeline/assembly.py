@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from auteur.pipeline.cache import Cache, code_digest
 from auteur.pipeline.crew import Crew
 from auteur.core.errors import AuteurError
 from auteur.core.schema import Film
@@ -28,9 +29,23 @@ def assemble_film(film: Film, clips: dict[str, ClipRecord], crew: Crew) -> str:
                       scene_title=scene.heading.title(), speaker_names=names)
              for scene in film.scenes for shot in scene.shots]
     treatment = film.treatment
-    crew.run.work.mkdir(exist_ok=True)
-    assemble(items, title=treatment.title if treatment else "Untitled", logline=treatment.logline if treatment else "",
-             credits=credits_for(film, crew), out_dir=crew.run.root, work_dir=crew.run.work,
+    title, logline = (treatment.title, treatment.logline) if treatment else ("Untitled", "")
+    credits = credits_for(film, crew)
+    # Everything the film is made of: each clip's bytes and timing, the cards' text, the settings,
+    # and the assembly code itself. An unchanged film is copied from the cache, not assembled again.
+    key = Cache.key("film", code_digest("auteur.tools.editing", "auteur.pipeline.assembly"), title, logline, credits,
+                    crew.profile.video.model_dump(), crew.profile.assembly.model_dump(),
+                    [(Cache.file_digest(item.clip.path), item.clip.duration, list(item.clip.fades),
+                      [(ln.speaker, ln.text, ln.start, ln.end) for ln in item.clip.lines],
+                      item.scene_id, item.scene_title) for item in items], names)
+    run, cache = crew.run, crew.cache
+    if cache.reuse("films", key, ".srt", run.srt) and cache.reuse("films", key, ".mp4", run.film):
+        crew.emit("assemble", "done", 1.0)
+        return run.film.name
+    run.work.mkdir(exist_ok=True)
+    assemble(items, title=title, logline=logline, credits=credits, out_dir=run.root, work_dir=run.work,
              video=crew.profile.video, settings=crew.profile.assembly,
              progress=lambda stage, fraction: crew.emit("assemble", stage, fraction))
-    return crew.run.film.name
+    cache.keep("films", key, ".srt", run.srt)
+    cache.keep("films", key, ".mp4", run.film)
+    return run.film.name

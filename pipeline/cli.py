@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from auteur.core.errors import AuteurError
+from auteur.pipeline.console import err_console as console
+from auteur.pipeline.console import error, neutralise, out_console, safe, warning
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="auteur: one line in, a short film out.")
-console = Console(stderr=True)
-out_console = Console()
 
 
 def _fail(message: str, code: int = 2) -> None:
-    console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    error(message)
     raise typer.Exit(code)
 
 
@@ -37,21 +37,22 @@ def _guard(fn, *args, **kwargs):
         raise
     except Exception as err:  # never a traceback for a user; the run log has it
         logging.getLogger("auteur").debug("unexpected error", exc_info=True)
-        _fail(f"unexpected {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''} "
-              f"(details in the run's run.log)")
+        logs = [h.baseFilename for h in logging.getLogger("auteur").handlers if isinstance(h, logging.FileHandler)]
+        where = f"details in {logs[0]}" if logs else "a bug in auteur; please report the command that caused it"
+        _fail(f"unexpected {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''} ({where})")
 
 
 def _report(result) -> None:
     s = result.summary
-    for warning in result.warnings:
-        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+    for problem in result.warnings:
+        warning(problem)
     run = result.run
-    out_console.print(f"[bold green]film:[/] {run.film}", highlight=False)
-    out_console.print(f"  subtitles {run.srt}  script {run.script}  storyboard {run.storyboard}", highlight=False)
-    out_console.print(f"  report {run.report}", highlight=False)
+    out_console.print(f"[bold green]film:[/] {safe(run.film)}")
+    out_console.print(f"  subtitles {safe(run.srt)}  script {safe(run.script)}  storyboard {safe(run.storyboard)}")
+    out_console.print(f"  report {safe(run.report)}")
     if "shots_rendered" in s:
         out_console.print(f"  shots rendered {s['shots_rendered']}, from cache {s['shots_cached']}; "
-                          f"images drawn {s['images_drawn']}, from cache {s['images_cached']}", highlight=False)
+                          f"images drawn {s['images_drawn']}, from cache {s['images_cached']}")
 
 
 def _progress_run(fn, *args, **kwargs):
@@ -67,12 +68,13 @@ def _progress_run(fn, *args, **kwargs):
 def make(
     source: str = typer.Argument(..., help="a one-line premise, a script.json, or a MovieAgent script_synopsis.json"),
     profile: str = typer.Option("draft", "--profile", "-p", help="built-in profile name or a profile .toml"),
-    shots: Optional[int] = typer.Option(None, "--shots", min=1, max=400, help="number of shots"),
-    minutes: Optional[float] = typer.Option(None, "--minutes", min=0.2, max=60, help="target running time"),
+    shots: Optional[int] = typer.Option(None, "--shots", help="number of shots (1 to 400)"),
+    minutes: Optional[float] = typer.Option(None, "--minutes", help="target running time (0.2 to 60)"),
     seed: int = typer.Option(7, "--seed", help="same prompt + seed = same film"),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="run directory (default runs/<time>-<slug>)"),
+    # a str, not a Path: Path("") is ".", and `--out ""` must be refused rather than mean the current directory
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="run directory (default runs/<time>-<slug>)"),
     burn_subtitles: bool = typer.Option(False, "--burn-subtitles", help="also burn subtitles into the picture"),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, max=64, help="shots rendered at once"),
+    workers: Optional[int] = typer.Option(None, "--workers", help="shots rendered at once (1 to 64)"),
     executor: Optional[str] = typer.Option(None, "--executor", help="where shots render: local, ray, ray:ADDRESS"),
     no_plugins: bool = typer.Option(False, "--no-plugins", help="use only auteur's own roles"),
     director: Optional[str] = typer.Option(None, "--director", help="override the profile's director: BACKEND or "
@@ -86,8 +88,7 @@ def make(
         from auteur.pipeline.inputs import read_input
         from auteur.pipeline.run import make as make_film
 
-        if shots is not None and minutes is not None:
-            raise AuteurError("give --shots or --minutes, not both")
+        _check_make_options(shots, minutes, workers, out)
         chosen = load_profile(profile)
         update: dict = {}
         if minutes is not None:
@@ -103,11 +104,30 @@ def make(
             update["director"] = _director_override(chosen.director, director)
         chosen = chosen.model_copy(update=update)
         film_input = read_input(source)
-        result = _progress_run(make_film, film_input, chosen, seed=seed, target_shots=shots, out=out,
+        result = _progress_run(make_film, film_input, chosen, seed=seed, target_shots=shots,
+                               out=None if out is None else Path(out),
                                plugins=False if no_plugins else None)
         _report(result)
 
     _guard(body)
+
+
+def _check_make_options(shots: int | None, minutes: float | None, workers: int | None, out: str | None) -> None:
+    """Option values a film cannot be made with, each refused in one line before anything is loaded."""
+    from auteur.core.errors import InputError
+
+    if shots is not None and minutes is not None:
+        raise InputError("give --shots or --minutes, not both")
+    if shots is not None and not 1 <= shots <= 400:
+        raise InputError(f"--shots {shots}: a film has 1 to 400 shots")
+    if minutes is not None and not (math.isfinite(minutes) and 0.2 <= minutes <= 60):
+        raise InputError(f"--minutes {minutes}: give a running time from 0.2 to 60 minutes")
+    if workers is not None and not 1 <= workers <= 64:
+        raise InputError(f"--workers {workers}: render 1 to 64 shots at once")
+    if out is not None and not out.strip():
+        raise InputError("--out is empty; name the run directory (or drop --out for runs/<time>-<slug>)")
+    if out is not None and "\x00" in out:
+        raise InputError("--out holds a NUL character; name a real directory")
 
 
 def _director_override(current, spec: str):
@@ -147,17 +167,19 @@ def eval_(
     def body():
         from auteur.tools.evaluation.score import evaluate_path, save
 
+        if fail_under is not None and not math.isfinite(fail_under):
+            raise AuteurError(f"--fail-under {fail_under}: give a score from 0 to 1")
         evaluation = evaluate_path(target)
         table = Table("metric", "family", "score", "notes")
         for m in evaluation.metrics:
             notes = m.skipped if m.score is None else "; ".join(m.issues[:3]) + (" ..." if len(m.issues) > 3 else "")
-            table.add_row(m.name, m.family, "skipped" if m.score is None else f"{m.score:.3f}", notes)
+            table.add_row(safe(m.name), m.family, "skipped" if m.score is None else f"{m.score:.3f}", safe(notes))
         table.add_row("[bold]overall[/]", "", f"[bold]{evaluation.overall:.3f}[/]", "")
         out_console.print(table)
         if json_out is not None:
             save(evaluation, json_out)
         if fail_under is not None and evaluation.overall < fail_under:
-            console.print(f"[red]overall {evaluation.overall:.3f} is below --fail-under {fail_under}[/]", highlight=False)
+            console.print(f"[red]overall {evaluation.overall:.3f} is below --fail-under {fail_under}[/]")
             raise typer.Exit(1)
 
     _guard(body)
@@ -177,8 +199,8 @@ def bench(
         where = out or default_out(chosen)
         rows = _progress_run(run_suite, chosen, where)
         md, js = write_tables(chosen, rows, where)
-        out_console.print(md.read_text("utf-8"), highlight=False, markup=False, soft_wrap=True)
-        out_console.print(f"tables: {md}  {js}", highlight=False)
+        out_console.print("\n".join(neutralise(line) for line in md.read_text("utf-8").splitlines()), markup=False)
+        out_console.print(f"tables: {safe(md)}  {safe(js)}")
         if any(r.failures for r in rows):
             raise typer.Exit(1)
 
@@ -195,10 +217,10 @@ def roles(no_plugins: bool = typer.Option(False, "--no-plugins", help="only aute
         roster = load_roles(False if no_plugins else None)
         table = Table("order", "role", "from", "does")
         for r in roster.roles:
-            table.add_row(str(r.order), r.name, r.source, r.summary)
+            table.add_row(str(r.order), safe(r.name), safe(r.source), safe(r.summary))
         out_console.print(table)
         for problem in roster.problems:
-            console.print(f"[yellow]warning:[/] {problem}", highlight=False)
+            warning(problem)
 
     _guard(body)
 
@@ -213,7 +235,7 @@ def doctor() -> None:
         table = Table("component", "status", "detail")
         ok = True
         for name, good, detail in checks():
-            table.add_row(name, "[green]ok[/]" if good else "[red]missing[/]", detail)
+            table.add_row(safe(name), "[green]ok[/]" if good else "[red]missing[/]", safe(detail))
             ok &= good or name.startswith("optional")
         out_console.print(table)
         if not ok:
@@ -229,7 +251,30 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     logging.raiseExceptions = False  # a log write on a full disk must not print a traceback
-    app(prog_name="auteur")
+    # auteur's log goes to the run's run.log; with none open, Python's last-resort handler would print
+    # raw, unescaped warnings on stderr. What a user must see comes back as warnings in the result.
+    logger = logging.getLogger("auteur")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    # Not standalone: click would print a usage error as a boxed, many-line panel with the user's
+    # words inside rich markup; here it becomes one escaped line like every other error.
+    # typer carries its own copy of click; its exceptions live where BadParameter does.
+    clicks = sys.modules[typer.BadParameter.__module__]
+    try:
+        code = app(prog_name="auteur", standalone_mode=False)
+    except clicks.NoArgsIsHelpError:
+        code = 0  # typer has printed the help while raising this
+    except clicks.UsageError as err:
+        command = err.ctx.command_path if err.ctx else "auteur"
+        error(f"{err.format_message()} (see {command} --help)")
+        code = 2
+    except clicks.ClickException as err:
+        error(err.format_message())
+        code = err.exit_code
+    except typer.Abort:
+        error("aborted")
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

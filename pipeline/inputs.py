@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from auteur.core.errors import InputError
+from auteur.core.jsonload import loads
 from auteur.core.schema import Film, describe_validation_error
 
 MAX_PROMPT_CHARS = 2000
@@ -29,9 +30,17 @@ class FilmInput:
                           ensure_ascii=False, indent=2) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> FilmInput:
-        data = json.loads(text)
-        return cls(kind=data["kind"], film=Film.model_validate(data["film"]), names=tuple(data["names"]))
+    def from_json(cls, text: str, what: str = "input.json") -> FilmInput:
+        """Read a run's input.json; image paths in it must stay inside the run (the schema checks that)."""
+        data = loads(text, what)
+        if not (isinstance(data, dict) and data.get("kind") in ("prompt", "synopsis", "script")
+                and isinstance(data.get("names"), list) and all(isinstance(n, str) for n in data["names"])):
+            raise InputError(f"{what} is not an auteur input record (kind, names, film)")
+        try:
+            film = Film.model_validate(data.get("film"))
+        except ValidationError as err:
+            raise InputError(f"{what}: {describe_validation_error(err, data.get('film'))}") from None
+        return cls(kind=data["kind"], film=film, names=tuple(data["names"]))
 
 
 def clean_text(text: str) -> str:
@@ -65,19 +74,19 @@ def read_input(arg: str) -> FilmInput:
     if path.stat().st_size > MAX_FILE_BYTES:
         raise InputError(f"{arg} is larger than {MAX_FILE_BYTES // 1_000_000} MB; that is not a script")
     try:
-        data = json.loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{arg} is not UTF-8 text") from None
-    except json.JSONDecodeError as err:
-        raise InputError(f"{arg} is not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from None
+    except OSError as err:
+        raise InputError(f"cannot read {arg}: {err.strerror or err}") from None
+    data = loads(text, arg)
     if isinstance(data, dict) and "MovieScript" in data:
         return _from_synopsis(arg, data)
     if not isinstance(data, dict):
         raise InputError(f"{arg}: expected a JSON object (a script.json or a MovieAgent script_synopsis.json)")
-    # Images named by a script from elsewhere are never trusted: this run draws its own.
-    data = _without_images(data)
     try:
-        film = Film.model_validate(data)
+        # Images named by a script from elsewhere are never trusted: this run draws its own.
+        film = Film.model_validate(data, context={"foreign_images": "drop"})
     except ValidationError as err:
         raise InputError(f"{arg}: {describe_validation_error(err, data)}") from None
     return FilmInput(kind="script", film=film.model_copy(update={"prompt": read_prompt(film.prompt, f"{arg}: prompt", MAX_SYNOPSIS_CHARS)}))
@@ -94,15 +103,3 @@ def _from_synopsis(arg: str, data: dict) -> FilmInput:
     names = [n for n in dict.fromkeys(names) if n][:6]
     return FilmInput(kind="synopsis", film=Film(prompt=read_prompt(story, f"{arg}: MovieScript", MAX_SYNOPSIS_CHARS)), names=tuple(names))
 
-
-def _without_images(data: dict) -> dict:
-    data = json.loads(json.dumps(data))
-    for key in ("characters", "locations"):
-        for item in data.get(key) or []:
-            if isinstance(item, dict):
-                item.pop("reference_image", None)
-    for scene in data.get("scenes") or []:
-        for shot in (scene.get("shots") or []) if isinstance(scene, dict) else []:
-            if isinstance(shot, dict):
-                shot.pop("keyframe", None)
-    return data

@@ -9,6 +9,8 @@ from rich.progress import (BarColumn, Progress, ProgressColumn, SpinnerColumn, T
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.text import Text
 
+from auteur.pipeline.console import safe
+
 
 class AmountColumn(ProgressColumn):
     """Shots as "4/14"; stages and single shots as a percentage."""
@@ -39,7 +41,7 @@ class ProgressView:
 
     def _stage(self, name: str, total: int = 100) -> TaskID:
         if name not in self.stages:
-            self.stages[name] = self.progress.add_task(name.replace("_", " "), total=total)
+            self.stages[name] = self.progress.add_task(safe(name.replace("_", " ")), total=total)
         return self.stages[name]
 
     def on_event(self, kind: str, name: str, fraction: float) -> None:
@@ -52,7 +54,7 @@ class ProgressView:
                 self._shot(name, fraction)
             elif kind == "assemble":
                 task = self._stage("assemble")
-                self.progress.update(task, completed=round(100 * fraction), description=f"assemble: {name}"[:28])
+                self.progress.update(task, completed=round(100 * fraction), description=safe(f"assemble: {name}"[:28]))
 
     def _shot(self, shot_id: str, fraction: float) -> None:
         if self.shots.get(shot_id) == -1:
@@ -60,7 +62,7 @@ class ProgressView:
         if self.render is None:
             self.render = self.progress.add_task("render shots", total=self.total_shots or None, counted=True)
         if shot_id not in self.shots:
-            self.shots[shot_id] = self.progress.add_task(f"  shot {shot_id}", total=100)
+            self.shots[shot_id] = self.progress.add_task(safe(f"  shot {shot_id}"), total=100)
         self.progress.update(self.shots[shot_id], completed=round(100 * fraction))
         if fraction >= 1.0:
             self.progress.remove_task(self.shots[shot_id])

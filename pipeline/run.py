@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from auteur.agents.registry import Roster, load_roles
+from auteur.core.atomic import write_text
+from auteur.core.errors import AuteurError, DiskFull, InputError, is_disk_full
 from auteur.models.director import DirectorModel, load_director
 from auteur.models.renderer import ShotRenderer, load_renderer
-from auteur.core.atomic import write_text
 from auteur.pipeline.cache import Cache
 from auteur.pipeline.config import Profile
-from auteur.pipeline.crew import Crew
-from auteur.core.errors import AuteurError, DiskFull, InputError, is_disk_full
-from auteur.pipeline.executors import open_executor, parse_executor
-from auteur.pipeline.graph import build_graph, checkpointer, retry_failed_shots
 from auteur.pipeline.inputs import FilmInput
+from auteur.pipeline.replay import recall, remember, replay, run_key
 from auteur.pipeline.runs import RunDir, RunManifest, slugify
-from auteur.tools.evaluation.report import write_report
+
+# LangGraph, the executors and the evaluation are imported where they are used: a re-run that
+# replays a finished film from the cache needs none of them, and they cost seconds to import.
 
 THREAD = {"configurable": {"thread_id": "film"}}
 log = logging.getLogger("auteur")
@@ -48,7 +50,8 @@ class Backends:
     cache: Cache
 
 
-def load_backends(profile: Profile, cache_dir: Path | None, plugins: bool | None) -> Backends:
+def load_backends(profile: Profile, cache_dir: Path | None, plugins: bool | None, *, roster: Roster | None = None,
+                  cache: Cache | None = None) -> Backends:
     """Load both models; when both fail (say, neither is downloaded), one line names both."""
     loaded, problems = [], []
     for load, choice in ((load_director, profile.director), (load_renderer, profile.renderer)):
@@ -59,22 +62,53 @@ def load_backends(profile: Profile, cache_dir: Path | None, plugins: bool | None
     if problems:
         raise AuteurError("; ".join(problems))
     director, renderer = loaded
-    return Backends(roster=load_roles(plugins), director=director, renderer=renderer, cache=Cache(cache_dir))
+    return Backends(roster=roster or load_roles(plugins), director=director, renderer=renderer,
+                    cache=cache or Cache(cache_dir))
+
+
+def _key(film_input: FilmInput, manifest: RunManifest, roster: Roster) -> str:
+    return run_key(film_input, manifest.profile, manifest.seed, manifest.target_shots,
+                   [(r.name, r.source) for r in roster.roles])
 
 
 def make(film_input: FilmInput, profile: Profile, *, seed: int = 7, target_shots: int | None = None,
          out: Path | None = None, cache_dir: Path | None = None, plugins: bool | None = None,
          on_event: Events | None = None) -> RunResult:
-    """Make a film in a new run directory."""
-    backends = load_backends(profile, cache_dir, plugins)
-    roster = backends.roster
-    run = RunDir.create(out, slugify(film_input.film.prompt))
+    """Make a film in a new run directory; an unchanged film made before is copied from the cache."""
+    roster, cache = load_roles(plugins), Cache(cache_dir)  # a bad cache directory fails before the run exists
     manifest = RunManifest(auteur_version=version("auteur"), created=dt.datetime.now().isoformat(timespec="seconds"),
                            source_kind=film_input.kind, seed=seed, target_shots=target_shots, profile=profile,
                            summary={"roles": [r.name for r in roster.roles]})
-    write_text(run.input_path, film_input.to_json())
-    run.write_manifest(manifest)
+    record = recall(cache, _key(film_input, manifest, roster))
+    # the models are loaded (and so the profile's backends checked) before the run directory exists
+    backends = None if record is not None else load_backends(profile, cache_dir, plugins, roster=roster, cache=cache)
+    run = RunDir.create(out, slugify(film_input.film.prompt))  # holds the run's lock from here on
+    try:
+        write_text(run.input_path, film_input.to_json())
+        run.write_manifest(manifest)
+    except BaseException:
+        run.release()
+        raise
+    if record is not None:
+        return _replay(run, manifest, record, roster, cache)
     return _drive(run, manifest, film_input, backends, on_event, fresh=True)
+
+
+def _replay(run: RunDir, manifest: RunManifest, record: dict, roster: Roster, cache: Cache) -> RunResult:
+    with run.lock(), _run_log(run):
+        try:
+            summary = replay(cache, record, run)
+        except BaseException as err:
+            _failed(run, manifest, err)
+            raise
+        manifest.status = "done"
+        shots = summary.get("shots_rendered", 0) + summary.get("shots_cached", 0)
+        images = summary.get("images_drawn", 0) + summary.get("images_cached", 0)
+        manifest.summary.update({"shots_rendered": 0, "shots_cached": shots, "images_drawn": 0, "images_cached": images,
+                                 "stage_seconds": {}, "replayed": True})
+        run.write_manifest(manifest)
+        log.info("replayed a finished run of the same film from the cache into %s", run.root)
+        return RunResult(run, manifest.summary, roster.problems + cache.warnings)
 
 
 def resume(path: Path, *, cache_dir: Path | None = None, plugins: bool | None = None,
@@ -87,9 +121,11 @@ def resume(path: Path, *, cache_dir: Path | None = None, plugins: bool | None = 
     run = RunDir.open(path)
     manifest = run.read_manifest()
     if executor is not None:
+        from auteur.core.settings import parse_executor
+
         parse_executor(executor)
         manifest.profile = manifest.profile.model_copy(update={"executor": executor})
-    film_input = FilmInput.from_json(run.input_path.read_text("utf-8"))
+    film_input = FilmInput.from_json(run.input_path.read_text("utf-8"), str(run.input_path))
     backends = load_backends(manifest.profile, cache_dir, plugins)
     wanted = manifest.summary.get("roles", [])
     have = [r.name for r in backends.roster.roles]
@@ -99,45 +135,70 @@ def resume(path: Path, *, cache_dir: Path | None = None, plugins: bool | None = 
     return _drive(run, manifest, film_input, backends, on_event, fresh=False)
 
 
+@contextmanager
+def _run_log(run: RunDir) -> Iterator[None]:
+    handler = logging.FileHandler(run.log, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+
+
+def _failed(run: RunDir, manifest: RunManifest, err: BaseException) -> None:
+    log.exception("run stopped")
+    manifest.status = "failed"
+    manifest.error = f"{type(err).__name__}: {err}"
+    try:
+        run.write_manifest(manifest)
+    except OSError:
+        pass  # the disk may be what failed; the caller's error says so
+
+
 def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: Backends, on_event: Events | None,
            *, fresh: bool) -> RunResult:
-    with run.lock():
-        handler = logging.FileHandler(run.log, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
+    from auteur.pipeline.scores import write_scores_and_report
+
+    with run.lock(), _run_log(run):
         try:
             result = _run_graph(run, manifest, film_input, backends, on_event, fresh)
-            write_report(run.root)  # report.html and eval.json close every run, a resumed one too
-            return result
+            write_scores_and_report(run, backends.cache)  # report.html and eval.json close every run, a resumed one too
         except BaseException as err:
-            log.exception("run stopped")
-            manifest.status = "failed"
-            manifest.error = f"{type(err).__name__}: {err}"
-            try:
-                run.write_manifest(manifest)
-            except OSError:
-                pass  # the disk may be what failed; the error below says so
+            _failed(run, manifest, err)
             if is_disk_full(err):
                 raise DiskFull(f"no space left on the device holding {run.root} or the cache; free some space and "
                                f"continue with `auteur resume {run.root}`") from None
             if isinstance(err, AuteurError) and not isinstance(err, InputError):
                 raise AuteurError(f"{err}; once fixed, continue with `auteur resume {run.root}`") from None
             raise
-        finally:
-            log.removeHandler(handler)
-            handler.close()
+        shutil.rmtree(run.work, ignore_errors=True)  # the assembly's scratch files: the film is made
+        try:
+            remember(backends.cache, _key(film_input, manifest, backends.roster), run, manifest.summary)
+        except OSError as err:  # the film is made; only the next re-run will be slower
+            log.warning("could not record the finished run in the cache: %s", err)
+        result.warnings = backends.roster.problems + backends.cache.warnings
+        return result
 
 
 def _run_graph(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: Backends,
                on_event: Events | None, fresh: bool) -> RunResult:
+    if not fresh and manifest.status == "done" and run.film.is_file():
+        log.info("resume: the film is finished, nothing left to do")
+        return RunResult(run, manifest.summary)
+    from auteur.pipeline.crew import Crew
+    from auteur.pipeline.executors import open_executor
+    from auteur.pipeline.graph import build_graph, checkpointer, retry_failed_shots
+
     profile, roster = manifest.profile, backends.roster
     graph = build_graph(roster.roles, checkpointer(str(run.state)))
     snapshot = graph.get_state(THREAD)
     started = bool(snapshot.values)
     if started and not snapshot.next:
         log.info("resume: nothing left to do")
-        return RunResult(run, manifest.summary, roster.problems)
+        return RunResult(run, manifest.summary)
     if not fresh:
         again = retry_failed_shots(graph, THREAD, roster.roles[-1].name)
         if again:
@@ -149,12 +210,12 @@ def _run_graph(run: RunDir, manifest: RunManifest, film_input: FilmInput, backen
                     target_shots=manifest.target_shots, names=film_input.names,
                     on_event=on_event or (lambda kind, name, fraction: None))
         graph_input = None if (started and not fresh) else {"film": film_input.film}
-        return _stream(graph, graph_input, crew, manifest, roster)
+        return _stream(graph, graph_input, crew, manifest)
     finally:
         executor.close()
 
 
-def _stream(graph, graph_input, crew: Crew, manifest: RunManifest, roster) -> RunResult:
+def _stream(graph, graph_input, crew, manifest: RunManifest) -> RunResult:
     run, profile = crew.run, manifest.profile
     config = {**THREAD, "max_concurrency": crew.renderer.slots}
     log.info("%s run in %s (profile %s, seed %s, executor %s, %d at once)",
@@ -178,4 +239,4 @@ def _stream(graph, graph_input, crew: Crew, manifest: RunManifest, roster) -> Ru
     })
     run.write_manifest(manifest)
     log.info("done: %s", manifest.summary)
-    return RunResult(run, manifest.summary, roster.problems)
+    return RunResult(run, manifest.summary)

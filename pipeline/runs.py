@@ -61,7 +61,12 @@ class RunDir:
 
     @classmethod
     def create(cls, out: Path | None, slug: str) -> RunDir:
-        """A new, empty, writable run directory (default: runs/<timestamp>-<slug>)."""
+        """A new, empty, writable run directory (default: runs/<timestamp>-<slug>), its lock already held.
+
+        The lock is taken before anything is written and before the directory is checked for being
+        empty, so of two `make` on one --out the loser writes nothing: it finds the lock taken, or,
+        once the winner is done, a run.json. The caller releases it with `release()` (or `lock()`).
+        """
         if out is None:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             out = Path("runs") / f"{stamp}-{slug}"
@@ -72,20 +77,25 @@ class RunDir:
         out = Path(out)
         if out.exists() and not out.is_dir():
             raise InputError(f"--out {out} is a file, not a directory")
-        if (out / "run.json").exists():
-            raise InputError(f"{out} already holds a run; continue it with `auteur resume {out}` or pick another --out")
-        if out.is_dir() and any(out.iterdir()):
-            raise InputError(f"--out {out} is not empty; pick a new or empty directory")
         try:
             out.mkdir(parents=True, exist_ok=True)
-            probe = out / ".write-test"
-            probe.write_bytes(b"")
-            probe.unlink()
         except OSError as err:
             raise InputError(f"cannot write to --out {out}: {err.strerror or err}") from None
         run = cls(out)
-        for sub in ("shots", "characters", "locations"):
-            (out / sub).mkdir(exist_ok=True)
+        try:
+            run._acquire()
+        except OSError as err:
+            raise InputError(f"cannot write to --out {out}: {err.strerror or err}") from None
+        try:
+            if (out / "run.json").exists():
+                raise InputError(f"{out} already holds a run; continue it with `auteur resume {out}` or pick another --out")
+            if any(p.name != ".lock" for p in out.iterdir()):
+                raise InputError(f"--out {out} is not empty; pick a new or empty directory")
+            for sub in ("shots", "characters", "locations"):
+                (out / sub).mkdir(exist_ok=True)
+        except BaseException:
+            run.release()
+            raise
         return run
 
     @classmethod
@@ -104,6 +114,14 @@ class RunDir:
     def write_manifest(self, manifest: RunManifest) -> None:
         write_text(self.manifest_path, manifest.model_dump_json(indent=2) + "\n")
 
+    @staticmethod
+    def confined(relative: str) -> str | None:
+        """`relative` when it is a plain path below a run directory (no `..`, not absolute), else None."""
+        parts = Path(relative).parts
+        if not parts or Path(relative).is_absolute() or ".." in parts:
+            return None
+        return relative
+
     def inside(self, relative: str) -> Path:
         """Resolve a run-relative path, refusing anything that escapes the run directory."""
         path = (self.root / relative).resolve()
@@ -111,19 +129,51 @@ class RunDir:
             raise AuteurError(f"path {relative!r} points outside the run directory")
         return path
 
+    def _acquire(self) -> None:
+        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            os.close(fd)
+            if err.errno in (errno.EAGAIN, errno.EACCES):
+                raise AuteurError(f"{self.root} is in use by another auteur process; wait for it to finish") from None
+            raise
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._lock_fd = fd
+        self._remove_leftovers()
+
+    def _remove_leftovers(self) -> None:
+        """Half-written files of a process killed mid-write (atomic writes' `.NAME.*.part.EXT`).
+
+        Safe only with the lock held: no other process can be writing into this run.
+        """
+        for folder in (self.root, *(self.root / sub for sub in ("shots", "characters", "locations"))):
+            if folder.is_dir():
+                for leftover in folder.glob(".*.part*"):
+                    leftover.unlink(missing_ok=True)
+
+    def release(self) -> None:
+        fd = getattr(self, "_lock_fd", None)
+        if fd is not None:
+            self._lock_fd = None
+            os.close(fd)
+
+    def holds(self, relative: str | None) -> bool:
+        """Whether `relative` names a file inside the run directory (symlinks out of it do not count)."""
+        if not relative:
+            return False
+        try:
+            return self.inside(relative).is_file()
+        except AuteurError:
+            return False
+
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the run's lock; a second process working on the same run gets a clear error."""
-        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        """Hold the run's lock (taking it unless `create` already did); another process gets a clear error."""
+        if getattr(self, "_lock_fd", None) is None:
+            self._acquire()
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as err:
-                if err.errno in (errno.EAGAIN, errno.EACCES):
-                    raise AuteurError(f"{self.root} is in use by another auteur process; wait for it to finish") from None
-                raise
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
             yield
         finally:
-            os.close(fd)
+            self.release()

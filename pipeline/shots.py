@@ -8,7 +8,7 @@ from pathlib import Path
 
 from auteur.models.renderer import RenderedClip, RenderRequest
 from auteur.core.atomic import atomic_path, write_text
-from auteur.pipeline.cache import Cache, place
+from auteur.pipeline.cache import Cache
 from auteur.pipeline.crew import Crew
 from auteur.core.errors import AuteurError, InputError, is_disk_full
 from auteur.pipeline.state import ClipRecord, ShotTask, SpokenRecord
@@ -40,18 +40,20 @@ def render_shot(task: ShotTask, crew: Crew) -> ClipRecord:
                     Cache.file_digest(keyframe))
     entry = crew.cache.path("clips", key, ".mp4")
     meta = entry.with_suffix(".json")
-    cached = entry.is_file() and meta.is_file()
+    # the clip's digest is checked on every hit: a truncated clip would silently shorten the film
+    cached = meta.is_file() and crew.cache.verified(entry)
     if cached:
         clip = RenderedClip.from_json(meta.read_text("utf-8"), entry.parent)
     else:
         log.info("render start %s", shot.id)
         clip = _render_with_retries(request, entry, crew)
-        write_text(meta, clip.to_json())  # written last: its presence marks the entry complete
+        write_text(meta, clip.to_json())
+        crew.cache.record(entry)  # written last: its presence marks the entry complete
         log.info("render done %s", shot.id)
     crew.shots.add(cached=cached)
     crew.emit("shot", shot.id, 1.0)
     rel = f"shots/{shot.id}.mp4"
-    place(entry, crew.run.root / rel)
+    crew.cache.put(entry, crew.run.root / rel)
     record = ClipRecord(shot_id=shot.id, path=rel, duration=clip.duration, cached=cached, fades=clip.fades,
                         lines=[SpokenRecord(speaker=ln.speaker, text=ln.text, start=ln.start, end=ln.end)
                                for ln in clip.lines])

@@ -1,4 +1,5 @@
-"""SIGKILL at random points of a draft run, resume after each: the same film, no finished shot rendered twice."""
+"""SIGKILL at random points of a draft run, resume after each: the same film, no finished shot rendered twice,
+no ffmpeg outliving the auteur that started it, and no half-written `.part` file left behind."""
 
 import json
 import os
@@ -54,6 +55,29 @@ def phase(run: Path, cache: Path) -> str:
     return f"rendering ({done} of {SHOTS} shots done)" if list(run.glob("shots/*.png")) else "planning"
 
 
+def surviving_ffmpeg(*paths: Path) -> list[str]:
+    """Live (not zombie) ffmpeg processes working on files under `paths`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z" and "ffmpeg" in cmdline.split(" ", 1)[0] and any(str(p) in cmdline for p in paths):
+            found.append(cmdline)
+    return found
+
+
+def check_no_ffmpeg_survives(*paths: Path) -> None:
+    deadline = time.time() + 5  # the kernel's SIGKILL to the orphans is immediate; their exit takes a moment
+    while surviving_ffmpeg(*paths) and time.time() < deadline:
+        time.sleep(0.05)
+    assert not surviving_ffmpeg(*paths), "an ffmpeg outlived the killed auteur"
+
+
 def check_no_finished_shot_rendered_twice(log: Path) -> None:
     events = render_events(log)
     for shot in {s for _, s in events}:
@@ -94,10 +118,13 @@ def test_ten_kills_and_resumes_give_the_uninterrupted_film_and_render_no_finishe
             where = phase(out, cache)
             proc.send_signal(signal.SIGKILL)
             proc.wait()
+            check_no_ffmpeg_survives(out, cache)
             landed.append(where)
         for name in ("film.mp4", "film.srt", "script.json"):
             assert (out / name).read_bytes() == (reference / name).read_bytes(), f"{name} differs"
         check_no_finished_shot_rendered_twice(out / "run.log")
+        assert not list(out.rglob("*.part*")), "a half-written file was left in the run"
+        assert not (out / ".work").exists()
         assert len(list((cache / "clips").rglob("*.json"))) == SHOTS
         films += 1
     print(f"{KILLS} kills landed while", landed)

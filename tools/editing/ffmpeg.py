@@ -6,9 +6,11 @@ filter (subtitles, chapter titles) goes through files, never through filter argu
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,6 +18,40 @@ from pathlib import Path
 from typing import Iterable
 
 from auteur.core.errors import AuteurError
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _load_prctl():
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: children are still killed on every exit Python sees
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    return prctl
+
+
+_PRCTL = _load_prctl()  # looked up here: the child, between fork and exec, only calls it
+
+
+def _die_with_auteur(parent: int) -> None:
+    """In the child before exec: the kernel sends SIGKILL when auteur dies, however it dies (SIGKILL too).
+
+    Without it an ffmpeg muxing the film outlives a killed auteur, keeps writing beside the resumed
+    run (outside its lock) and leaves a half-written .part file behind.
+    """
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # auteur died before the line above took effect
+        os._exit(1)
+
+
+def child_options() -> dict:
+    """subprocess keyword arguments for any child auteur starts: it dies with auteur."""
+    parent = os.getpid()
+    return {"preexec_fn": lambda: _die_with_auteur(parent)}
 
 
 class FFmpegError(AuteurError):
@@ -56,7 +92,7 @@ def run_ffmpeg(
 ) -> subprocess.CompletedProcess:
     """Run ffmpeg with `args` (no binary name); raise FFmpegError naming `what` on failure."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *args]
-    proc = subprocess.run(cmd, cwd=cwd, input=input, capture_output=True)
+    proc = subprocess.run(cmd, cwd=cwd, input=input, capture_output=True, **child_options())
     if proc.returncode != 0:
         stderr = proc.stderr.decode("utf-8", "replace")
         raise FFmpegError(f"{what} failed: {_last_error_line(stderr)}")
@@ -66,7 +102,7 @@ def run_ffmpeg(
 def open_ffmpeg_writer(args: list[str], *, cwd: str | Path | None = None) -> subprocess.Popen:
     """Start ffmpeg reading raw input from stdin (e.g. rgb24 frames); the caller writes and waits."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", *args]
-    return subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.PIPE, stderr=subprocess.PIPE, **child_options())
 
 
 def finish_ffmpeg_writer(proc: subprocess.Popen, *, what: str = "ffmpeg") -> str:
@@ -133,7 +169,7 @@ def probe(path: str | Path) -> MediaInfo:
     if not path.is_file():
         raise AuteurError(f"cannot probe {path}: no such file")
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)]
-    text = subprocess.run(cmd, capture_output=True).stderr.decode("utf-8", "replace")
+    text = subprocess.run(cmd, capture_output=True, **child_options()).stderr.decode("utf-8", "replace")
     m = _DURATION.search(text)
     if not m:
         raise AuteurError(f"cannot probe {path}: {_last_error_line(text)}")

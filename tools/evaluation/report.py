@@ -45,14 +45,16 @@ def render(film: Film, evaluation=None, *, film_src: str | None = "film.mp4", sr
         chart=scene_chart(evaluation.per_scene if evaluation else {}), film_src=film_src, srt_src=srt_src)
 
 
-def write_report(root: Path, *, evaluate: bool = True) -> Path:
-    """Evaluate the run in `root`, write eval.json and report.html there; returns the page's path."""
+def write_report(root: Path, *, evaluate: bool = True, evaluation=None) -> Path:
+    """Evaluate the run in `root`, write eval.json and report.html there; returns the page's path.
+
+    Given an `evaluation` (scores reused from the cache), the page shows it and nothing is evaluated.
+    """
     from auteur.tools.evaluation.score import clip_durations, read_film, save, evaluate_film
 
     root = Path(root)
     film, _ = read_film(root / "script.json")
-    evaluation = None
-    if evaluate:
+    if evaluate and evaluation is None:
         evaluation = evaluate_film(film, root=root, clip_durations=clip_durations(root), source=str(root))
         save(evaluation, root / "eval.json")
     page = root / "report.html"

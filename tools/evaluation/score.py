@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from auteur.core.atomic import write_text
 from auteur.core.errors import AuteurError, InputError
+from auteur.core.jsonload import loads
 from auteur.core.schema import Film, describe_validation_error
 from auteur.tools.evaluation import semantic as semantic_metrics
 from auteur.tools.evaluation import structural as structural_metrics
@@ -69,9 +70,9 @@ def read_film(path: Path) -> tuple[Film, Path | None]:
     if not script.is_file():
         raise InputError(f"{path}: no script.json there; give a run directory or a script.json")
     try:
-        data = json.loads(script.read_text("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise InputError(f"{script} is not JSON: {err}") from None
+        data = loads(script.read_text("utf-8"), str(script))
+    except UnicodeDecodeError as err:
+        raise InputError(f"{script} is not UTF-8 text: {err}") from None
     try:
         film = Film.model_validate(data)
     except ValidationError as err:

@@ -55,7 +55,8 @@ def load_encoder(name: str | None = None):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     source = resolve_model(name)
     try:
-        return SentenceTransformer(source, device="cpu")
+        # safetensors or nothing: a pickle checkpoint (pytorch_model.bin) can run code when loaded
+        return SentenceTransformer(source, device="cpu", model_kwargs={"use_safetensors": True})
     except Exception as err:
         raise AuteurError(f"cannot load sentence model {source}: {str(err).splitlines()[0]}") from None
 
