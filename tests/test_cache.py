@@ -42,6 +42,7 @@ def test_a_file_digest_is_the_sha256_of_all_its_bytes(tmp_path):
     data = os.urandom((1 << 20) * 2 + 5)  # more than one read block, and a partial last one
     path.write_bytes(data)
     assert Cache.file_digest(path) == hashlib.sha256(data).hexdigest()
+    assert Cache(tmp_path / "cache").file_digest(path) == hashlib.sha256(data).hexdigest()
     path.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     assert Cache.file_digest(path) != hashlib.sha256(data).hexdigest()
 
