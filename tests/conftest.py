@@ -1,6 +1,13 @@
 import os
 
 import pytest
+from hypothesis import settings
+
+# Every Hypothesis test draws the same examples on every run, so a failure seen in CI replays here;
+# `HYPOTHESIS_PROFILE=explore` draws fresh examples when hunting for new bugs on purpose.
+settings.register_profile("replayable", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "replayable"))
 
 
 @pytest.fixture(autouse=True)

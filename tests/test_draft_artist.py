@@ -133,7 +133,8 @@ def test_the_first_lines_emotion_shows_on_the_face():
     def face(emotion: str) -> bytes:
         return draw_keyframe(shot("close-up", lines=(("<char1>", "Well.", emotion),)), HILL, [KEEPER], W, H).tobytes()
 
-    assert face("joy") != face("sadness") != face("neutral")
+    faces = [face("joy"), face("sadness"), face("neutral")]
+    assert len(set(faces)) == 3  # every pair differs, joy and neutral included
 
 
 @pytest.mark.parametrize("shot_type", [t.value for t in ShotType])

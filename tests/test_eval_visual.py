@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+from PIL import Image
 from transformers import CLIPConfig, CLIPImageProcessor, CLIPModel, CLIPProcessor, CLIPTokenizer
 
 from auteur.tools.evaluation import visual
@@ -73,3 +74,56 @@ def test_without_weights_the_visual_metrics_are_skipped_with_the_reason(run, tmp
     metrics = visual.evaluate(film, root, reason)
     assert [m.score for m in metrics] == [None, None]
     assert all(m.skipped.startswith("no CLIP weights available") for m in metrics)
+
+
+def _calibrated(monkeypatch, floor: str, ceil: str, values) -> tuple[float, float]:
+    """Set a metric's cosine range to just around `values`, so the scores spread over (0, 1) instead of clamping.
+
+    The tiny random CLIP's cosines sit far from a real CLIP's; the map from cosine to score is what is under test.
+    """
+    lo, hi = float(np.min(values)) - 0.01, float(np.max(values)) + 0.01
+    monkeypatch.setattr(visual, floor, lo)
+    monkeypatch.setattr(visual, ceil, hi)
+    return lo, hi
+
+
+def test_keyframe_text_scores_are_each_keyframes_clip_cosine_with_its_prompt(tiny_clip_dir, run, monkeypatch):
+    film, root = run
+    clip = visual.load_clip(str(tiny_clip_dir))
+    shots = film.shots()
+    images = clip.images([Image.open(root / sh.keyframe).convert("RGB") for sh in shots])
+    texts = clip.texts([visual._caption(film, sh.visual_prompt) for sh in shots])
+    cosines = np.sum(images * texts, axis=1)
+    lo, hi = _calibrated(monkeypatch, "TEXT_FLOOR", "TEXT_CEIL", cosines)
+    expected = {sh.id: (float(c) - lo) / (hi - lo) for sh, c in zip(shots, cosines)}
+    assert len({round(v, 4) for v in expected.values()}) > 2  # the keyframes differ, so must their scores
+
+    metric = visual.keyframe_text(film, root, clip)
+    assert metric.score == pytest.approx(np.mean(list(expected.values())), abs=1e-5)
+    for scene in film.scenes:
+        assert metric.per_scene[scene.id] == pytest.approx(np.mean([expected[sh.id] for sh in scene.shots]), abs=1e-5)
+
+
+def test_identity_scores_each_characters_crops_against_one_another(tiny_clip_dir, run, monkeypatch):
+    film, root = run
+    clip = visual.load_clip(str(tiny_clip_dir))
+    means = {}
+    for c in film.characters:
+        crops = []
+        for sh in film.shots():
+            with Image.open(root / sh.keyframe) as frame:
+                w, h = frame.size
+                crops += [frame.convert("RGB").crop((int(b.x * w), int(b.y * h), int((b.x + b.w) * w),
+                                                     int((b.y + b.h) * h)))
+                          for b in sh.framing if b.character == c.token and b.w * w >= 8 and b.h * h >= 8]
+        if len(crops) >= 2:
+            vecs = clip.images(crops)
+            sims = vecs @ vecs.T
+            means[c.token] = float((sims.sum() - len(crops)) / (len(crops) * (len(crops) - 1)))
+    assert len(means) >= 2
+    lo, hi = _calibrated(monkeypatch, "ID_FLOOR", "ID_CEIL", list(means.values()))
+    metric = visual.identity(film, root, clip)
+    expected = {t: (m - lo) / (hi - lo) for t, m in means.items()}
+    assert len({round(v, 4) for v in expected.values()}) > 1
+    assert metric.detail == pytest.approx(expected, abs=1e-5)
+    assert metric.score == pytest.approx(np.mean(list(expected.values())), abs=1e-5)

@@ -83,15 +83,56 @@ def test_ma_cfg_changes_sampling_only_when_on(model, tmp_path):
     assert (plain_audio - guided_audio).abs().max() > 1e-6
 
 
-def test_ma_cfg_off_renders_what_the_plain_pipeline_renders(model, tmp_path):
-    r = renderer(model, ma_cfg=False)
-    req = request(tmp_path, shot())
-    args, _, _ = r.call_arguments(req)
-    with PIPELINES.use("ltx2", "cpu", (r.config, r.memory.levels[0]), r._build) as pipe:
-        ours = pipe(image=load_keyframe(req, (32, 32)), generator=torch.Generator().manual_seed(shot_seed(req, "ltx2")),
-                    **args).frames
-    plain, _ = _plain_pipeline(model, tmp_path, 1.0)
-    np.testing.assert_allclose(ours, plain, atol=1e-6)
+def _spy_on_the_pipeline(monkeypatch) -> list:
+    """Record what `render()` hands the real LTX-2 pipeline, and what the pipeline gave back."""
+    from diffusers import LTX2ImageToVideoPipeline
+
+    calls = []
+    real = LTX2ImageToVideoPipeline.__call__
+
+    def spy(self, *args, **kwargs):
+        out = real(self, *args, **kwargs)
+        calls.append((kwargs, out))
+        return out
+
+    monkeypatch.setattr(LTX2ImageToVideoPipeline, "__call__", spy)
+    return calls
+
+
+def test_ma_cfg_off_renders_what_the_plain_pipeline_renders(model, tmp_path, monkeypatch):
+    calls = _spy_on_the_pipeline(monkeypatch)
+    renderer(model, ma_cfg=False).render(request(tmp_path, shot()), tmp_path / "off.mp4")
+    (passed, ours), = calls
+    assert (passed["modality_scale"], passed["audio_modality_scale"]) == (1.0, 1.0)
+    plain, plain_audio = _plain_pipeline(model, tmp_path, 1.0)
+    np.testing.assert_allclose(ours.frames, plain, atol=1e-6)  # what render() sampled, not what it could have
+    np.testing.assert_allclose(ours.audio.numpy(), plain_audio.numpy(), atol=1e-6)
+
+
+def test_render_hands_the_pipeline_each_guidance_setting_it_was_given(model, tmp_path, monkeypatch):
+    calls = _spy_on_the_pipeline(monkeypatch)
+    r = renderer(model, ma_cfg_scale=2.0, ma_cfg_audio_scale=5.0, guidance_scale=4.5, audio_guidance_scale=6.5)
+    r.render(request(tmp_path, shot()), tmp_path / "on.mp4")
+    (passed, _), = calls
+    assert (passed["modality_scale"], passed["audio_modality_scale"]) == (2.0, 5.0)
+    assert (passed["guidance_scale"], passed["audio_guidance_scale"]) == (4.5, 6.5)
+
+
+def test_call_arguments_carry_every_guidance_setting_to_its_own_argument(model, tmp_path):
+    # every value distinct, so a swapped, dropped or constant argument shows
+    r = renderer(model, guidance_scale=4.5, audio_guidance_scale=6.5, guidance_rescale=0.25, stg_scale=1.5,
+                 stg_block=1, ma_cfg_scale=2.0, ma_cfg_audio_scale=5.0, cross_timestep=True, image_crf=7,
+                 max_sequence_length=12, negative_prompt="smeared")
+    args, _, _ = r.call_arguments(request(tmp_path, shot()))
+    expected = dict(guidance_scale=4.5, audio_guidance_scale=6.5, guidance_rescale=0.25, audio_guidance_rescale=0.25,
+                    stg_scale=1.5, audio_stg_scale=1.5, spatio_temporal_guidance_blocks=[1], modality_scale=2.0,
+                    audio_modality_scale=5.0, use_cross_timestep=True, image_crf=7, max_sequence_length=12,
+                    negative_prompt="smeared", num_inference_steps=2, height=32, width=32, frame_rate=8.0,
+                    output_type="np")
+    assert {k: args[k] for k in expected} == expected
+    plain, _, _ = renderer(model, image_crf=-1).call_arguments(request(tmp_path, shot()))
+    assert plain["spatio_temporal_guidance_blocks"] is None and plain["image_crf"] is None  # off means absent
+    assert plain["use_cross_timestep"] is False
 
 
 def test_pipeline_is_loaded_once_for_every_shot(model, tmp_path):

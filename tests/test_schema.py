@@ -49,12 +49,28 @@ def test_speaker_outside_the_cast_is_rejected_with_the_shot_named():
     assert "<char9> is not in the cast" in describe_validation_error(err.value, data)
 
 
-def test_id_tokens_must_have_the_in_context_form():
-    data = json.loads(planned_film().to_json())
-    data["characters"][0]["token"] = "char1"
+def _renamed(old: str, new: str) -> dict:
+    """The planned film with one ID token renamed everywhere, so no cross-reference rule can object."""
+    text = planned_film().to_json().replace(f'"{old}"', f'"{new}"').replace(old, new)
+    return json.loads(text)
+
+
+@pytest.mark.parametrize("old, new", [("<char1>", "char1"), ("<char1>", "<char01>"), ("<char1>", "<Char1>"),
+                                      ("<env1>", "env1"), ("<env1>", "<char1x>")])
+def test_id_tokens_must_have_the_in_context_form(old, new):
+    # renamed consistently, the film breaks no membership rule: only the token's own form can refuse it
+    data = _renamed(old, new)
     with pytest.raises(ValidationError) as err:
         Film.model_validate(data)
-    assert "character" in describe_validation_error(err.value, data)
+    first = err.value.errors()[0]
+    assert first["type"] == "string_pattern_mismatch" and first["input"] == new
+    assert first["loc"][-1] in ("token", "speaker", "character", "location") or isinstance(first["loc"][-1], int)
+    message = describe_validation_error(err.value, data)
+    assert "should match pattern" in message and ("<char" in message or "<env" in message)
+
+
+def test_well_formed_tokens_renamed_consistently_are_accepted():
+    assert Film.model_validate(_renamed("<char1>", "<char17>")).character("<char17>")
 
 
 def test_framing_box_must_stay_inside_the_frame():

@@ -82,6 +82,21 @@ def test_ambience_is_ducked_under_dialogue(models, tmp_path):
     assert np.sqrt(np.mean(ducked[inside] ** 2)) < 0.5 * np.sqrt(np.mean(mixed[inside] ** 2))
 
 
+def test_ambience_is_ducked_by_the_readmes_10_db_under_a_line(models, tmp_path):
+    # quiet speech, so the limiter never acts and the difference of two mixes is the ducked bed alone
+    r = renderer(models, ambience_db=-24.0, speech_db=-30.0)
+    req = request(tmp_path, shot(dialogue=LINES))
+    takes, needed = r.record_dialogue(req)
+    bed = r.ambience(req, needed, ladder(r.config.memory)[0])
+    ducked = r.mix(req, takes, bed) - r.mix(req, takes, np.zeros_like(bed))
+    rate = VIDEO.sample_rate
+    # the first line, less its last 20 ms (the duck looks ahead, so it is down from the first sample)
+    start, end = takes[0].start, takes[0].start + len(takes[0].samples) - round(0.02 * rate)
+    assert end - start > round(0.1 * rate)
+    drop_db = 20 * np.log10(np.sqrt(np.mean(ducked[start:end] ** 2)) / np.sqrt(np.mean(bed[start:end] ** 2)))
+    assert drop_db == pytest.approx(-10.0, abs=1.0), drop_db
+
+
 def test_loop_to_fills_exactly_without_a_gap():
     x = np.ones((1000, 2), dtype=np.float32)
     y = loop_to(x, 3500, 100)

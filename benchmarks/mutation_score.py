@@ -1,0 +1,117 @@
+"""Mutation score of one module at a time, with mutmut, in a scratch copy of the repository.
+
+    nice -n 10 python benchmarks/mutation_score.py pipeline/cache.py [--budget 600]
+
+The modules and the tests that cover each are listed in `mutmut_config.py`. The tracked files are
+copied to a temporary directory and imported from there (PYTHONPATH), so mutmut's in-place edits
+never touch the working tree and the tests you run meanwhile see the real code. `--budget` caps the
+seconds a module may take; mutants left untested are reported as such (a sample, not a score).
+Prints the counts, the score (killed / tested) and every surviving mutant's diff.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("core", "agents", "prompts", "pipeline", "models", "tools")
+
+
+def scratch(dest: Path) -> Path:
+    """The repository's files (tracked and new, not ignored) in `dest/repo`, importable as `auteur.*`."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout.splitlines()
+    repo = dest / "repo"
+    for name in listed:
+        if (ROOT / name).is_file():
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, repo / name)
+    pkg = dest / "path" / "auteur"
+    pkg.mkdir(parents=True)
+    for name in PACKAGES:
+        (pkg / name).symlink_to(repo / name, target_is_directory=True)
+    return repo
+
+
+def counts(repo: Path, module: str) -> dict[str, int]:
+    db = sqlite3.connect(repo / ".mutmut-cache")
+    rows = db.execute("SELECT m.status, COUNT(*) FROM Mutant m JOIN Line l ON m.line = l.id "
+                      "JOIN SourceFile f ON l.sourcefile = f.id WHERE f.filename = ? GROUP BY m.status",
+                      (module,)).fetchall()
+    return dict(rows)
+
+
+def survivors(repo: Path, module: str) -> list[int]:
+    db = sqlite3.connect(repo / ".mutmut-cache")
+    return [r[0] for r in db.execute(
+        "SELECT m.id FROM Mutant m JOIN Line l ON m.line = l.id JOIN SourceFile f ON l.sourcefile = f.id "
+        "WHERE f.filename = ? AND m.status IN ('bad_survived', 'ok_suspicious') ORDER BY m.id", (module,))]
+
+
+def score(module: str, budget: float, env: dict[str, str]) -> int:
+    sys.path.insert(0, str(ROOT))
+    from mutmut_config import MODULES, test_command
+
+    if module not in MODULES:
+        raise SystemExit(f"{module} has no entry in mutmut_config.py; add its tests there first")
+    with tempfile.TemporaryDirectory(prefix="mutmut-") as tmp:
+        repo = scratch(Path(tmp))
+        env = {**env, "PYTHONPATH": str(Path(tmp) / "path")}
+        start = time.time()
+        proc = subprocess.Popen([sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", module,
+                                 "--runner", test_command(module), "--tests-dir", "tests/"],
+                                cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        try:
+            proc.wait(timeout=budget)
+            capped = False
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait()
+            capped = True
+            shutil.copy2(ROOT / module, repo / module)  # the mutant under test when the cap struck
+        seconds = time.time() - start
+        found = counts(repo, module)
+        killed, survived = found.get("ok_killed", 0), found.get("bad_survived", 0)
+        timeout, suspicious = found.get("bad_timeout", 0), found.get("ok_suspicious", 0)
+        untested, skipped = found.get("untested", 0), found.get("skipped", 0)
+        tested = killed + survived + timeout + suspicious
+        rate = (killed + timeout) / tested if tested else float("nan")
+        print(f"| {module} | {killed} | {survived} | {timeout} | {suspicious} | {skipped} | {untested} | "
+              f"{100 * rate:.0f}% | {seconds:.0f}{' (capped)' if capped else ''} |", flush=True)
+        for ident in survivors(repo, module):
+            diff = subprocess.run([sys.executable, "-m", "mutmut", "show", str(ident)], cwd=repo, env=env,
+                                  capture_output=True, text=True).stdout
+            print(f"\nsurvivor {ident}:\n{diff.strip()}", file=sys.stderr)
+        return 1 if survived else 0
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--pytest":
+        # mutmut counts only exit code 1 as killed; a mutant that breaks collection (exit 2) is killed too
+        # and third-party plugins stay unloaded (langsmith's alone costs seconds a start, times every mutant)
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        import pytest
+
+        plugins = ["-p", "pytest_timeout", "-p", "_hypothesis_pytestplugin"]
+        return 0 if pytest.main(["-x", "-q", "-p", "no:cacheprovider", *plugins, *sys.argv[2:]]) == 0 else 1
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="+", help="paths as listed in mutmut_config.py")
+    parser.add_argument("--budget", type=float, default=900.0, help="seconds per module at most")
+    args = parser.parse_args()
+    print("| module | killed | survived | timeout | suspicious | skipped | untested | score | s |\n"
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    return max(score(m, args.budget, dict(os.environ)) for m in args.modules)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""mutmut's hooks: each mutated module runs only the tests that cover it, and only the functions that matter.
+
+A silent break costs most in the renderers' call arguments, the eval score arithmetic, the schema, the
+cache key and the assembly timing; those are the modules below. Run them through
+`python benchmarks/mutation_score.py MODULE` (a scratch copy, one module at a time; see the README).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+# module -> (test files, pytest -k expression or "", functions to mutate or () for the whole module)
+MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
+    "pipeline/cache.py": (("tests/test_cache.py",), "", ()),
+    # the semantic model takes seconds to load per mutant: the arithmetic is checked without it
+    "tools/evaluation/score.py": (("tests/test_eval_score.py",), "not grounding",
+                                  ("overall", "per_scene", "shots_were_asked", "clip_durations")),
+    "tools/evaluation/structural.py": (("tests/test_eval_score.py",), "not grounding", ()),
+    "core/schema.py": (("tests/test_schema.py",), "", ()),
+    # the pipeline's arguments only: rendering itself is covered by slower tests outside this loop
+    "models/ltx2_renderer.py": (("tests/test_ltx2_renderer.py",),
+                                "call_arguments or settings_change or prompt_names or wrong_settings",
+                                ("call_arguments", "settings", "__post_init__")),
+    "models/wan_renderer.py": (("tests/test_wan_renderer.py",), "ducked or settings",
+                               ("mix", "__post_init__", "settings")),
+    "tools/editing/cards.py": (("tests/test_assemble.py",), "", ()),
+}
+
+
+def test_command(module: str) -> str:
+    tests, select, _ = MODULES[module]
+    runner = Path(__file__).with_name("benchmarks") / "mutation_score.py"
+    k = f' -k "{select}"' if select else ""
+    return f"{sys.executable} {runner} --pytest {' '.join(tests)}{k}"
+
+
+@lru_cache(maxsize=None)
+def _functions_by_line(path: str) -> dict[int, str]:
+    """Each source line (0-based) to the name of the innermost function around it."""
+    tree = ast.parse(Path(path).read_text())
+    owner: dict[int, str] = {}
+    nodes = sorted((n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))),
+                   key=lambda n: n.lineno)
+    for node in nodes:  # later (inner) definitions overwrite the outer ones' lines
+        for line in range(node.lineno - 1, node.end_lineno):
+            owner[line] = node.name
+    return owner
+
+
+def pre_mutation(context) -> None:
+    module = Path(context.filename).as_posix()
+    if module not in MODULES:
+        context.skip = True
+        return
+    _, _, functions = MODULES[module]
+    if functions and _functions_by_line(context.filename).get(context.current_line_index) not in functions:
+        context.skip = True
+        return
+    context.config.test_command = test_command(module)
