@@ -95,9 +95,11 @@ def _tensors(path: Path, tensors: dict[str, torch.Tensor]) -> None:
     save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, str(path))
 
 
-def load(path: Path, wrapper: torch.nn.Module, optimizer: torch.optim.Optimizer, cfg, lora: bool) -> tuple[dict, dict]:
+def load(path: Path, wrapper: torch.nn.Module, optimizer: torch.optim.Optimizer, cfg, lora: bool,
+         sharded: bool = False) -> tuple[dict, dict]:
     """Restore weights (the adapters when `lora`: the base is the frozen start) and optimiser state.
 
+    `wrapper` is the unwrapped TrainingModel unless `sharded` (FSDP), where it is the FSDP module.
     Returns trainer.json's contents and the RNG states."""
     from torch.distributed.checkpoint.state_dict import set_state_dict
 
@@ -121,6 +123,29 @@ def load(path: Path, wrapper: torch.nn.Module, optimizer: torch.optim.Optimizer,
     for g in groups:
         if "betas" in g:
             g["betas"] = tuple(g["betas"])
-    set_state_dict(wrapper, getattr(optimizer, "optimizer", optimizer), model_state_dict=msd, optim_state_dict={"state": state, "param_groups": groups},
-                   options=_options(strict=not lora))
+    opt = getattr(optimizer, "optimizer", optimizer)
+    if sharded:
+        set_state_dict(wrapper, opt, model_state_dict=msd, optim_state_dict={"state": state, "param_groups": groups},
+                       options=_options(strict=not lora))
+        return trainer, rng
+    # In one process (and under DDP) the plain load_state_dict path: the distributed helper first
+    # "initialises" an empty optimiser with a zero-lr step, which is not bit-neutral for experts
+    # that a stage-2 run freezes in turn.
+    result = wrapper.load_state_dict(msd, strict=not lora)
+    if lora and result.unexpected_keys:
+        raise InputError(f"checkpoint {path}: adapter {result.unexpected_keys[0]} does not fit model.lora's settings")
+    names = {id(p): n for n, p in wrapper.named_parameters()}
+    index: dict[str, int] = {}
+    native_groups = []
+    for saved, group in zip(groups, opt.param_groups):
+        ids = []
+        for p in group["params"]:
+            index[names[id(p)]] = len(index)
+            ids.append(index[names[id(p)]])
+        native_groups.append({**saved, "params": ids})
+    unknown = [name for name in state if name not in index]
+    if unknown or len(groups) != len(opt.param_groups):
+        raise InputError(f"checkpoint {path}: optimiser state for {unknown[0] if unknown else 'its groups'} does not "
+                         f"fit this model; was model.lora or model.freeze_vit changed?")
+    opt.load_state_dict({"state": {index[n]: s for n, s in state.items()}, "param_groups": native_groups})
     return trainer, rng

@@ -111,7 +111,7 @@ def build_pools(cfg: TrainConfig, start, rank: int = 0, world: int = 1) -> dict[
 def train(cfg: TrainConfig, on_log: Callable[[StepLog], None] | None = None, stop_after: int | None = None,
           on_start: Callable[[dict[str, Any]], None] | None = None) -> TrainResult:
     """Run (or resume) the configured training; `stop_after` ends the process's work early, as a kill would."""
-    from accelerate import Accelerator
+    from accelerate import Accelerator, DistributedType
 
     t = cfg.train
     out = cfg.resolve(t.out)
@@ -138,6 +138,7 @@ def train(cfg: TrainConfig, on_log: Callable[[StepLog], None] | None = None, sto
     optimizer = torch.optim.AdamW(params, lr=t.lr, weight_decay=t.weight_decay, betas=(0.9, 0.95), eps=1e-15)
     wrapper, optimizer = accelerator.prepare(wrapper, optimizer)
     core = accelerator.unwrap_model(wrapper)
+    sharded = accelerator.distributed_type == DistributedType.FSDP
 
     generator = torch.Generator().manual_seed(t.seed)
     pools = {kind: Pool(items, t.seed, salt) for salt, (kind, items) in enumerate(sorted(pools_data.items()))}
@@ -145,7 +146,7 @@ def train(cfg: TrainConfig, on_log: Callable[[StepLog], None] | None = None, sto
     result = TrainResult(out=out, checkpoint=None)
     found = checkpoint.latest(out)
     if found is not None:
-        trainer, rng = checkpoint.load(found, wrapper, optimizer, core.mot.cfg, lora)
+        trainer, rng = checkpoint.load(found, wrapper if sharded else core, optimizer, core.mot.cfg, lora, sharded)
         if trainer.get("fingerprint") != cfg.fingerprint():
             raise InputError(f"{found}: made with a different training config (model, data or optimiser changed); "
                              f"use a new train.out, or delete {out / 'checkpoints'} to start over")
