@@ -203,26 +203,31 @@ def train(
             cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"steps": steps})})
         columns = (TextColumn("[bold]stage {task.fields[stage]}[/]"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.fields[metrics]}"), TimeRemainingColumn())
-        with Progress(*columns, console=console, transient=False) as progress:
-            task = progress.add_task("train", total=cfg.train.steps, stage=cfg.train.stage, metrics="loading")
-            window: list = []
+        # The bar appears once data and weights are read, so a refused document stays a one-line error.
+        progress = Progress(*columns, console=console)
+        task = progress.add_task("train", total=cfg.train.steps, stage=cfg.train.stage, metrics="")
+        window: list = []
 
-            def on_start(info):
-                if info["resumed_from"]:
-                    console.print(f"resuming at step {info['resumed_from']} from {info['out']}", highlight=False)
-                progress.update(task, completed=info["resumed_from"], metrics="")
+        def on_start(info):
+            if info["resumed_from"]:
+                console.print(f"resuming at step {info['resumed_from']} in {info['out']}", highlight=False)
+            progress.update(task, completed=info["resumed_from"])
+            progress.start()
 
-            def on_log(log):
-                window.append(log)
-                del window[:-cfg.train.log_every]
-                rate = sum(w.tokens for w in window) / max(sum(w.seconds for w in window), 1e-9)
-                ce = [w.ce for w in window if w.ce is not None]
-                mse = [w.mse for w in window if w.mse is not None]
-                parts = [f"ce {sum(ce) / len(ce):.3f}" if ce else "", f"mse {sum(mse) / len(mse):.4f}" if mse else "",
-                         f"{rate:,.0f} tok/s"]
-                progress.update(task, completed=log.step, metrics="  ".join(p for p in parts if p))
+        def on_log(log):
+            window.append(log)
+            del window[:-cfg.train.log_every]
+            rate = sum(w.tokens for w in window) / max(sum(w.seconds for w in window), 1e-9)
+            ce = [w.ce for w in window if w.ce is not None]
+            mse = [w.mse for w in window if w.mse is not None]
+            parts = [f"ce {sum(ce) / len(ce):.3f}" if ce else "", f"mse {sum(mse) / len(mse):.4f}" if mse else "",
+                     f"{rate:,.0f} tok/s"]
+            progress.update(task, completed=log.step, metrics="  ".join(p for p in parts if p))
 
+        try:
             result = run_training(cfg, on_log=on_log, on_start=on_start)
+        finally:
+            progress.stop()
         if result.checkpoint is not None:
             out_console.print(f"[bold green]checkpoint:[/] {result.checkpoint}", highlight=False)
             out_console.print(f"  make a film with it: auteur make PREMISE --profile studio --director "
