@@ -149,3 +149,26 @@ def test_a_checkpoint_from_another_config_is_refused_in_one_line(tmp_path, ckpt,
     with pytest.raises(InputError, match=r"different training config") as err:
         train(_config(tmp_path, ckpt, runs, steps=4, save_every=2, lr=1e-4))
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.slow
+def test_a_trained_checkpoint_makes_a_film_through_the_cli(tmp_path, ckpt, runs):
+    from auteur.core.schema import Film
+    from clirun import auteur
+    from conftest import PREMISE
+
+    result = train(_config(tmp_path, ckpt, runs, steps=2, save_every=2))
+    profile = tmp_path / "tiny-mot.toml"
+    profile.write_text(
+        'description = "tiny trained MoT"\nworkers = 1\ntarget_runtime_s = 12\n'
+        '[director]\nbackend = "mot"\n[director.settings]\ndtype = "fp32"\ndevice = "cpu"\nmax_chars = 10\n'
+        'max_items = 2\nsteps = 2\nimage_side = 64\nreference_side = 32\n'
+        '[renderer]\nbackend = "draft"\n[video]\nwidth = 320\nheight = 180\n'
+        '[assembly]\ntitle_card_s = 1\nend_card_s = 1\n')
+    out = tmp_path / "film"
+    done = auteur("make", PREMISE, "--profile", str(profile), "--director", f"mot:{result.checkpoint}", "--out", str(out),
+                  cache=tmp_path / "cache", extra_env={"OMP_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr
+    film = Film.from_json((out / "script.json").read_text())
+    assert film.missing() == [] and (out / "film.mp4").stat().st_size > 0
+    assert json.loads((out / "run.json").read_text())["profile"]["director"]["settings"]["model"] == str(result.checkpoint)

@@ -238,3 +238,10 @@ def test_a_noised_keyframe_is_hidden_from_what_follows_but_its_vit_copy_is_not(b
     assert not mask[b:, a:b].any()  # nothing after the noisy image sees it
     assert mask[c:d, c:d].all() and mask[d:, c:d].all()  # the clean ViT copy is seen whole by all that follows
     assert mask[a:b, :a].all()  # the noisy image sees everything before it
+
+
+def test_the_example_config_validates():
+    example = Path(__file__).parent.parent / "examples" / "train" / "finetune.toml"
+    cfg = load_train_config(example)
+    assert cfg.model.lora is not None and cfg.train.stage == 1
+    assert cfg.resolve(cfg.data.runs[0]) == (example.parent / "../../runs/fox").resolve() or cfg.resolve(cfg.data.runs[0]).name == "fox"

@@ -49,7 +49,7 @@ class ModelSettings(Strict):
 
 class DataSettings(Strict):
     runs: list[str] = Field(default_factory=list)  # auteur run directories (script.json + keyframes)
-    jsonl: list[str] = Field(default_factory=list)  # film documents, one per line (docs/training-data.md)
+    jsonl: list[str] = Field(default_factory=list)  # film documents, one per line (README: outside data)
     images: str | None = None  # the folder JSONL image paths are relative to (default: the JSONL's folder)
     seq_len: int = Field(default=4096, ge=64, le=1 << 20)
     keyframe_side: int = Field(default=512, ge=16, le=4096)  # the long side keyframes are trained at
