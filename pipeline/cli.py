@@ -1,4 +1,4 @@
-"""The `auteur` command line: make, resume, eval, bench, roles, doctor."""
+"""The `auteur` command line: make, resume, eval, bench, train, roles, doctor."""
 
 from __future__ import annotations
 
@@ -203,6 +203,57 @@ def bench(
         out_console.print(f"tables: {safe(md)}  {safe(js)}")
         if any(r.failures for r in rows):
             raise typer.Exit(1)
+
+    _guard(body)
+
+
+@app.command()
+def train(
+    config: Path = typer.Argument(..., help="a training config .toml (see README: fine-tune the director)"),
+    steps: Optional[int] = typer.Option(None, "--steps", min=1, help="override train.steps"),
+) -> None:
+    """Train or fine-tune the MoT director on film documents; resumes from the last checkpoint in train.out."""
+
+    def body():
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        from auteur.models.mot.training.config import load_train_config
+        from auteur.models.mot.training.loop import train as run_training
+
+        cfg = load_train_config(config)
+        if steps is not None:
+            cfg = cfg.model_copy(update={"train": cfg.train.model_copy(update={"steps": steps})})
+        columns = (TextColumn("[bold]stage {task.fields[stage]}[/]"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.fields[metrics]}"), TimeRemainingColumn())
+        # The bar appears once data and weights are read, so a refused document stays a one-line error.
+        progress = Progress(*columns, console=console)
+        task = progress.add_task("train", total=cfg.train.steps, stage=cfg.train.stage, metrics="")
+        window: list = []
+
+        def on_start(info):
+            if info["resumed_from"]:
+                console.print(f"resuming at step {info['resumed_from']} in {info['out']}", highlight=False)
+            progress.update(task, completed=info["resumed_from"])
+            progress.start()
+
+        def on_log(log):
+            window.append(log)
+            del window[:-cfg.train.log_every]
+            rate = sum(w.tokens for w in window) / max(sum(w.seconds for w in window), 1e-9)
+            ce = [w.ce for w in window if w.ce is not None]
+            mse = [w.mse for w in window if w.mse is not None]
+            parts = [f"ce {sum(ce) / len(ce):.3f}" if ce else "", f"mse {sum(mse) / len(mse):.4f}" if mse else "",
+                     f"{rate:,.0f} tok/s"]
+            progress.update(task, completed=log.step, metrics="  ".join(p for p in parts if p))
+
+        try:
+            result = run_training(cfg, on_log=on_log, on_start=on_start)
+        finally:
+            progress.stop()
+        if result.checkpoint is not None:
+            out_console.print(f"[bold green]checkpoint:[/] {result.checkpoint}", highlight=False)
+            out_console.print(f"  make a film with it: auteur make PREMISE --profile studio --director "
+                              f"mot:{result.checkpoint}", highlight=False, markup=False)
 
     _guard(body)
 

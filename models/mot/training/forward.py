@@ -1,0 +1,140 @@
+"""One packed sequence through the MoT with the training losses.
+
+`TrainingModel` owns the MoT as a submodule and does its work in `forward`, so an engine that
+wraps the root module (accelerate's DDP or FSDP) sees every parameter used under its own forward.
+The decoder layers are the model's own; only the mask differs from inference: each packed sample
+gets the inference mask of its segments (masks.query_mask), and samples never see each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch.utils.checkpoint import checkpoint
+
+from auteur.models.mot.context import grid_ids, patchify
+from auteur.models.mot.layers import rope_cos_sin, routed
+from auteur.models.mot.masks import Mask, Segment, query_mask
+from auteur.models.mot.model import MoT
+from auteur.models.mot.training.losses import flow_loss, noised, sample_timesteps, text_loss, velocity_target
+from auteur.models.mot.training.packing import ImageBank, Packed
+
+IGNORE = -100
+
+
+@dataclass
+class Losses:
+    ce: torch.Tensor | None  # mean over the text tokens with a label, None when there are none
+    mse: torch.Tensor | None  # mean over noised latent elements, None when nothing is noised
+    tokens: int  # real (unpadded) tokens
+
+
+def packed_mask(packed: Packed, device=None) -> torch.Tensor:
+    """[L, L] bool: the inference mask of each sample on the diagonal; padding attends causally to itself."""
+    L = packed.seq_len
+    mask = torch.zeros(L, L, dtype=torch.bool, device=device)
+    start = 0
+    for sample in packed.samples:
+        segs = tuple(Segment("text" if p.kind == "text" else "noisy" if p.kind == "noisy" else "image", p.length)
+                     for p in sample.pieces)
+        n = sample.length
+        mask[start:start + n, start:start + n] = query_mask(segs, device)
+        start += n
+    if start < L:
+        mask[start:, start:] = torch.ones(L - start, L - start, dtype=torch.bool, device=device).tril()
+    return mask
+
+
+class TrainingModel(nn.Module):
+    def __init__(self, mot: MoT, special, bank: ImageBank, activation_checkpointing: bool = False):
+        super().__init__()
+        self.mot = mot
+        self.special, self.bank, self.activation_checkpointing = special, bank, activation_checkpointing
+
+    def forward(self, packed: Packed, generator: torch.Generator, shift: float) -> Losses:
+        m, cfg = self.mot, self.mot.cfg
+        device = m.vae2llm.weight.device
+        p = cfg.latent_patch_size
+        ends = m.embed_text(torch.tensor([self.special.start_of_image, self.special.end_of_image], device=device))
+        chunks, positions, gen, labels = [], [], [], []
+        x0s, noises, noisy_rows = [], [], []
+        vit_pixels, vit_slots = [], []
+        row = 0
+        for sample in packed.samples:
+            pos = 0
+            for piece in sample.pieces:
+                n = piece.length
+                if piece.kind == "text":
+                    ids = torch.tensor(piece.ids, device=device)
+                    chunks.append(m.embed_text(ids))
+                    positions.append(torch.arange(pos, pos + n))
+                    gen.append(torch.zeros(n, dtype=torch.bool))
+                    lab = torch.full((n,), IGNORE, dtype=torch.long)
+                    if piece.loss:
+                        lab[:-1] = torch.tensor(piece.ids[1:])
+                    labels.append(lab)
+                    pos += n
+                else:
+                    inner: torch.Tensor | None
+                    if piece.kind == "vit":
+                        inner = None  # filled after one batched ViT pass
+                        vit_pixels.append(self.bank.vit(piece.image))
+                        vit_slots.append(len(chunks) + 1)
+                    else:
+                        lat = self.bank.latent(piece.image, piece.kind).to(device)
+                        tokens = patchify(lat, p)
+                        h, w = lat.shape[1] // p, lat.shape[2] // p
+                        if piece.kind == "noisy":
+                            t = sample_timesteps(1, shift, generator).to(device)
+                            noise = torch.randn(tokens.shape, generator=generator).to(device)
+                            x0s.append(tokens)
+                            noises.append(noise)
+                            noisy_rows.append(torch.arange(row + 1, row + n - 1))
+                            tokens = noised(tokens, noise, t)
+                        else:
+                            t = torch.zeros(1, device=device)
+                        inner = m.embed_latents(tokens[None], t, grid_ids(h, w, cfg.max_latent_size, device))[0]
+                    chunks += [ends[:1], inner, ends[1:]]
+                    positions.append(torch.full((n,), pos))
+                    g = torch.zeros(n, dtype=torch.bool)
+                    g[1:-1] = piece.kind in ("latent", "noisy")
+                    gen.append(g)
+                    labels.append(torch.full((n,), IGNORE, dtype=torch.long))
+                    pos += 1
+                row += n
+        if vit_pixels:
+            embedded = m.embed_vit(torch.stack(vit_pixels).to(device))
+            for slot, e in zip(vit_slots, embedded):
+                chunks[slot] = e
+        pad = packed.seq_len - row
+        if pad > 0:
+            chunks.append(m.embed_text(torch.full((pad,), self.special.eos, device=device)))
+            positions.append(torch.arange(pad))
+            gen.append(torch.zeros(pad, dtype=torch.bool))
+            labels.append(torch.full((pad,), IGNORE, dtype=torch.long))
+        x = torch.cat([c.to(ends.dtype) for c in chunks])[None]
+        gen_mask = torch.cat(gen)[None].to(device)
+        cos, sin = rope_cos_sin(torch.cat(positions)[None].to(device), cfg.llm.head_dim, cfg.llm.rope_theta, x.dtype)
+        mask = Mask(dense=packed_mask(packed, device)[None, None])
+        route = gen_mask if bool(gen_mask.any()) else None
+
+        def no_cache(k, v):
+            return k, v
+
+        for layer in m.decoder.layers:
+            if self.activation_checkpointing and torch.is_grad_enabled():
+                x = checkpoint(layer, x, cos, sin, route, no_cache, mask, use_reentrant=False)
+            else:
+                x = layer(x, cos, sin, route, no_cache, mask)
+        hidden = routed(x, route, m.decoder.norm, m.decoder.norm_moe_gen)[0]
+
+        labels_all = torch.cat(labels).to(device)
+        text_rows = (labels_all != IGNORE).nonzero().squeeze(1)
+        ce = text_loss(m.logits(hidden[text_rows]), labels_all[text_rows]) if len(text_rows) else None
+        mse = None
+        if noisy_rows:
+            rows = torch.cat(noisy_rows).to(device)
+            mse = flow_loss(m.velocity(hidden[rows]), velocity_target(torch.cat(x0s), torch.cat(noises)))
+        return Losses(ce=ce, mse=mse, tokens=row)
