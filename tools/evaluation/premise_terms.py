@@ -188,7 +188,10 @@ def _term(item: dict) -> Term | None:
     name = caps[-1] if caps and words[-1] == caps[-1] and (item["det"] not in ("a", "an", "the") or appositive) else None
     if name and len(words) == 1 and at == 0:
         name = None
-    nouns = [w for w in words if w != name and w.lower() not in TITLES] or words
+    nouns = [w for w in words if w != name and w.lower() not in TITLES]
+    if not nouns and not name:
+        return None  # a bare title ("becomes Queen") is not a character of its own
+    nouns = nouns or words
     head = lemma(nouns[-1])
     kind = kind_of(nouns) if nouns != [name] else "person"
     if name and len(words) == 1 and item["prev"] in PLACE_BEFORE:
