@@ -41,6 +41,7 @@ class Row(BaseModel):
     overall: float
     metrics: dict[str, float | None]
     failures: list[str]
+    repeats: list[str] = Field(default_factory=list)  # lines this film shares with films of other prompts
 
 
 def load_suite(path: Path) -> Suite:
@@ -85,7 +86,47 @@ def run_suite(suite: Suite, out: Path, on_event=None) -> list[Row]:
         metrics = {m["name"]: m["score"] for m in scores["metrics"]}
         rows.append(Row(prompt=prompt, run=str(run_dir), seconds=round(seconds, 2), overall=scores["overall"],
                         metrics=metrics, failures=failures(scores["overall"], metrics, suite.thresholds)))
-    return rows
+    return with_repetition(rows, suite)
+
+
+def with_repetition(rows: list[Row], suite: Suite) -> list[Row]:
+    """Rows whose specificity (and overall score) counts the lines each film shares with films of other prompts."""
+    from auteur.core.schema import Film
+    from auteur.tools.evaluation.repetition import repeated_lines
+    from auteur.tools.evaluation.weights import WEIGHTS
+
+    films = {Path(r.run).name: Film.from_json((Path(r.run) / "script.json").read_text("utf-8")) for r in rows}
+    shared = repeated_lines(films)
+    out = []
+    for row in rows:
+        share, issues = shared[Path(row.run).name]
+        if not issues or row.metrics.get("specificity") is None:
+            out.append(row)
+            continue
+        metrics = {**row.metrics, "specificity": round(row.metrics["specificity"] * (1.0 - share), 4)}
+        ran = {k: v for k, v in metrics.items() if v is not None}
+        overall = sum(WEIGHTS[k] * v for k, v in ran.items()) / sum(WEIGHTS[k] for k in ran)
+        out.append(row.model_copy(update={"metrics": metrics, "overall": round(overall, 4), "repeats": issues,
+                                          "failures": failures(overall, metrics, suite.thresholds)}))
+    return out
+
+
+def junit_films(suite: Suite, rows: list[Row]):
+    """JUnit test cases per film of a bench: every metric against the suite's thresholds, then the overall score."""
+    from auteur.tools.evaluation.junit import FilmCases, cases_from_eval
+
+    films = []
+    for row in rows:
+        scores = json.loads((Path(row.run) / "eval.json").read_text("utf-8"))
+        scores["overall"] = row.overall
+        for m in scores["metrics"]:
+            m["score"] = row.metrics.get(m["name"], m["score"])
+            if m["name"] == "specificity":
+                m["issues"] = [*row.repeats, *(m.get("issues") or [])]
+        films.append(FilmCases(film=f"{suite.name}/{Path(row.run).name}", seconds=row.seconds,
+                               cases=cases_from_eval(scores, suite.thresholds.metrics, suite.thresholds.overall),
+                               properties={"prompt": row.prompt, "run": row.run, "profile": suite.profile}))
+    return films
 
 
 def markdown(suite: Suite, rows: list[Row]) -> str:
@@ -101,6 +142,10 @@ def markdown(suite: Suite, rows: list[Row]) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", f"thresholds: overall >= {suite.thresholds.overall}; "
               + ", ".join(f"{k} >= {v}" for k, v in suite.thresholds.metrics.items()), ""]
+    repeats = [(r, i) for r in rows for i in r.repeats]
+    if repeats:
+        lines += ["## lines repeated across films of different prompts", ""]
+        lines += [f"- {Path(r.run).name}: {i}".replace("|", "\\|") for r, i in repeats] + [""]
     return "\n".join(lines)
 
 

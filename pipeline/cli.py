@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -155,21 +157,35 @@ def resume(run_dir: Path = typer.Argument(..., help="the run directory to contin
     _guard(body)
 
 
+def _prompt_of(target: Path) -> str:
+    """The prompt of the film in a run directory or script.json, for the JUnit report's properties."""
+    from auteur.tools.evaluation.score import read_film
+
+    return read_film(target)[0].prompt
+
+
 @app.command("eval")
 def eval_(
     target: Path = typer.Argument(..., help="a run directory or a script.json"),
     json_out: Optional[Path] = typer.Option(None, "--json", help="also write the scores as JSON here"),
     fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0, max=1,
                                                help="exit 1 when the overall score is below this"),
+    thresholds: Optional[Path] = typer.Option(None, "--thresholds",
+                                              help="a suite .toml whose [thresholds] the film must meet (exit 1 if not)"),
+    junit: Optional[Path] = typer.Option(None, "--junit", help="also write JUnit XML here (a test case per metric)"),
 ) -> None:
-    """Score a film's narrative coherence: structural, semantic and visual metrics, and an overall score."""
+    """Score a film's narrative coherence: structural, semantic, premise and visual metrics, and an overall score."""
 
     def body():
+        from auteur.pipeline.bench import failures, load_suite
         from auteur.tools.evaluation.score import evaluate_path, save
 
         if fail_under is not None and not math.isfinite(fail_under):
             raise AuteurError(f"--fail-under {fail_under}: give a score from 0 to 1")
+        gate = load_suite(thresholds).thresholds if thresholds is not None else None
+        start = time.perf_counter()
         evaluation = evaluate_path(target)
+        seconds = time.perf_counter() - start
         table = Table("metric", "family", "score", "notes")
         for m in evaluation.metrics:
             notes = m.skipped if m.score is None else "; ".join(m.issues[:3]) + (" ..." if len(m.issues) > 3 else "")
@@ -178,8 +194,21 @@ def eval_(
         out_console.print(table)
         if json_out is not None:
             save(evaluation, json_out)
+        floor = max(x for x in (fail_under, gate.overall if gate else None, 0.0) if x is not None)
+        if junit is not None:
+            from auteur.tools.evaluation.junit import FilmCases, cases_from_eval, write
+
+            scores = json.loads(evaluation.to_json())
+            cases = cases_from_eval(scores, gate.metrics if gate else {}, floor if floor > 0 else None)
+            write([FilmCases(film=str(target), cases=cases, seconds=seconds, properties={"prompt": _prompt_of(target)})],
+                  junit, name="auteur eval")
+        missed = failures(evaluation.overall, {m.name: m.score for m in evaluation.metrics}, gate) if gate else []
+        for miss in missed:
+            console.print(f"[red]{safe(miss)} ({safe(thresholds)})[/]")
         if fail_under is not None and evaluation.overall < fail_under:
             console.print(f"[red]overall {evaluation.overall:.3f} is below --fail-under {fail_under}[/]")
+            raise typer.Exit(1)
+        if missed:
             raise typer.Exit(1)
 
     _guard(body)
@@ -189,16 +218,21 @@ def eval_(
 def bench(
     suite: Path = typer.Argument(..., help="a suite .toml (see examples/suites/)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="where the films and tables go"),
+    junit: Optional[Path] = typer.Option(None, "--junit", help="also write JUnit XML here (a test case per film and metric)"),
 ) -> None:
     """Make and score a film per prompt of a suite; exit 1 when any misses the suite's thresholds."""
 
     def body():
-        from auteur.pipeline.bench import default_out, load_suite, run_suite, write_tables
+        from auteur.pipeline.bench import default_out, junit_films, load_suite, run_suite, write_tables
 
         chosen = load_suite(suite)
         where = out or default_out(chosen)
         rows = _progress_run(run_suite, chosen, where)
         md, js = write_tables(chosen, rows, where)
+        if junit is not None:
+            from auteur.tools.evaluation.junit import write
+
+            write(junit_films(chosen, rows), junit, name=f"auteur bench {chosen.name}")
         out_console.print("\n".join(neutralise(line) for line in md.read_text("utf-8").splitlines()), markup=False)
         out_console.print(f"tables: {safe(md)}  {safe(js)}")
         if any(r.failures for r in rows):

