@@ -34,7 +34,8 @@ def ckpt(tmp_path_factory):
 @pytest.fixture(scope="module")
 def director(ckpt):
     return load_director("mot", dict(model=str(ckpt), dtype="fp32", device="cpu", max_chars=10, max_items=2,
-                                     max_new_tokens=1500, steps=2, image_side=64, reference_side=32))
+                                     max_new_tokens=1500, steps=3, image_side=64, reference_side=32,
+                                     reference_min_side=16, vit_side=16, vit_min_side=8))
 
 
 def _film() -> Film:
@@ -113,7 +114,8 @@ def test_a_tiny_random_mot_director_drives_the_whole_graph_to_a_film(ckpt, tmp_p
     profile.write_text(
         'description = "tiny random MoT"\nworkers = 1\ntarget_runtime_s = 12\n'
         '[director]\nbackend = "mot"\n[director.settings]\ndtype = "fp32"\ndevice = "cpu"\nmax_chars = 10\n'
-        'max_items = 2\nsteps = 2\nimage_side = 64\nreference_side = 32\n'
+        'max_items = 2\nsteps = 3\nimage_side = 64\nreference_side = 32\nreference_min_side = 16\nvit_side = 16\n'
+        'vit_min_side = 8\n'
         '[renderer]\nbackend = "draft"\n[video]\nwidth = 320\nheight = 180\n'
         '[assembly]\ntitle_card_s = 1\nend_card_s = 1\n')
     out = tmp_path / "run"

@@ -16,7 +16,10 @@ from pydantic import BaseModel
 
 from auteur.core.schema import Film, LocationPlan, Screenplay, ShotList, Treatment
 
-WORDS = "[A-Za-z][A-Za-z ,.'-]{{0,{n}}}"
+# Any Unicode text (names like "Zoë", a script in the premise's own language), bounded in length: a
+# first character that is not white space, then anything but quotes, backslashes and control
+# characters, so no JSON escape is ever needed.
+WORDS = '[^\\s"\\\\\\x00-\\x1f][^"\\\\\\x00-\\x1f]{{0,{n}}}'
 
 
 def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
