@@ -121,7 +121,9 @@ class MoT(nn.Module):
 
             vit_cfg = SiglipVisionConfig(**{k: v for k, v in cfg.vit.items() if k not in ("model_type", "architectures")})
             self.vit_model = nn.Module()  # BAGEL's names keep the `vision_model` level transformers 5 dropped
-            self.vit_model.vision_model = SiglipVisionModel(vit_cfg)
+            siglip = SiglipVisionModel(vit_cfg)
+            # transformers 4.x nests the transformer one level deeper; take it, so the names are BAGEL's under both
+            self.vit_model.vision_model = getattr(siglip, "vision_model", siglip)
             self.connector = MLPConnector(vit_cfg.hidden_size, d, cfg.connector_act)
             self.vit_pos_embed = PositionEmbedding(cfg.vit_max_num_patch_per_side, d)
 
@@ -170,7 +172,7 @@ class MoT(nn.Module):
         As BAGEL's NaViT SigLIP: patch p at (row, col) takes position row * max_side + col in SigLIP's
         position table, so a non-square picture keeps its aspect instead of being squashed.
         """
-        vm = self.vit_model.vision_model  # transformers 5: the SiglipVisionModel holds the transformer parts itself
+        vm = self.vit_model.vision_model  # embeddings, encoder, post_layernorm
         x = pixels.to(self.connector.fc1.weight.dtype)
         patch = self.cfg.vit["patch_size"]
         h, w = x.shape[-2] // patch, x.shape[-1] // patch
