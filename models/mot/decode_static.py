@@ -56,6 +56,8 @@ class StaticDecoder:
         self.inv_temperature = torch.ones(1, device=self.device)
         self.top_p = torch.ones(1, device=self.device)
         self.sampling = False
+        # Fused weights looked up once, so a step holds no Python-side checks.
+        self.weights = [(fused_attention(l.self_attn, ""), fused_mlp(l.mlp)) for l in model.decoder.layers]
         use_graphs = self.device.type == "cuda" if graphs is None else graphs
         state = [self.token, self.position, self.slot, self.step, self.out, self.done, self.logits]
         self._forward = Graphed(self._forward_fn, enabled=use_graphs, restore=state)
@@ -77,7 +79,7 @@ class StaticDecoder:
         for i, layer in enumerate(m.decoder.layers):
             attn = layer.self_attn
             h = layer.input_layernorm(x)
-            w, b = fused_attention(attn, "")
+            (w, b), gate_up = self.weights[i]
             q, k, v = F.linear(h, w, b).split([attn.n_heads * attn.head_dim, attn.n_kv * attn.head_dim,
                                                attn.n_kv * attn.head_dim], dim=-1)
             q = attn.q_norm(q.view(1, 1, attn.n_heads, attn.head_dim)).transpose(1, 2)
@@ -89,7 +91,7 @@ class StaticDecoder:
                                                enable_gqa=attn.n_heads != attn.n_kv)
             x = x + attn.o_proj(o.transpose(1, 2).reshape(1, 1, -1))
             h = layer.post_attention_layernorm(x)
-            gate, up = F.linear(h, fused_mlp(layer.mlp)).chunk(2, dim=-1)
+            gate, up = F.linear(h, gate_up).chunk(2, dim=-1)
             x = x + layer.mlp.down_proj(F.silu(gate) * up)
         self.logits.copy_(m.logits(m.decoder.norm(x))[0, 0].float())
         self.position.add_(1)

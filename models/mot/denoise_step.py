@@ -48,6 +48,9 @@ class PackedStep:
         self.x = torch.zeros(B, n, model.cfg.patch_latent_dim, dtype=torch.float32, device=device)
         self.t = torch.zeros(B, dtype=torch.float32, device=device)
         self.v = torch.zeros_like(self.x)
+        # Fused weights looked up once: the step itself holds no Python checks (nothing for torch.compile to trip on).
+        self.weights = [(fused_attention(l.self_attn, "_moe_gen"), fused_attention(l.self_attn, ""),
+                         fused_mlp(l.mlp_moe_gen), fused_mlp(l.mlp)) for l in model.decoder.layers]
         fn = torch.compile(self._velocity, dynamic=False) if compile else self._velocity
         self._run = Graphed(lambda: self.v.copy_(fn()), enabled=device.type == "cuda" if graphs is None else graphs)
 
@@ -71,8 +74,9 @@ class PackedStep:
         for i, layer in enumerate(layers):
             attn = layer.self_attn
             H, K, hd = attn.n_heads, attn.n_kv, attn.head_dim
-            g = F.linear(layer.input_layernorm_moe_gen(hs[:, :n]), *fused_attention(attn, "_moe_gen"))
-            u = F.linear(layer.input_layernorm(hs[:, n:]), *fused_attention(attn, ""))
+            qkv_gen, qkv_und, mlp_gen, mlp_und = self.weights[i]
+            g = F.linear(layer.input_layernorm_moe_gen(hs[:, :n]), *qkv_gen)
+            u = F.linear(layer.input_layernorm(hs[:, n:]), *qkv_und)
             qg, kg, vg = g.split([H * hd, K * hd, K * hd], -1)
             qu, ku, vu = u.split([H * hd, K * hd, K * hd], -1)
             q = torch.cat([attn.q_norm_moe_gen(qg.view(B, n, H, hd)), attn.q_norm(qu.view(B, 2, H, hd))], 1).transpose(1, 2)
@@ -85,14 +89,14 @@ class PackedStep:
             o = F.scaled_dot_product_attention(q, keys, values, attn_mask=self.mask, enable_gqa=H != K)
             o = o.transpose(1, 2).reshape(B, n + 2, H * hd)
             hs = hs + torch.cat([attn.o_proj_moe_gen(o[:, :n]), attn.o_proj(o[:, n:])], 1)
-            gen = _mlp(layer.mlp_moe_gen, layer.post_attention_layernorm_moe_gen(hs[:, :n]))
+            gen = _mlp(layer.mlp_moe_gen, mlp_gen, layer.post_attention_layernorm_moe_gen(hs[:, :n]))
             if i == len(layers) - 1:  # the start/end tokens' last MLP feeds nothing that is read
                 hs = hs[:, :n] + gen
             else:
-                hs = hs + torch.cat([gen, _mlp(layer.mlp, layer.post_attention_layernorm(hs[:, n:]))], 1)
+                hs = hs + torch.cat([gen, _mlp(layer.mlp, mlp_und, layer.post_attention_layernorm(hs[:, n:]))], 1)
         return m.velocity(m.decoder.norm_moe_gen(hs[:, :n])).float()
 
 
-def _mlp(mlp, x: torch.Tensor) -> torch.Tensor:
-    gate, up = F.linear(x, fused_mlp(mlp)).chunk(2, dim=-1)
+def _mlp(mlp, gate_up: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    gate, up = F.linear(x, gate_up).chunk(2, dim=-1)
     return mlp.down_proj(F.silu(gate) * up)
