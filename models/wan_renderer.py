@@ -23,6 +23,7 @@ from auteur.models.gpu.pipelines import PIPELINES, ModelRef, default_device, loa
 from auteur.models.gpu.settings import build_settings, check_frame_size, check_range
 from auteur.models.gpu.tts import VitsSpeech
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine
+from auteur.pipeline.config import VideoSettings
 from auteur.core.errors import InputError
 from auteur.tools.sound.audio import db_to_gain, duck, limit, pan, resample, rms_db
 
@@ -39,7 +40,9 @@ class WanSettings:
     ambience_model: str = "stabilityai/stable-audio-open-1.0"
     ambience_revision: str = ""
     device: str = "auto"
-    width: int = 1280  # TI2V-5B's 720p is 1280x704 (multiples of 32)
+    # the pixel budget of a frame (TI2V-5B's 720p is 1280x704); the frame takes the film's aspect ratio
+    # at about this many pixels, in multiples of 32, as in the ltx2 renderer
+    width: int = 1280
     height: int = 704
     steps: int = 50
     guidance_scale: float = 5.0
@@ -65,6 +68,7 @@ class WanSettings:
         check_range("wan", "ambience_seconds", self.ambience_seconds, 0.5, 47.0)
         check_range("wan", "max_seconds", self.max_seconds, 1.0, 60.0)
         check_range("wan", "duck_db", self.duck_db, 0.0, 60.0)
+        memory.check_step_cache("wan", "WanTransformer3DModel", self.memory)
 
     def refs(self) -> dict[str, ModelRef]:
         return {"wan video": ModelRef(self.model, self.revision or None),
@@ -87,8 +91,16 @@ class WanRenderer:
     def settings(self) -> dict[str, Any]:
         """Everything that changes the output; part of every cache key."""
         data = asdict(self.config)
-        data["memory"] = {k: v for k, v in data["memory"].items() if k in ("fp8", "dtype", "step_cache")}
+        data["memory"] = self.config.memory.output_settings(self.device)
         return {"renderer_version": RENDERER_VERSION, **data}
+
+    def frame_size(self, video: VideoSettings) -> tuple[int, int]:
+        """The generated frame (w, h): the film's aspect ratio at the settings' pixel budget."""
+        return shot.generation_size((self.config.width, self.config.height), video)
+
+    def keyframe_size(self, video: VideoSettings) -> tuple[int, int]:
+        """The keyframe the storyboard should draw: exactly the frame the model starts from."""
+        return self.frame_size(video)
 
     # ---------------------------------------------------------------- sound
 
@@ -147,7 +159,8 @@ class WanRenderer:
     def render(self, request: RenderRequest, out: Path, progress: Progress | None = None) -> RenderedClip:
         """Write the clip to `out` (an .mp4 path) and return what was spoken when."""
         cfg, video = self.config, request.video
-        image = shot.load_keyframe(request, (cfg.width, cfg.height))
+        width, height = self.frame_size(video)
+        image = shot.load_keyframe(request, (width, height))
         takes, needed = self.record_dialogue(request)
         seconds = max(request.shot.duration, needed / video.sample_rate)
         if seconds > cfg.max_seconds:
@@ -165,7 +178,7 @@ class WanRenderer:
                 generator = torch.Generator("cpu").manual_seed(shot.shot_seed(request, "wan"))
                 with torch.inference_mode():
                     result = pipe(image=image, prompt=shot.shot_prompt(request, with_dialogue=False),
-                                  negative_prompt=cfg.negative_prompt, height=cfg.height, width=cfg.width,
+                                  negative_prompt=cfg.negative_prompt, height=height, width=width,
                                   num_frames=frames_wanted, num_inference_steps=cfg.steps,
                                   guidance_scale=cfg.guidance_scale, generator=generator, output_type="np",
                                   max_sequence_length=cfg.max_sequence_length,
