@@ -82,9 +82,25 @@ class WanRenderer:
     name = "wan"
 
     def __init__(self, **settings: Any) -> None:
-        self.config = build_settings(WanSettings, "wan", settings)
+        self._setup(settings)
         for what, ref in self.config.refs().items():
             ref.require(f"{what} renderer")
+        self._given = None
+
+    @classmethod
+    def from_pipeline(cls, pipe: Any, **settings: Any) -> WanRenderer:
+        """A renderer over a video pipeline already in memory (built at real size in bf16 on the GPU
+        for a benchmark); speech and ambience still load from their models."""
+        self = cls.__new__(cls)
+        self._setup(settings)
+        for what, ref in self.config.refs().items():
+            if what != "wan video":
+                ref.require(f"{what} renderer")
+        self._given = pipe
+        return self
+
+    def _setup(self, settings: dict[str, Any]) -> None:
+        self.config = build_settings(WanSettings, "wan", settings)
         self.device = default_device() if self.config.device == "auto" else self.config.device
         self.memory = memory.LevelMemo(self.config.memory)
 
@@ -199,8 +215,11 @@ class WanRenderer:
         from diffusers import WanImageToVideoPipeline
 
         config, level = key
-        ref = config.refs()["wan video"]
-        pipe = load_diffusers(WanImageToVideoPipeline, ref, memory.compute_dtype(config.memory, self.device))
+        if self._given is not None:
+            pipe = self._given
+        else:
+            pipe = load_diffusers(WanImageToVideoPipeline, config.refs()["wan video"],
+                                  memory.compute_dtype(config.memory, self.device))
         pipe.set_progress_bar_config(disable=True)
         return memory.apply(pipe, level, config.memory, self.device)
 
