@@ -35,7 +35,7 @@ from auteur.models.gpu.memory import MemoryLevel, MemorySettings
 from auteur.models.gpu.pipelines import PIPELINES, ModelRef, default_device, load_diffusers
 from auteur.models.gpu.settings import build_settings, check_frame_size, check_range
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest
-from auteur.pipeline.config import VideoSettings
+from auteur.core.settings import VideoSettings
 from auteur.core.errors import InputError
 
 RENDERER_VERSION = 1

@@ -23,7 +23,7 @@ from auteur.models.gpu.pipelines import PIPELINES, ModelRef, default_device, loa
 from auteur.models.gpu.settings import build_settings, check_frame_size, check_range
 from auteur.models.gpu.tts import VitsSpeech
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine
-from auteur.pipeline.config import VideoSettings
+from auteur.core.settings import VideoSettings
 from auteur.core.errors import InputError
 from auteur.tools.sound.audio import db_to_gain, duck, limit, pan, resample, rms_db
 

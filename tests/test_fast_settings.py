@@ -17,7 +17,8 @@ from auteur.models.gpu.memory import CACHES_BY_MODEL, STEP_CACHES, MemorySetting
 from auteur.models.gpu.pipelines import PIPELINES
 from auteur.models.gpu.shot import generation_size, load_keyframe, shot_seed
 from auteur.models.renderer import keyframe_size, load_renderer
-from auteur.pipeline.config import VideoSettings, load_profile
+from auteur.core.settings import VideoSettings
+from auteur.pipeline.config import load_profile
 
 DISTILLED = [1.0, 0.99375, 0.9875, 0.98125, 0.975, 0.909375, 0.725, 0.421875]  # diffusers' LTX-2 distilled sigmas
 

@@ -12,7 +12,7 @@ from typing import Iterator
 import numpy as np
 
 from auteur.models.renderer import Progress, RenderRequest, SpokenLine
-from auteur.pipeline.config import VideoSettings
+from auteur.core.settings import VideoSettings
 from auteur.core.atomic import atomic_path
 from auteur.core.errors import AuteurError, InputError
 from auteur.core.schema import Character

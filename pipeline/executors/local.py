@@ -8,7 +8,8 @@ from typing import Any
 
 from auteur.models.renderer import (Progress, RenderedClip, RenderRequest, ShotRenderer, keyframe_size,
                                     load_renderer)
-from auteur.pipeline.config import Profile, VideoSettings
+from auteur.core.settings import VideoSettings
+from auteur.pipeline.config import Profile
 
 
 def cuda_devices() -> list[str]:
@@ -38,6 +39,11 @@ class LocalExecutor:
             for _ in range(seats_per_renderer):
                 self._seats.put(renderer)
         self.name = renderers[0].name
+
+    @classmethod
+    def open(cls, profile: Profile, address: str | None = None, loaded: ShotRenderer | None = None) -> LocalExecutor:
+        """The executor seam's constructor (`address` is for remote executors; local has none)."""
+        return cls.for_profile(profile, loaded)
 
     @classmethod
     def for_profile(cls, profile: Profile, loaded: ShotRenderer | None = None) -> LocalExecutor:
