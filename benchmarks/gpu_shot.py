@@ -71,7 +71,7 @@ def built_in(dtype, device: str):
         torch.set_default_dtype(before)
 
 
-def preset_settings(backend: str, preset: str, size: str) -> dict:
+def preset_settings(backend: str, preset: str, size: str, steps: int | None = None) -> dict:
     """The renderer settings of a built-in profile (the model aside), for a tiny or a real-size run."""
     if backend != "ltx2":  # the profiles render with LTX-2; Wan runs at its own defaults
         settings: dict = {}
@@ -91,6 +91,8 @@ def preset_settings(backend: str, preset: str, size: str) -> dict:
             settings["ambience_steps"] = 2
     else:
         settings["device"] = "cuda"
+    if steps is not None and settings.get("schedule", "default") == "default":
+        settings["steps"] = steps  # a shorter default-schedule run; the distilled schedule keeps its 8
     return settings
 
 
@@ -170,13 +172,13 @@ def _real_audio(root: Path) -> dict[str, Path]:
     return {"ambience": root / "stable-audio", "tts": tts}
 
 
-def renderer_for(backend: str, size: str, preset: str, root: Path):
+def renderer_for(backend: str, size: str, preset: str, root: Path, steps: int | None = None):
     """The backend's renderer: tiny checkpoints through the real loaders, or real-size ones in memory."""
     from tiny_models import studio_models
 
     from auteur.models.renderer import load_renderer
 
-    settings = preset_settings(backend, preset, size)
+    settings = preset_settings(backend, preset, size, steps)
     if size == "tiny":
         paths = studio_models(root)
         if backend == "ltx2":
@@ -194,7 +196,7 @@ def renderer_for(backend: str, size: str, preset: str, root: Path):
                                      ambience_model=str(audio["ambience"]))
 
 
-def one(backend: str, size: str, shots: int, preset: str = "studio") -> dict:
+def one(backend: str, size: str, shots: int, preset: str = "studio", steps: int | None = None) -> dict:
     """Run one backend in this process; return its figures."""
     import torch
     from gpu_shots import CLIFF, MARA, TOM, keyframe, shot
@@ -205,7 +207,7 @@ def one(backend: str, size: str, shots: int, preset: str = "studio") -> dict:
 
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        renderer = renderer_for(backend, size, preset, root)
+        renderer = renderer_for(backend, size, preset, root, steps)
         if size == "tiny":
             video, seconds = VideoSettings(width=64, height=64, fps=8), 1.0
         else:  # 768x512 is LTX-2's own 3:2 frame; Wan's 1280x704 is the 16:9 film's frame at its budget
@@ -228,7 +230,10 @@ def one(backend: str, size: str, shots: int, preset: str = "studio") -> dict:
         PIPELINES.clear()
     per_shot = statistics.median(times[1:])
     peer = statistics.median(peers[1:])
+    steps_run = len(renderer.sampling()["sigmas"]) if backend == "ltx2" and renderer.config.schedule == "distilled" \
+        else renderer.config.steps
     return {"backend": backend, "preset": preset, "size": size, "frame": f"{size_made[0]}x{size_made[1]}",
+            "steps": steps_run,
             "first_shot_s": round(times[0], 3), "per_shot_s": round(per_shot, 3),
             "bare_pipeline_s": round(peer, 3), "ratio_to_bare": round(per_shot / peer, 3),
             "clip_s": round(clip.duration, 3),
@@ -271,11 +276,13 @@ def main() -> None:
     parser.add_argument("--preset", choices=[*PRESETS, "all"], default="all",
                         help="the built-in profile whose renderer settings to use (ltx2; wan runs at its defaults)")
     parser.add_argument("--shots", type=int, default=3)
+    parser.add_argument("--steps", type=int, help="default-schedule steps, fewer than the profile's for a short "
+                                                   "GPU run (seconds per step scale; the ratio to bare is conservative)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.size, args.shots, args.preset)))
+        print(json.dumps(one(args.one, args.size, args.shots, args.preset, args.steps)))
         return
     if args.size == "real":
         import torch
@@ -287,8 +294,9 @@ def main() -> None:
     runs = [("ltx2", p) for p in presets] if args.backend in ("ltx2", "all") else []
     runs += [("wan", "studio")] if args.backend in ("wan", "all") else []
     for backend, preset in runs:
+        steps = ["--steps", str(args.steps)] if args.steps else []
         done = subprocess.run([sys.executable, __file__, "--one", backend, "--size", args.size, "--preset", preset,
-                               "--shots", str(args.shots)], capture_output=True, text=True)
+                               "--shots", str(args.shots), *steps], capture_output=True, text=True)
         if done.returncode:
             sys.exit(f"{backend} ({preset}) failed: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else done.returncode}")
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))

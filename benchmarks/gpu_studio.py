@@ -8,8 +8,9 @@ runs the real command line, `auteur make PREMISE --profile that.toml`, whose ren
 through the local executor, and checks the film: an mp4 with picture and sound, every shot's
 keyframe drawn at the renderer's own frame size, the backends recorded in run.json.
 
-    python benchmarks/gpu_studio.py --device cuda        # the GPU check (one of the one-call GPU script's steps)
+    python benchmarks/gpu_studio.py --device cuda        # the studio films on the GPU
     python benchmarks/gpu_studio.py --device cpu --variant studio-fast --json out.json
+    python benchmarks/gpu_studio.py --gpu-check OUT_DIR  # every issue-15 GPU step, one call (see gpu_check)
 
 Variants: `studio` (LTX-2, default schedule with MA-CFG), `studio-fast` (LTX-2 on the distilled
 schedule, FP8 where the GPU has it), `wan` (the studio profile with the Wan 2.2 renderer).
@@ -92,7 +93,7 @@ def profile_for(variant: str, paths: dict[str, Path], device: str) -> dict:
     return data
 
 
-def run(variant: str, device: str, shots: int, work: Path) -> dict:
+def run(variant: str, device: str, shots: int, work: Path, executor: str = "local") -> dict:
     """Make one film with `variant` on `device`; return what was checked and how long it took."""
     from PIL import Image
 
@@ -101,7 +102,7 @@ def run(variant: str, device: str, shots: int, work: Path) -> dict:
     from auteur.pipeline.config import load_profile
     from auteur.tools.editing.ffmpeg import probe
 
-    root = work / variant
+    root = work / f"{variant}-{executor}"
     start = time.perf_counter()
     paths = checkpoints(root / "models", variant)
     written = time.perf_counter() - start
@@ -111,12 +112,12 @@ def run(variant: str, device: str, shots: int, work: Path) -> dict:
     env = {**os.environ, "AUTEUR_CACHE_DIR": str(root / "cache"), "HF_HUB_OFFLINE": "1"}
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "auteur.pipeline.cli", "make", PREMISE, "--profile",
-                           str(profile_path), "--shots", str(shots), "--out", str(out)],
+                           str(profile_path), "--shots", str(shots), "--executor", executor, "--out", str(out)],
                           capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     if done.returncode:
         last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
-        raise SystemExit(f"{variant} on {device}: auteur make failed: {last}")
+        raise SystemExit(f"{variant} on {device} ({executor}): auteur make failed: {last}")
     profile = load_profile(str(profile_path))
     wanted = keyframe_size(load_renderer(profile.renderer.backend, profile.renderer.settings), profile.video)
     film = Film.from_json((out / "script.json").read_text())
@@ -133,18 +134,62 @@ def run(variant: str, device: str, shots: int, work: Path) -> dict:
               "every_shot_rendered": manifest["summary"]["shots_rendered"] == len(film.shots())}
     if not all(v for k, v in checks.items() if k != "renderer"):
         raise SystemExit(f"{variant} on {device}: the film fails a check: {checks}")
-    return {"variant": variant, "device": device, "shots": len(film.shots()), "film_s": round(info.duration, 2),
+    return {"variant": variant, "device": device, "executor": executor, "shots": len(film.shots()),
+            "film_s": round(info.duration, 2),
             "keyframe": f"{wanted[0]}x{wanted[1]}", "checkpoints_written_s": round(written, 2),
             "make_wall_s": round(wall, 2), "stage_seconds": manifest["summary"]["stage_seconds"], "checks": checks}
+
+
+def gpu_check(out: Path, device: str = "cuda") -> dict:
+    """Every GPU step of issue 15 in one call, each recorded (a failing step does not stop the rest).
+
+    On one H200 this should take about 8 minutes: the three studio films on tiny checkpoints and
+    the Ray executor's one-actor-per-GPU run (~1.5 min), LTX-2 at real size for `studio` (10 of its
+    40 steps; seconds per step scale) and `studio-fast` (~3 min with the model build and compile),
+    Wan 2.2 5B at 10 steps (~3 min), and the 60-s budget table from the measured shot figures.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    here = Path(__file__).resolve().parent
+    steps: dict[str, dict] = {}
+
+    def step(name: str, command: list[str], timeout: int) -> None:
+        start = time.perf_counter()
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+            (out / f"{name}.log").write_text(done.stdout + "\n--- stderr ---\n" + done.stderr)
+            steps[name] = {"ok": done.returncode == 0, "seconds": round(time.perf_counter() - start, 1)}
+        except subprocess.TimeoutExpired:
+            steps[name] = {"ok": False, "seconds": timeout, "error": "timed out"}
+        print(name, steps[name], flush=True)
+
+    me, py = str(here / "gpu_studio.py"), sys.executable
+    step("studio_films", [py, me, "--device", device, "--shots", "3", "--json", str(out / "studio_films.json")], 300)
+    step("studio_ray", [py, me, "--device", device, "--variant", "studio-fast", "--executor", "ray", "--shots", "3",
+                        "--json", str(out / "studio_ray.json")], 180)
+    shot = str(here / "gpu_shot.py")
+    step("shots_ltx2", [py, shot, "--size", "real", "--backend", "ltx2", "--shots", "1", "--steps", "10",
+                        "--json", str(out / "shots_ltx2.json")], 420)
+    step("shots_wan", [py, shot, "--size", "real", "--backend", "wan", "--shots", "1", "--steps", "10",
+                       "--json", str(out / "shots_wan.json")], 420)
+    budget = [py, str(here / "film_budget.py"), "--json", str(out / "budget.json")]
+    if (out / "shots_ltx2.json").is_file():
+        budget += ["--shot-results", str(out / "shots_ltx2.json")]
+    step("film_budget", budget, 60)
+    (out / "gpu_check.json").write_text(json.dumps(steps, indent=2))
+    return steps
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cuda", help="cuda (the GPU check), cuda:1, or cpu")
     parser.add_argument("--variant", choices=[*VARIANTS, "all"], default="all")
+    parser.add_argument("--executor", default="local", help="local (one renderer per GPU) or ray (one actor per GPU)")
     parser.add_argument("--shots", type=int, default=3)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--gpu-check", type=Path, metavar="OUT_DIR", help="run every GPU step into OUT_DIR")
     args = parser.parse_args(argv)
+    if args.gpu_check:
+        return gpu_check(args.gpu_check, args.device)
     if args.device.startswith("cuda"):
         import torch
 
@@ -153,7 +198,7 @@ def main(argv: list[str] | None = None) -> dict:
     results = []
     with tempfile.TemporaryDirectory(prefix="auteur-studio-") as scratch:
         for variant in VARIANTS if args.variant == "all" else (args.variant,):
-            results.append(run(variant, args.device, args.shots, Path(scratch)))
+            results.append(run(variant, args.device, args.shots, Path(scratch), args.executor))
             print(json.dumps(results[-1]), flush=True)
     report = {"machine": f"{platform.machine()}, {os.cpu_count()} cores", "device": args.device,
               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
