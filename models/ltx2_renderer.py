@@ -38,7 +38,7 @@ from auteur.models.renderer import Progress, RenderedClip, RenderRequest
 from auteur.core.settings import VideoSettings
 from auteur.core.errors import InputError
 
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2  # 2: frames at the film's aspect ratio (was the settings' width x height)
 FRAME_STEP = 8  # LTX-2's video VAE compresses time 8x, causally: clips are 8k + 1 frames
 SCHEDULES = ("default", "distilled")
 TRANSFORMER = "LTX2VideoTransformer3DModel"

@@ -74,7 +74,8 @@ def keyframe_size(renderer: ShotRenderer, video: VideoSettings) -> tuple[int, in
     method, so the storyboard draws exactly the pixels it will use (not 1024² then resized).
     """
     wanted = getattr(renderer, "keyframe_size", None)
-    return tuple(wanted(video)) if callable(wanted) else None
+    size = wanted(video) if callable(wanted) else None  # an executor answers for its renderers, maybe None
+    return tuple(size) if size is not None else None
 
 
 RENDERERS = Backends("renderer", {

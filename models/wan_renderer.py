@@ -27,7 +27,7 @@ from auteur.core.settings import VideoSettings
 from auteur.core.errors import InputError
 from auteur.tools.sound.audio import db_to_gain, duck, limit, pan, resample, rms_db
 
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2  # 2: frames at the film's aspect ratio (was the settings' width x height)
 FRAME_STEP = 4  # Wan's VAE compresses time 4x, causally: clips are 4k + 1 frames
 
 

@@ -203,6 +203,14 @@ def test_the_renderer_names_the_keyframe_size_it_starts_from(model, tmp_path):
     assert keyframe_size(load_renderer("draft", {}), film) is None  # the draft renderer takes any size
 
 
+def test_executors_answer_for_their_renderers_keyframe_size(model):
+    from auteur.pipeline.executors.local import LocalExecutor
+
+    film = VideoSettings(width=1280, height=720)
+    assert keyframe_size(LocalExecutor([renderer(model, width=768, height=512)]), film) == (832, 480)
+    assert keyframe_size(LocalExecutor([load_renderer("draft", {})], seats_per_renderer=2), film) is None
+
+
 def test_studio_and_studio_fast_profiles_sit_side_by_side():
     studio, fast = load_profile("studio"), load_profile("studio-fast")
     assert studio.renderer.settings["schedule"] == "default" and studio.renderer.settings["steps"] == 40
