@@ -96,7 +96,7 @@ def preset_settings(backend: str, preset: str, size: str, steps: int | None = No
     return settings
 
 
-def _real_ltx2():
+def _real_ltx2(device: str = "cuda"):
     """LTX2ImageToVideoPipeline at LTX-2.0's sizes, random bf16 weights, built on the GPU."""
     import torch
     from diffusers import (AutoencoderKLLTX2Audio, AutoencoderKLLTX2Video, FlowMatchEulerDiscreteScheduler,
@@ -115,7 +115,7 @@ def _real_ltx2():
                           vision_config=dict(hidden_size=16, intermediate_size=32, num_hidden_layers=1,
                                              num_attention_heads=2, image_size=16, patch_size=8),
                           mm_tokens_per_image=4, boi_token_index=3, eoi_token_index=3, image_token_index=2)
-    with built_in(torch.bfloat16, "cuda"):
+    with built_in(torch.bfloat16, device):
         parts = {"transformer": LTX2VideoTransformer3DModel(), "vae": AutoencoderKLLTX2Video(**LTX2_VIDEO_VAE),
                  "audio_vae": AutoencoderKLLTX2Audio(), "connectors": LTX2TextConnectors(), "vocoder": LTX2Vocoder(),
                  "text_encoder": Gemma3ForConditionalGeneration(config).eval()}
@@ -128,7 +128,7 @@ def _real_ltx2():
                                     prompt_enhancer=None, duration_head=None)
 
 
-def _real_wan():
+def _real_wan(device: str = "cuda"):
     """WanImageToVideoPipeline at TI2V-5B's sizes, random bf16 weights, built on the GPU."""
     import torch
     from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanTransformer3DModel
@@ -136,7 +136,7 @@ def _real_wan():
     from transformers import T5Config, T5EncoderModel
 
     tokenizer = word_tokenizer(512)
-    with built_in(torch.bfloat16, "cuda"):
+    with built_in(torch.bfloat16, device):
         transformer = WanTransformer3DModel(patch_size=(1, 2, 2), num_attention_heads=24, attention_head_dim=128,
                                             in_channels=48, out_channels=48, text_dim=4096, freq_dim=256,
                                             ffn_dim=14336, num_layers=30, cross_attn_norm=True,

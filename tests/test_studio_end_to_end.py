@@ -69,3 +69,17 @@ def test_studio_fast_makes_a_film_end_to_end_through_the_real_loaders_and_the_lo
     (result,) = report["results"]
     assert result["checks"]["film_has_picture_and_sound"] and result["checks"]["keyframes_at_renderer_size"]
     assert result["checks"]["every_shot_rendered"] and result["film_s"] > 0
+
+
+def test_the_real_size_ltx2_is_built_at_the_released_config_in_bf16_without_touching_memory():
+    import torch
+
+    shot = script("gpu_shot")
+    pipe = shot._real_ltx2("meta")  # the GPU run's exact construction, on the meta device: shapes only
+    assert pipe.vae_spatial_compression_ratio == 32 and pipe.vae_temporal_compression_ratio == 8
+    assert pipe.vae.spatial_compression_ratio == 32 and pipe.vae.config.decoder_causal is False
+    assert pipe.transformer.config.num_layers == 48
+    params = sum(p.numel() for p in pipe.transformer.parameters())
+    assert 18e9 < params < 20e9  # LTX-2's 19 B transformer
+    assert {p.dtype for p in pipe.transformer.parameters()} == {torch.bfloat16}
+    assert pipe.scheduler.config.use_dynamic_shifting  # as the base checkpoint's: the distilled path must unshift
