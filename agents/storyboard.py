@@ -14,12 +14,13 @@ from PIL import Image
 from auteur import prompts
 from auteur.agents.registry import Role
 from auteur.models.director import DrawRequest, Reference
+from auteur.models.renderer import keyframe_size
 from auteur.pipeline.cache import Cache, code_digest
 from auteur.pipeline.crew import Crew
 from auteur.core.schema import Character, Film, Shot, ShotList
 from auteur.tools.boards.panels import contact_sheet, draw_panel
 
-KEYFRAME_MARGIN = 1.2
+KEYFRAME_MARGIN = 1.2  # room for the draft renderer's camera moves, when the renderer names no size
 SHEET_LAYOUT = {"columns": 4, "panel_width": 480}
 KEYFRAMES_PER_CALL = 8
 
@@ -125,8 +126,11 @@ def _keyframe_job(shot: Shot, film: Film, style: str, crew: Crew,
                             cast="; ".join(f"{c.token} {c.appearance}" for c in cast) or "none",
                             location=f"{loc.token} {loc.look}")
     video = crew.profile.video
-    request = DrawRequest(kind="keyframe", prompt=prompt, references=refs, width=_even(video.width * KEYFRAME_MARGIN),
-                          height=_even(video.height * KEYFRAME_MARGIN), seed=crew.seed, shot=shot.model_copy(update={"keyframe": None}), location=loc, cast=cast,
+    # drawn at the size the renderer starts from: a director pays for every pixel it draws
+    width, height = keyframe_size(crew.renderer, video) or (_even(video.width * KEYFRAME_MARGIN),
+                                                            _even(video.height * KEYFRAME_MARGIN))
+    request = DrawRequest(kind="keyframe", prompt=prompt, references=refs, width=width, height=height, seed=crew.seed,
+                          shot=shot.model_copy(update={"keyframe": None}), location=loc, cast=cast,
                           previous_keyframe=previous)
     return request, dest
 

@@ -11,6 +11,14 @@ switched off, and moves the prediction away from that isolated one,
 `pred + (scale - 1) * (pred - pred_isolated)`, which strengthens exactly the cross-modal part of
 the prediction (lip sync, sounds that belong to what is seen). Default on, scale 3.0 for video and
 audio (Lightricks' recommendation for LTX-2.3); `ma_cfg = false` is the plain pipeline.
+
+Two settings trade quality for speed (the `studio-fast` profile uses both):
+
+* `schedule = "distilled"` walks LTX-2's distilled sigma schedule (8 values, unshifted) with one
+  transformer call per step and no guidance of any kind: what the distilled checkpoints are trained
+  for. With the base (dev) checkpoint it blurs motion and detail; use a distilled checkpoint.
+* `guidance_until_sigma` keeps the extra guidance passes (MA-CFG, STG) only on the noisy steps,
+  where composition and sync are decided; the late steps, which refine texture, run without them.
 """
 
 from __future__ import annotations
@@ -27,10 +35,13 @@ from auteur.models.gpu.memory import MemoryLevel, MemorySettings
 from auteur.models.gpu.pipelines import PIPELINES, ModelRef, default_device, load_diffusers
 from auteur.models.gpu.settings import build_settings, check_frame_size, check_range
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest
+from auteur.core.settings import VideoSettings
 from auteur.core.errors import InputError
 
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2  # 2: frames at the film's aspect ratio (was the settings' width x height)
 FRAME_STEP = 8  # LTX-2's video VAE compresses time 8x, causally: clips are 8k + 1 frames
+SCHEDULES = ("default", "distilled")
+TRANSFORMER = "LTX2VideoTransformer3DModel"
 
 
 @dataclass(frozen=True)
@@ -38,9 +49,13 @@ class Ltx2Settings:
     model: str = "Lightricks/LTX-2"  # hub repo id (diffusers layout) or a local directory
     revision: str = ""  # a commit or tag to pin the hub model to; "" is the default branch
     device: str = "auto"  # auto (cuda when present), cuda, cuda:1, cpu
-    width: int = 768  # generation size (multiples of 32); ffmpeg scales to the profile's frame
+    # the pixel budget of a generated frame; the frame takes the film's aspect ratio at about this
+    # many pixels, in multiples of 32 (768x512 for a 3:2 film, 832x480 for 16:9), and ffmpeg scales it
+    width: int = 768
     height: int = 512
-    steps: int = 40
+    steps: int = 40  # the default schedule's steps; the distilled schedule has its own 8
+    schedule: str = "default"  # default | distilled (see the module docstring)
+    guidance_until_sigma: float = 0.0  # MA-CFG and STG passes only while sigma >= this; 0 = every step
     guidance_scale: float = 4.0  # text CFG on the picture
     audio_guidance_scale: float = 7.0  # text CFG on the sound (Lightricks advise higher than video)
     guidance_rescale: float = 0.0
@@ -67,6 +82,10 @@ class Ltx2Settings:
         check_range("ltx2", "ma_cfg_audio_scale", self.ma_cfg_audio_scale, 1.0, 20.0)
         check_range("ltx2", "max_seconds", self.max_seconds, 1.0, 60.0)
         check_range("ltx2", "image_crf", self.image_crf, -1, 51)
+        check_range("ltx2", "guidance_until_sigma", self.guidance_until_sigma, 0.0, 1.0)
+        if self.schedule not in SCHEDULES:
+            raise InputError(f"ltx2 renderer setting schedule={self.schedule!r}: must be one of {', '.join(SCHEDULES)}")
+        memory.check_step_cache("ltx2", TRANSFORMER, self.memory)
 
     def ref(self) -> ModelRef:
         return ModelRef(self.model, self.revision or None)
@@ -78,16 +97,37 @@ class Ltx2Renderer:
     name = "ltx2"
 
     def __init__(self, **settings: Any) -> None:
-        self.config = build_settings(Ltx2Settings, "ltx2", settings)
+        self._setup(settings)
         self.config.ref().require("ltx2 renderer")  # fail before any planning, not at the first shot
+        self._given = None
+
+    @classmethod
+    def from_pipeline(cls, pipe: Any, **settings: Any) -> Ltx2Renderer:
+        """A renderer over a pipeline already in memory (built at real size in bf16 on the GPU for a
+        benchmark): no checkpoint on disk, no save and reload of 19 B parameters."""
+        self = cls.__new__(cls)
+        self._setup(settings)
+        self._given = pipe
+        return self
+
+    def _setup(self, settings: dict[str, Any]) -> None:
+        self.config = build_settings(Ltx2Settings, "ltx2", settings)
         self.device = default_device() if self.config.device == "auto" else self.config.device
         self.memory = memory.LevelMemo(self.config.memory)
 
     def settings(self) -> dict[str, Any]:
         """Everything that changes the output; part of every cache key."""
         data = asdict(self.config)
-        data["memory"] = {k: v for k, v in data["memory"].items() if k in ("fp8", "dtype", "step_cache")}
+        data["memory"] = self.config.memory.output_settings(self.device)
         return {"renderer_version": RENDERER_VERSION, **data}
+
+    def frame_size(self, video: VideoSettings) -> tuple[int, int]:
+        """The generated frame (w, h): the film's aspect ratio at the settings' pixel budget."""
+        return shot.generation_size((self.config.width, self.config.height), video)
+
+    def keyframe_size(self, video: VideoSettings) -> tuple[int, int]:
+        """The keyframe the storyboard should draw: exactly the frame the model starts from."""
+        return self.frame_size(video)
 
     def call_arguments(self, request: RenderRequest) -> tuple[dict[str, Any], list, float]:
         """The pipeline's arguments for a shot (but the image), the line timings, and the clip's seconds."""
@@ -99,29 +139,50 @@ class Ltx2Renderer:
             raise InputError(f"shot {request.shot.id}: its dialogue needs {seconds:.1f} s but the ltx2 renderer makes "
                              f"at most {cfg.max_seconds:g} s a shot; split the shot or raise max_seconds")
         frames = shot.frame_count(seconds, request.video.fps, FRAME_STEP)
-        video_ma, audio_ma = (cfg.ma_cfg_scale, cfg.ma_cfg_audio_scale) if cfg.ma_cfg else (1.0, 1.0)
+        width, height = self.frame_size(request.video)
         args = dict(
             prompt=shot.shot_prompt(request, with_dialogue=True), negative_prompt=cfg.negative_prompt,
-            height=cfg.height, width=cfg.width, num_frames=frames, frame_rate=float(request.video.fps),
-            num_inference_steps=cfg.steps, guidance_scale=cfg.guidance_scale,
-            audio_guidance_scale=cfg.audio_guidance_scale, guidance_rescale=cfg.guidance_rescale,
-            audio_guidance_rescale=cfg.guidance_rescale, stg_scale=cfg.stg_scale, audio_stg_scale=cfg.stg_scale,
-            spatio_temporal_guidance_blocks=[cfg.stg_block] if cfg.stg_scale > 0 else None,
-            modality_scale=video_ma, audio_modality_scale=audio_ma, use_cross_timestep=cfg.cross_timestep,
-            image_crf=None if cfg.image_crf < 0 else cfg.image_crf, max_sequence_length=cfg.max_sequence_length,
-            output_type="np")
+            height=height, width=width, num_frames=frames, frame_rate=float(request.video.fps),
+            use_cross_timestep=cfg.cross_timestep, image_crf=None if cfg.image_crf < 0 else cfg.image_crf,
+            max_sequence_length=cfg.max_sequence_length, output_type="np", **self.sampling())
         return args, lines, frames / request.video.fps
 
-    def render(self, request: RenderRequest, out: Path, progress: Progress | None = None) -> RenderedClip:
-        """Write the clip to `out` (an .mp4 path) and return what was spoken when."""
-        args, lines, seconds = self.call_arguments(request)
-        image = shot.load_keyframe(request, (self.config.width, self.config.height))
-        steps = self.config.steps
+    def step_callback(self, steps: int, progress: Progress | None = None):
+        """The pipeline's `callback_on_step_end`: reports progress, and closes the guidance interval."""
+        floor = self.config.guidance_until_sigma
 
         def step_done(pipe, i, t, tensors):
             if progress is not None:
                 progress(0.9 * (i + 1) / steps)
+            if floor > 0 and i + 1 < steps and float(pipe.scheduler.sigmas[i + 1]) < floor:
+                end_extra_guidance(pipe)
             return {}
+
+        return step_done
+
+    def sampling(self) -> dict[str, Any]:
+        """The schedule and guidance arguments: the distilled schedule's, or the settings' own."""
+        cfg = self.config
+        if cfg.schedule == "distilled":
+            from diffusers.pipelines.ltx2.utils import DISTILLED_SIGMA_VALUES
+
+            # trained without guidance: every scale at its "off" value, so each step is one transformer call
+            return dict(sigmas=list(DISTILLED_SIGMA_VALUES), num_inference_steps=len(DISTILLED_SIGMA_VALUES),
+                        guidance_scale=1.0, audio_guidance_scale=1.0, guidance_rescale=0.0,
+                        audio_guidance_rescale=0.0, stg_scale=0.0, audio_stg_scale=0.0,
+                        spatio_temporal_guidance_blocks=None, modality_scale=1.0, audio_modality_scale=1.0)
+        video_ma, audio_ma = (cfg.ma_cfg_scale, cfg.ma_cfg_audio_scale) if cfg.ma_cfg else (1.0, 1.0)
+        return dict(num_inference_steps=cfg.steps, guidance_scale=cfg.guidance_scale,
+                    audio_guidance_scale=cfg.audio_guidance_scale, guidance_rescale=cfg.guidance_rescale,
+                    audio_guidance_rescale=cfg.guidance_rescale, stg_scale=cfg.stg_scale, audio_stg_scale=cfg.stg_scale,
+                    spatio_temporal_guidance_blocks=[cfg.stg_block] if cfg.stg_scale > 0 else None,
+                    modality_scale=video_ma, audio_modality_scale=audio_ma)
+
+    def render(self, request: RenderRequest, out: Path, progress: Progress | None = None) -> RenderedClip:
+        """Write the clip to `out` (an .mp4 path) and return what was spoken when."""
+        args, lines, seconds = self.call_arguments(request)
+        image = shot.load_keyframe(request, (args["width"], args["height"]))
+        step_done = self.step_callback(args["num_inference_steps"], progress)
 
         def attempt(level: MemoryLevel):
             with PIPELINES.use("ltx2", self.device, (self.config, level), self._build) as pipe:
@@ -144,6 +205,35 @@ class Ltx2Renderer:
         from diffusers import LTX2ImageToVideoPipeline
 
         config, level = key
-        pipe = load_diffusers(LTX2ImageToVideoPipeline, config.ref(), memory.compute_dtype(config.memory, self.device))
+        if self._given is not None:
+            pipe = self._given
+        else:
+            pipe = load_diffusers(LTX2ImageToVideoPipeline, config.ref(),
+                                  memory.compute_dtype(config.memory, self.device))
+        if config.schedule == "distilled":
+            pipe.scheduler = distilled_scheduler(pipe.scheduler)
         pipe.set_progress_bar_config(disable=True)
         return memory.apply(pipe, level, config.memory, self.device)
+
+
+def distilled_scheduler(scheduler: Any) -> Any:
+    """The checkpoint's flow-matching scheduler set to walk given sigmas exactly.
+
+    The distilled sigmas are the noise levels the model was distilled at: the base checkpoint's
+    resolution-dependent shift (and terminal stretch) would move them off those levels.
+    """
+    from diffusers import FlowMatchEulerDiscreteScheduler
+
+    return FlowMatchEulerDiscreteScheduler.from_config(
+        scheduler.config, use_dynamic_shifting=False, shift=1.0, shift_terminal=None, use_karras_sigmas=False,
+        use_exponential_sigmas=False, use_beta_sigmas=False, invert_sigmas=False)
+
+
+def end_extra_guidance(pipe: Any) -> None:
+    """Switch off the MA-CFG and STG passes for the rest of this call.
+
+    diffusers' LTX-2 pipeline reads these scales afresh at every step (the text-CFG batch is fixed
+    at the first step, so text guidance stays); turning them off ends the extra transformer passes.
+    """
+    pipe._modality_scale = pipe._audio_modality_scale = 1.0
+    pipe._stg_scale = pipe._audio_stg_scale = 0.0

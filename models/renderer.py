@@ -67,6 +67,17 @@ class ShotRenderer(Protocol):
         """Write the clip to `out` (an .mp4 path) and return what was spoken when."""
 
 
+def keyframe_size(renderer: ShotRenderer, video: VideoSettings) -> tuple[int, int] | None:
+    """The keyframe (w, h) a renderer starts its shots from, or None when it takes any size.
+
+    A backend that generates from the keyframe answers through an optional `keyframe_size(video)`
+    method, so the storyboard draws exactly the pixels it will use (not 1024² then resized).
+    """
+    wanted = getattr(renderer, "keyframe_size", None)
+    size = wanted(video) if callable(wanted) else None  # an executor answers for its renderers, maybe None
+    return tuple(size) if size is not None else None
+
+
 RENDERERS = Backends("renderer", {
     "draft": "auteur.models.draft.renderer:DraftRenderer",
     "ltx2": "auteur.models.ltx2_renderer:Ltx2Renderer",

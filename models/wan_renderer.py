@@ -23,10 +23,11 @@ from auteur.models.gpu.pipelines import PIPELINES, ModelRef, default_device, loa
 from auteur.models.gpu.settings import build_settings, check_frame_size, check_range
 from auteur.models.gpu.tts import VitsSpeech
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine
+from auteur.core.settings import VideoSettings
 from auteur.core.errors import InputError
 from auteur.tools.sound.audio import db_to_gain, duck, limit, pan, resample, rms_db
 
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2  # 2: frames at the film's aspect ratio (was the settings' width x height)
 FRAME_STEP = 4  # Wan's VAE compresses time 4x, causally: clips are 4k + 1 frames
 
 
@@ -39,7 +40,9 @@ class WanSettings:
     ambience_model: str = "stabilityai/stable-audio-open-1.0"
     ambience_revision: str = ""
     device: str = "auto"
-    width: int = 1280  # TI2V-5B's 720p is 1280x704 (multiples of 32)
+    # the pixel budget of a frame (TI2V-5B's 720p is 1280x704); the frame takes the film's aspect ratio
+    # at about this many pixels, in multiples of 32, as in the ltx2 renderer
+    width: int = 1280
     height: int = 704
     steps: int = 50
     guidance_scale: float = 5.0
@@ -65,6 +68,7 @@ class WanSettings:
         check_range("wan", "ambience_seconds", self.ambience_seconds, 0.5, 47.0)
         check_range("wan", "max_seconds", self.max_seconds, 1.0, 60.0)
         check_range("wan", "duck_db", self.duck_db, 0.0, 60.0)
+        memory.check_step_cache("wan", "WanTransformer3DModel", self.memory)
 
     def refs(self) -> dict[str, ModelRef]:
         return {"wan video": ModelRef(self.model, self.revision or None),
@@ -78,17 +82,41 @@ class WanRenderer:
     name = "wan"
 
     def __init__(self, **settings: Any) -> None:
-        self.config = build_settings(WanSettings, "wan", settings)
+        self._setup(settings)
         for what, ref in self.config.refs().items():
             ref.require(f"{what} renderer")
+        self._given = None
+
+    @classmethod
+    def from_pipeline(cls, pipe: Any, **settings: Any) -> WanRenderer:
+        """A renderer over a video pipeline already in memory (built at real size in bf16 on the GPU
+        for a benchmark); speech and ambience still load from their models."""
+        self = cls.__new__(cls)
+        self._setup(settings)
+        for what, ref in self.config.refs().items():
+            if what != "wan video":
+                ref.require(f"{what} renderer")
+        self._given = pipe
+        return self
+
+    def _setup(self, settings: dict[str, Any]) -> None:
+        self.config = build_settings(WanSettings, "wan", settings)
         self.device = default_device() if self.config.device == "auto" else self.config.device
         self.memory = memory.LevelMemo(self.config.memory)
 
     def settings(self) -> dict[str, Any]:
         """Everything that changes the output; part of every cache key."""
         data = asdict(self.config)
-        data["memory"] = {k: v for k, v in data["memory"].items() if k in ("fp8", "dtype", "step_cache")}
+        data["memory"] = self.config.memory.output_settings(self.device)
         return {"renderer_version": RENDERER_VERSION, **data}
+
+    def frame_size(self, video: VideoSettings) -> tuple[int, int]:
+        """The generated frame (w, h): the film's aspect ratio at the settings' pixel budget."""
+        return shot.generation_size((self.config.width, self.config.height), video)
+
+    def keyframe_size(self, video: VideoSettings) -> tuple[int, int]:
+        """The keyframe the storyboard should draw: exactly the frame the model starts from."""
+        return self.frame_size(video)
 
     # ---------------------------------------------------------------- sound
 
@@ -147,7 +175,8 @@ class WanRenderer:
     def render(self, request: RenderRequest, out: Path, progress: Progress | None = None) -> RenderedClip:
         """Write the clip to `out` (an .mp4 path) and return what was spoken when."""
         cfg, video = self.config, request.video
-        image = shot.load_keyframe(request, (cfg.width, cfg.height))
+        width, height = self.frame_size(video)
+        image = shot.load_keyframe(request, (width, height))
         takes, needed = self.record_dialogue(request)
         seconds = max(request.shot.duration, needed / video.sample_rate)
         if seconds > cfg.max_seconds:
@@ -165,7 +194,7 @@ class WanRenderer:
                 generator = torch.Generator("cpu").manual_seed(shot.shot_seed(request, "wan"))
                 with torch.inference_mode():
                     result = pipe(image=image, prompt=shot.shot_prompt(request, with_dialogue=False),
-                                  negative_prompt=cfg.negative_prompt, height=cfg.height, width=cfg.width,
+                                  negative_prompt=cfg.negative_prompt, height=height, width=width,
                                   num_frames=frames_wanted, num_inference_steps=cfg.steps,
                                   guidance_scale=cfg.guidance_scale, generator=generator, output_type="np",
                                   max_sequence_length=cfg.max_sequence_length,
@@ -186,8 +215,11 @@ class WanRenderer:
         from diffusers import WanImageToVideoPipeline
 
         config, level = key
-        ref = config.refs()["wan video"]
-        pipe = load_diffusers(WanImageToVideoPipeline, ref, memory.compute_dtype(config.memory, self.device))
+        if self._given is not None:
+            pipe = self._given
+        else:
+            pipe = load_diffusers(WanImageToVideoPipeline, config.refs()["wan video"],
+                                  memory.compute_dtype(config.memory, self.device))
         pipe.set_progress_bar_config(disable=True)
         return memory.apply(pipe, level, config.memory, self.device)
 

@@ -15,9 +15,9 @@ def test_doctor_says_which_memory_and_speed_features_are_available():
 
     rows = {name: (good, detail) for name, good, detail in checks()}
     for feature in ("offload: model / group / sequential", "VAE tiling", "attention: sdpa", "attention: flash",
-                    "attention: xformers", "step cache (first-block)", "torch.compile", "FP8 weights"):
+                    "attention: xformers", "step cache (first-block, taylorseer, pyramid)", "torch.compile", "FP8 weights"):
         assert f"optional: {feature}" in rows
-    assert rows["optional: attention: sdpa"][0] and rows["optional: step cache (first-block)"][0]
+    assert rows["optional: attention: sdpa"][0] and rows["optional: step cache (first-block, taylorseer, pyramid)"][0]
     from auteur.models.gpu.memory import fp8_supported
 
     assert rows["optional: FP8 weights"][0] == fp8_supported()

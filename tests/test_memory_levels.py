@@ -11,7 +11,7 @@ from auteur.models.gpu import memory
 from auteur.models.gpu.memory import MemoryLevel, MemorySettings, ladder
 from auteur.models.gpu.pipelines import PIPELINES
 from auteur.models.renderer import load_renderer
-from auteur.core.errors import AuteurError
+from auteur.core.errors import AuteurError, InputError
 
 
 def out_of_memory_until(monkeypatch, survives):
@@ -71,9 +71,10 @@ def test_other_errors_are_not_retried():
     assert len(calls) == 1
 
 
-def test_a_step_cache_the_model_cannot_take_is_a_clear_error(model, tmp_path):
+def test_a_step_cache_the_model_cannot_take_is_refused_before_anything_runs(model):
     # diffusers 0.42 registers first-block caching for Wan's blocks but not yet for LTX-2's
-    r = load_renderer("ltx2", {"model": str(model), "image_crf": 0, **TINY, "memory": {"step_cache": 0.05}})
-    with pytest.raises(AuteurError, match="step_cache=0.05: diffusers has no first-block cache for "
-                                          "LTX2VideoTransformer3DModel"):
-        r.render(request(tmp_path, shot()), tmp_path / "clip.mp4")
+    with pytest.raises(InputError, match="step_cache='first-block': diffusers has no first-block cache for "
+                                         "LTX2VideoTransformer3DModel; use one of: none, taylorseer, pyramid"):
+        load_renderer("ltx2", {"model": str(model), "image_crf": 0, **TINY, "memory": {"step_cache": "first-block"}})
+    with pytest.raises(InputError, match="step_cache=0.05: must be a str"):
+        load_renderer("ltx2", {"model": str(model), **TINY, "memory": {"step_cache": 0.05}})

@@ -1,7 +1,7 @@
 """Memory and speed settings of a diffusers pipeline, and the ladder of memory levels.
 
 A profile picks where a pipeline starts (`offload = "none"` keeps everything on the GPU) and the
-speed features (attention backend, first-block step cache, torch.compile, FP8 weights). When a
+speed features (attention backend, a diffusers step cache, torch.compile, FP8 weights). When a
 shot runs out of GPU memory the renderer rebuilds the pipeline one level down the ladder
 (model offload, then group offload, then sequential offload, each with VAE tiling) and tries the
 shot again; below the last level it gives up with an error naming the shot.
@@ -20,6 +20,15 @@ from auteur.core.errors import AuteurError, InputError
 OFFLOADS = ("none", "model", "group", "sequential")  # least to most memory saved
 ATTENTION = {"sdpa": "native", "flash": "flash", "xformers": "xformers"}  # ours -> diffusers' backend name
 DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}
+FP8 = ("off", "on", "auto")  # auto: on where the GPU has FP8 tensor cores (Ada, Hopper), off elsewhere
+
+# The step caches diffusers' hooks really run on each transformer (diffusers 0.42, tried in
+# tests/test_fast_settings.py): first-block and MagCache need the block class registered with
+# diffusers, which LTX-2's is not; TaylorSeer and pyramid attention broadcast hook modules by name.
+# MagCache also needs magnitude ratios calibrated per checkpoint, which neither model publishes.
+STEP_CACHES = ("none", "first-block", "taylorseer", "pyramid")
+CACHES_BY_MODEL = {"LTX2VideoTransformer3DModel": ("taylorseer", "pyramid"),
+                   "WanTransformer3DModel": ("first-block", "taylorseer", "pyramid")}
 
 T = TypeVar("T")
 
@@ -29,19 +38,51 @@ class MemorySettings:
     offload: str = "none"  # the level a pipeline starts at; out-of-memory walks down from here
     vae_tiling: bool = False  # decode in tiles from the start (always on below the first level)
     attention: str = "sdpa"  # sdpa | flash (flash-attn installed) | xformers (xformers installed)
-    step_cache: float = 0.0  # first-block cache threshold; 0 is off, 0.05-0.1 skips many steps' blocks
+    step_cache: str = "none"  # none | first-block | taylorseer | pyramid: reuse work across denoising steps
+    step_cache_threshold: float = 0.05  # first-block: the residual change under which a step reuses the blocks
+    step_cache_interval: int = 2  # taylorseer: a full step every N; pyramid: attention recomputed every N steps
     compile: bool = False  # torch.compile the transformer's repeated blocks
-    fp8: bool = False  # store transformer weights in FP8 (compute stays in dtype); needs compute capability 8.9
+    fp8: str = "off"  # off | on | auto: transformer weights stored in FP8, computed in dtype (needs capability 8.9)
     dtype: str = "bfloat16"  # compute dtype on a GPU; CPU runs always use float32
     retry_oom: bool = True  # walk down the memory levels on out-of-memory
 
     def __post_init__(self) -> None:
         for name, value, allowed in (("offload", self.offload, OFFLOADS), ("attention", self.attention, ATTENTION),
-                                     ("dtype", self.dtype, DTYPES)):
+                                     ("dtype", self.dtype, DTYPES), ("step_cache", self.step_cache, STEP_CACHES),
+                                     ("fp8", self.fp8, FP8)):
             if value not in allowed:
                 raise InputError(f"memory setting {name}={value!r}: must be one of {', '.join(allowed)}")
-        if not 0.0 <= self.step_cache <= 1.0:
-            raise InputError(f"memory setting step_cache={self.step_cache!r}: must be from 0 (off) to 1")
+        if not 0.0 < self.step_cache_threshold <= 1.0:
+            raise InputError(f"memory setting step_cache_threshold={self.step_cache_threshold!r}: must be above 0, "
+                             f"at most 1")
+        if not 1 <= self.step_cache_interval <= 10:
+            raise InputError(f"memory setting step_cache_interval={self.step_cache_interval!r}: must be from 1 to 10")
+
+    def fp8_on(self, device: str) -> bool:
+        """Whether the weights are stored in FP8 on `device` (what `auto` resolves to there)."""
+        if self.fp8 == "auto":
+            return device.startswith("cuda") and fp8_supported()
+        return self.fp8 == "on"
+
+    def output_settings(self, device: str) -> dict[str, Any]:
+        """The settings that change the pixels (the rest only move or speed up the same sums); for cache keys."""
+        data = {"dtype": self.dtype, "fp8": self.fp8_on(device), "step_cache": self.step_cache}
+        if self.step_cache == "first-block":
+            data["step_cache_threshold"] = self.step_cache_threshold
+        elif self.step_cache != "none":
+            data["step_cache_interval"] = self.step_cache_interval
+        return data
+
+
+def check_step_cache(backend: str, transformer: str, settings: MemorySettings) -> None:
+    """Refuse, before any planning, a step cache diffusers cannot run on this model's transformer."""
+    if settings.step_cache == "none":
+        return
+    supported = CACHES_BY_MODEL.get(transformer, ())
+    if settings.step_cache not in supported:
+        raise InputError(f"{backend} renderer memory setting step_cache={settings.step_cache!r}: diffusers has no "
+                         f"{settings.step_cache} cache for {transformer}; use one of: "
+                         f"{', '.join(('none', *supported))}")
 
 
 @dataclass(frozen=True)
@@ -119,19 +160,18 @@ def apply(pipe: Any, level: MemoryLevel, settings: MemorySettings, device: str) 
     if transformer is not None:
         if settings.attention != "sdpa":
             transformer.set_attention_backend(ATTENTION[settings.attention])
-        if settings.fp8:
-            if not fp8_supported():
-                raise AuteurError("memory setting fp8=true needs a CUDA GPU of compute capability 8.9 or later")
+        if settings.fp8 == "on" and not (device.startswith("cuda") and fp8_supported()):
+            raise AuteurError("memory setting fp8='on' needs a CUDA GPU of compute capability 8.9 or later "
+                              "(Ada, Hopper); use fp8 = 'auto' to store FP8 only where the GPU computes it")
+        if settings.fp8_on(device):
             transformer.enable_layerwise_casting(storage_dtype=torch.float8_e4m3fn,
                                                  compute_dtype=compute_dtype(settings, device))
-        if settings.step_cache > 0:
-            from diffusers.hooks import FirstBlockCacheConfig
-
+        if settings.step_cache != "none":
             try:
-                transformer.enable_cache(FirstBlockCacheConfig(threshold=settings.step_cache))
-            except ValueError as err:  # diffusers knows the block layouts it can cache; LTX-2's is not one yet
-                raise AuteurError(f"memory setting step_cache={settings.step_cache}: diffusers has no first-block "
-                                  f"cache for {type(transformer).__name__} ({err}); set step_cache = 0") from None
+                transformer.enable_cache(step_cache_config(pipe, settings, device))
+            except ValueError as err:  # diffusers knows the block layouts it can cache
+                raise AuteurError(f"memory setting step_cache={settings.step_cache!r}: diffusers cannot cache "
+                                  f"{type(transformer).__name__} that way ({err}); set step_cache = 'none'") from None
     if level.vae_tiling:
         # only the video VAE: its activations are what run out of memory, and LTX-2's audio VAE has no tiling
         vae = getattr(pipe, "vae", None)
@@ -153,6 +193,22 @@ def apply(pipe: Any, level: MemoryLevel, settings: MemorySettings, device: str) 
     return pipe
 
 
+def step_cache_config(pipe: Any, settings: MemorySettings, device: str) -> Any:
+    """The diffusers hook configuration for the profile's step cache."""
+    from diffusers.hooks import FirstBlockCacheConfig, PyramidAttentionBroadcastConfig, TaylorSeerCacheConfig
+
+    if settings.step_cache == "first-block":
+        return FirstBlockCacheConfig(threshold=settings.step_cache_threshold)
+    if settings.step_cache == "taylorseer":
+        # the first steps set the composition: computed in full, as the TaylorSeer paper does
+        return TaylorSeerCacheConfig(cache_interval=settings.step_cache_interval, disable_cache_before_step=3,
+                                     taylor_factors_dtype=compute_dtype(settings, device))
+    # attention between timesteps 100 and 800 (of 1000) is reused; the first and last steps are always computed
+    return PyramidAttentionBroadcastConfig(spatial_attention_block_skip_range=settings.step_cache_interval,
+                                           spatial_attention_timestep_skip_range=(100, 800),
+                                           current_timestep_callback=lambda: pipe.current_timestep)
+
+
 def fp8_supported() -> bool:
     return torch.cuda.is_available() and torch.cuda.get_device_capability(0) >= (8, 9)
 
@@ -168,7 +224,8 @@ def features() -> Iterator[tuple[str, bool, str]]:
     yield "attention: flash", flash and cuda, "flash-attn installed" if flash else "pip install flash-attn"
     xformers = importlib.util.find_spec("xformers") is not None
     yield "attention: xformers", xformers and cuda, "xformers installed" if xformers else "install the gpu extra (xformers)"
-    yield "step cache (first-block)", importlib.util.find_spec("diffusers.hooks") is not None, "diffusers hooks"
+    yield "step cache (first-block, taylorseer, pyramid)", importlib.util.find_spec("diffusers.hooks") is not None, \
+        "diffusers hooks; " + "; ".join(f"{m}: {', '.join(c)}" for m, c in CACHES_BY_MODEL.items())
     triton = importlib.util.find_spec("triton") is not None
     yield "torch.compile", triton and cuda, "triton installed" if triton else "needs triton (ships with CUDA torch)"
     capability = ".".join(map(str, torch.cuda.get_device_capability(0))) if cuda else "no CUDA device"

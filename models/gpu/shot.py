@@ -12,6 +12,7 @@ from typing import Iterator
 import numpy as np
 
 from auteur.models.renderer import Progress, RenderRequest, SpokenLine
+from auteur.core.settings import VideoSettings
 from auteur.core.atomic import atomic_path
 from auteur.core.errors import AuteurError, InputError
 from auteur.core.schema import Character
@@ -73,6 +74,18 @@ def ambience_prompt(request: RenderRequest) -> str:
 def shot_seed(request: RenderRequest, part: str) -> int:
     """A seed per shot and part: the film's seed is shared by all shots, and identical noise would show."""
     return zlib.crc32(f"{request.seed}:{request.shot.id}:{part}".encode())
+
+
+def generation_size(budget: tuple[int, int], video: VideoSettings, multiple: int = 32) -> tuple[int, int]:
+    """The film's aspect ratio at a model's pixel budget (w, h), each side a multiple of `multiple`.
+
+    A frame made at another aspect would be cropped or stretched on its way into the film; made at
+    the film's own, it only scales.
+    """
+    area, aspect = budget[0] * budget[1], video.width / video.height
+    width = max(multiple, round(math.sqrt(area * aspect) / multiple) * multiple)
+    height = max(multiple, round(math.sqrt(area / aspect) / multiple) * multiple)
+    return width, height
 
 
 def frame_count(seconds: float, fps: int, step: int) -> int:

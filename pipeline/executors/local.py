@@ -6,7 +6,9 @@ import queue
 from pathlib import Path
 from typing import Any
 
-from auteur.models.renderer import Progress, RenderedClip, RenderRequest, ShotRenderer, load_renderer
+from auteur.models.renderer import (Progress, RenderedClip, RenderRequest, ShotRenderer, keyframe_size,
+                                    load_renderer)
+from auteur.core.settings import VideoSettings
 from auteur.pipeline.config import Profile
 
 
@@ -53,6 +55,10 @@ class LocalExecutor:
     def settings(self) -> dict[str, Any]:
         """The renderers' settings (identical on every device); part of every cache key."""
         return self.renderers[0].settings()
+
+    def keyframe_size(self, video: VideoSettings) -> tuple[int, int] | None:
+        """The renderers' keyframe size (identical on every device), for the storyboard."""
+        return keyframe_size(self.renderers[0], video)
 
     def render(self, request: RenderRequest, out: Path, progress: Progress | None = None) -> RenderedClip:
         renderer = self._seats.get()

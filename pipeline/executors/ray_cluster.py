@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine, load_renderer
+from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine, keyframe_size, load_renderer
 from auteur.core.atomic import write_bytes
 from auteur.pipeline.config import Profile
 from auteur.core.settings import VideoSettings
@@ -55,6 +55,9 @@ class ShotWorker:
 
     def pid(self) -> int:
         return os.getpid()
+
+    def keyframe_size(self, video_json: str) -> tuple[int, int] | None:
+        return keyframe_size(self.renderer, VideoSettings.model_validate_json(video_json))
 
     def render(self, request_json: str, keyframe: bytes) -> tuple[bytes, str]:
         """Render in a scratch folder on this worker; return the clip's bytes and lines as JSON."""
@@ -133,10 +136,19 @@ class RayExecutor:
             self.close()
             raise AuteurError(f"the Ray workers cannot load the {choice.backend} renderer: {_cause(err)}") from None
         self.name = choice.backend
+        self._keyframe_sizes: dict[str, tuple[int, int] | None] = {}
 
     def settings(self) -> dict[str, Any]:
         """The workers' renderer settings (their engine versions included); part of every cache key."""
         return self._settings
+
+    def keyframe_size(self, video: VideoSettings) -> tuple[int, int] | None:
+        """The workers' renderer's keyframe size, for the storyboard (asked once per frame size)."""
+        key = video.model_dump_json()
+        if key not in self._keyframe_sizes:
+            size = self._ray.get(self.actors[0].keyframe_size.remote(key))
+            self._keyframe_sizes[key] = tuple(size) if size is not None else None
+        return self._keyframe_sizes[key]
 
     def render(self, request: RenderRequest, out: Path, progress: Progress | None = None) -> RenderedClip:
         actor = self._idle.get()
