@@ -207,6 +207,8 @@ def _embed(texts: list[str]) -> np.ndarray | None:
     from auteur.core.errors import AuteurError
     from auteur.tools.evaluation.semantic import embed
 
+    if not texts:
+        return None
     new = [t for t in dict.fromkeys(texts) if t not in _EMBEDDED]
     if new:
         try:
