@@ -142,6 +142,9 @@ def test_every_shot_type_draws_at_the_requested_size_in_rgb(shot_type):
     s = shot(shot_type, ("<char1>", "<char2>"), lines=(("<char1>", "Look at the lamp.", "wonder"),))
     img = draw_keyframe(s, SHORE, [KEEPER, STORM], 333, 187, seed=1)
     assert (img.size, img.mode) == ((333, 187), "RGB")
+    # and the cast is in it: the picture differs from the same shot with no one in it
+    empty = draw_keyframe(s.model_copy(update={"characters": [], "framing": [], "dialogue": []}), SHORE, [], 333, 187, seed=1)
+    assert (np.abs(np.asarray(img, dtype=np.int32) - np.asarray(empty, dtype=np.int32)).sum(axis=2) > 30).mean() > 0.003
 
 
 def test_sheets_and_plates_draw_at_the_requested_size_in_rgb():
@@ -149,3 +152,13 @@ def test_sheets_and_plates_draw_at_the_requested_size_in_rgb():
         assert img.mode == "RGB"
     assert draw_character_sheet(STORM, 301, 401).size == (301, 401)
     assert draw_location_plate(HILL, 257, 143).size == (257, 143)
+
+
+def test_a_sheet_shows_its_figure_and_a_plate_its_landmarks():
+    sheet = np.asarray(draw_character_sheet(KEEPER, 320, 240), dtype=np.int32)
+    # the red oilskin coat fills part of the figure's column, on a neutral grey backdrop
+    reds = (sheet[..., 0] > sheet[..., 1] + 60) & (sheet[..., 0] > sheet[..., 2] + 60)
+    assert reds[:, : 320 * 6 // 10].mean() > 0.01
+    shore, hill = (np.asarray(draw_location_plate(loc, W, H, seed=1), dtype=np.int32) for loc in (SHORE, HILL))
+    assert np.abs(shore - hill).mean() > 20  # a night shore under a lighthouse is not a day hilltop
+    assert np.std(hill) > 10  # and neither is a flat fill

@@ -20,7 +20,7 @@ from PIL import ImageFont, features
 # (package, glob inside it): the fallback chain, most general first. The CJK font also carries Latin, so a
 # Japanese title with an English word in it stays in one font.
 CHAIN: tuple[tuple[str, str], ...] = (
-    ("fontpkg_noto_sans", "files/NotoSans[[]wdth,wght].ttf"),
+    ("fontpkg_noto_sans", "files/NotoSans[[]*.ttf"),  # the upright variable font, not the italic
     ("cvttf_NotoSansCJK_Regular", "*.otf"),
     ("fontpkg_noto_sans_arabic", "files/*.ttf"),
     ("fontpkg_noto_sans_devanagari", "files/*.ttf"),

@@ -229,7 +229,7 @@ def icon_figure(pen: Pen, lk: CharacterLook, view: str, face: str) -> None:
     if icon is None:
         creature(pen, lk, view, face)
         return
-    draw_icon(pen.d, icon, pen.cx, pen.top + pen.s * 0.99, pen.s * 0.9, pen.c(lk.primary), pen.ink(lk.primary), mirror=pen.mirror < 0)
+    draw_icon(pen.d, icon, pen.cx, pen.top + pen.s * 0.99, pen.s * 0.9, pen.c(lk.primary), pen.ink(lk.primary))
 
 
 NONHUMAN_PAINTERS = {

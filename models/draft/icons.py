@@ -25,7 +25,7 @@ from importlib import util
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 CREDIT = "Icons: Font Awesome Free by Fonticons, Inc. (CC BY 4.0), fontawesome.com"
 INDEX = Path(__file__).with_name("icon_index.safetensors")
@@ -199,6 +199,26 @@ def _shares_word(a: str, b: str) -> bool:
     return bool(set(map(_stem, _content(a))) & set(map(_stem, _content(b))))
 
 
+_EMBEDDED: dict[str, np.ndarray] = {}  # phrase text -> unit vector; one film asks for the same words many times
+
+
+def _embed(texts: list[str]) -> np.ndarray | None:
+    """Vectors of the texts, encoding only the unseen ones, in one batch; None without an encoder."""
+    from auteur.core.errors import AuteurError
+    from auteur.tools.evaluation.semantic import embed
+
+    if not texts:
+        return None
+    new = [t for t in dict.fromkeys(texts) if t not in _EMBEDDED]
+    if new:
+        try:
+            _EMBEDDED.update(zip(new, embed(new)))
+        except AuteurError as err:  # no sentence encoder: the draft artist still draws, from its painters alone
+            _warn_once(str(err))
+            return None
+    return np.stack([_EMBEDDED[t] for t in texts])
+
+
 @lru_cache(maxsize=1024)
 def match(phrase: str) -> IconMatch | None:
     """The icon that depicts the phrase, or None when nothing in the set means it."""
@@ -207,14 +227,10 @@ def match(phrase: str) -> IconMatch | None:
         return None
     vectors, texts, owners = index
     candidates = _candidates(phrase)
-    from auteur.core.errors import AuteurError
-    from auteur.tools.evaluation.semantic import embed
-
-    try:
-        sims = embed(candidates) @ vectors.T
-    except AuteurError as err:  # no sentence encoder: the draft artist still draws, from its painters alone
-        _warn_once(str(err))
+    queries = _embed(candidates)
+    if queries is None:
         return None
+    sims = queries @ vectors.T
     for c, row in zip(candidates, sims):  # the most specific candidate that means an icon wins
         for i in np.argsort(-row, kind="stable")[:5]:
             score = float(row[i])
@@ -237,9 +253,12 @@ def match_all(phrases: list[str], within: tuple[str, ...] = ()) -> list[IconMatc
     """Each distinct icon the phrases call for, thing by thing ("food trucks in deep snow" is two things), in
     order; `within` limits the categories."""
     out: list[IconMatch] = []
-    for phrase in phrases:
-        for part in [p for p in _THINGS_SPLIT.split(phrase) if _content(p or "")] or [phrase]:
-            found = match(part.strip())
+    parts = [[p.strip() for p in _THINGS_SPLIT.split(phrase) if _content(p or "")] or [phrase] for phrase in phrases]
+    if _index() is not None:  # every candidate of every part in one encoder call
+        _embed([c for ps in parts for p in ps for c in _candidates(p)])
+    for phrase_parts in parts:
+        for part in phrase_parts:
+            found = match(part)
             if found and (not within or found.icon.category in within) and all(m.icon.name != found.icon.name for m in out):
                 out.append(found)
     return out
@@ -248,32 +267,30 @@ def match_all(phrases: list[str], within: tuple[str, ...] = ()) -> list[IconMatc
 # ---------------------------------------------------------------- drawing
 
 
-@lru_cache(maxsize=64)
-def _glyph(char: str, size: int) -> Image.Image:
-    """The icon's coverage mask, cropped to its ink, `size` pixels tall at most."""
-    font = ImageFont.truetype(str(font_path()), max(4, size))
-    left, top, right, bottom = font.getbbox(char)
-    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)))
-    ImageDraw.Draw(mask).text((-left, -top), char, font=font, fill=255)
-    return mask
+@lru_cache(maxsize=8)
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font_path()), max(4, size))
 
 
-def draw_icon(d: ImageDraw.ImageDraw, icon: Icon, cx: float, bottom: float, height: float, fill, outline=(24, 20, 26),
-              mirror: bool = False) -> tuple[int, int, int, int]:
+@lru_cache(maxsize=128)
+def _shine(char: str, size: int) -> tuple[tuple[int, int, int, int], Image.Image]:
+    """The glyph's ink box and a mask of its top, lit from above, so a flat icon reads as a solid thing."""
+    font = _font(size)
+    box = font.getbbox(char)
+    mask = Image.new("L", (max(1, box[2] - box[0]), max(1, box[3] - box[1])))
+    ImageDraw.Draw(mask).text((-box[0], -box[1]), char, font=font, fill=255)
+    return box, ImageChops.multiply(mask, Image.linear_gradient("L").resize(mask.size).point(lambda v: max(0, 110 - v)))
+
+
+def draw_icon(d: ImageDraw.ImageDraw, icon: Icon, cx: float, bottom: float, height: float, fill, outline=(24, 20, 26)) -> tuple[int, int, int, int]:
     """Paint the icon standing on `bottom`, centred on cx, `height` pixels tall, filled and outlined; returns its box."""
-    mask = _glyph(icon.char, int(height))
-    if mirror:
-        mask = mask.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
-    x0, y0 = int(round(cx - mask.width / 2)), int(round(bottom - mask.height))
-    edge = max(1, int(height / 40))
-    ring = Image.new("L", (mask.width + 2 * edge, mask.height + 2 * edge))
-    ring.paste(mask, (edge, edge))
-    d.bitmap((x0 - edge, y0 - edge), ring.filter(ImageFilter.MaxFilter(2 * edge + 1)), fill=tuple(outline))
-    d.bitmap((x0, y0), mask, fill=tuple(fill))
-    # light from above: the top of the shape a little brighter, so a flat icon reads as a solid thing
-    shine = ImageChops.multiply(mask, Image.linear_gradient("L").resize(mask.size).point(lambda v: max(0, 110 - v)))
+    size = max(4, int(height))
+    (left, top, right, low), shine = _shine(icon.char, size)
+    x0, y0 = int(round(cx - (right - left) / 2)), int(round(bottom - (low - top)))
+    d.text((x0 - left, y0 - top), icon.char, font=_font(size), fill=tuple(fill),
+           stroke_width=max(1, size // 40), stroke_fill=tuple(outline))
     d.bitmap((x0, y0), shine, fill=tuple(min(255, int(c * 1.2) + 24) for c in fill))
-    return x0, y0, x0 + mask.width, y0 + mask.height
+    return x0, y0, x0 + right - left, y0 + low - top
 
 
 def icon_named(name: str) -> Icon | None:

@@ -46,7 +46,7 @@ def paint_set_pieces(d: ImageDraw.ImageDraw, look: LocationLook, W: int, H: int)
         else:
             hz = look.horizon * H
             bottom = hz + (H - hz) * 0.3
-            draw_icon(d, icon, x, bottom, min(H * 0.45, H * 0.2 * scale), fill, outline, mirror=side > 0)
+            draw_icon(d, icon, x, bottom, min(H * 0.45, H * 0.2 * scale), fill, outline)
 
 
 def shot_props(props: Sequence[str], place: LocationLook, limit: int = 2) -> list[IconMatch]:
@@ -65,7 +65,7 @@ def paint_props(d: ImageDraw.ImageDraw, found: Sequence[IconMatch], place: Locat
         x = (0.13 if left_free != bool(k) else 0.87) * W
         fill = thing_colour(m.icon.name, m.icon.category, place.grade)
         height = H * min(0.5, 0.26 * max(0.6, SCALE.get(m.icon.category, 0.7)))
-        draw_icon(d, m.icon, x, H * 0.97, height, fill, mix(fill, INK, 0.7), mirror=x > W / 2)
+        draw_icon(d, m.icon, x, H * 0.97, height, fill, mix(fill, INK, 0.7))
         records.append({**m.record(), "where": "left" if x < W / 2 else "right"})
     return records
 
