@@ -38,6 +38,7 @@ def previous_planner(ref: str):
     (tmp / "planner_prev.py").write_text(source, "utf-8")
     spec = importlib.util.spec_from_file_location("planner_prev", tmp / "planner_prev.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules["planner_prev"] = module  # dataclasses look their module up while the class is built
     spec.loader.exec_module(module)
     return module.Planner
 
