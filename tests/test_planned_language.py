@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pytest
 from langdetect import DetectorFactory, detect
 
 from auteur.core.schema import Voice
@@ -38,3 +41,12 @@ def test_german_lines_get_a_german_voice():
     german, _ = synthesize("Guten Abend, Wien.", espeak_voice(voice, "de"))
     english, _ = synthesize("Guten Abend, Wien.", espeak_voice(voice, "en"))
     assert german.size > 0 and (german.size != english.size or not np.array_equal(german, english))
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_german_lines_never_put_an_article_place_after_a_preposition(seed):
+    """"aus das Kaffeehaus" is wrong German: a place named with its article stays out of the lines."""
+    for shots in (4, None):
+        play = Planner(GERMAN, seed).screenplay(shots, 60)
+        lines = " ".join(ln.line for s in play.scenes for ln in s.dialogue)
+        assert not re.search(r"\b(aus|in|nach|In)\s+(der|die|das)\b", lines), lines

@@ -273,7 +273,10 @@ def _slots(reading: PremiseReading, book: dict, rng: random.Random, cast: list[C
     put("obj", fallback[0], premise=False)
     put("obj2", fallback[1], premise=False)
     fallback_places = {p.lower() for p in book["fallback"]["places"]}
+    articles = book.get("case_articles", [])
     for key, (name, _, _) in zip(("place", "place2"), places):
+        if name.split(" ", 1)[0].lower() in articles:
+            continue  # "das Kaffeehaus" would need its case after "aus": lines that need it are not used
         put(key, name, premise=name.lower() not in fallback_places)
     times = [e for e in reading.times() if e.kind == "time" and e.phrase.split()[0].lower() in ("the", "a", "an")]
     events = [e for e in reading.times() if e.kind == "event"]
