@@ -176,8 +176,13 @@ def _chunk_tokens(doc) -> list[list]:
         toks = [t for t in chunk]
         # "a young marine biologist race a typhoon": a last noun followed by an article or "as" is the verb
         nxt = doc[chunk.end] if chunk.end < len(doc) else None
-        if (len(toks) >= 2 and toks[-1].tag_ == "NN" and toks[-1].lower_ in verbs and toks[-2].pos_ in ("NOUN", "PROPN")
-                and nxt is not None and (nxt.pos_ in ("DET", "PRON") or nxt.lower_ == "as")):
+        last = toks[-1]
+        # a sentence whose root is not a verb: its verb was read as a noun somewhere
+        verbless = any(t.dep_ == "ROOT" and t.pos_ not in ("VERB", "AUX") for t in chunk.sent)
+        if (len(toks) >= 2 and last.tag_ in ("NN", "NNS") and last.lemma_.lower() in verbs
+                and toks[-2].pos_ in ("NOUN", "PROPN") and nxt is not None
+                and ((last.tag_ == "NN" and (nxt.pos_ in ("DET", "PRON") or nxt.lower_ == "as"))
+                     or (verbless and nxt.pos_ in ("DET", "PRON", "ADP")))):
             toks = toks[:-1]
         # "the town's famous giant pumpkin" is two phrases: the town, and its pumpkin
         cut = [k for k, t in enumerate(toks) if t.tag_ == "POS"]
