@@ -105,11 +105,14 @@ def cast_sanity(film: Film, terms: PremiseTerms | None = None) -> Metric:
         term = links.get(c.token)
         if term is None:
             continue
-        if term.kind not in CHARACTER_KINDS:
-            fault(c, f"plays the premise's {term.phrase!r}, which is {'an' if term.kind[0] in 'aeiou' else 'a'} "
-                     f"{term.kind}, not a character")
-            continue
         shown = drawn_kind(c)
+        if term.kind not in CHARACTER_KINDS:
+            # a storm or a computer may be played as a creature or a machine; a person standing in for the
+            # premise's valley, map or week is the planner turning nouns into people
+            if shown == "person" or c.kind == "person":
+                fault(c, f"plays the premise's {term.phrase!r}, which is {'an' if term.kind[0] in 'aeiou' else 'a'} "
+                         f"{term.kind}, not a character")
+            continue
         if term.kind != "person" and (shown == "person" or c.kind == "person"):
             fault(c, f"the premise's {term.phrase} ({term.kind}) is drawn as a person")
         elif term.kind == "person" and shown != "person":
