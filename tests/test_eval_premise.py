@@ -8,7 +8,7 @@ import pytest
 
 from auteur.core.schema import DialogueLine, Film
 from auteur.tools.evaluation import premise
-from auteur.tools.evaluation.bench import failures, load_suite
+from auteur.pipeline.bench import failures, load_suite
 from auteur.tools.evaluation.cast import cast_sanity
 from auteur.tools.evaluation.framing import framing
 from auteur.tools.evaluation.plot_cast import plot_cast

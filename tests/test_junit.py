@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from auteur.tools.evaluation.bench import Row, Suite, Thresholds, junit_films, load_suite, with_repetition
+from auteur.pipeline.bench import Row, Suite, Thresholds, junit_films, load_suite, with_repetition
 from auteur.tools.evaluation.junit import Case, FilmCases, document, write
 from auteur.tools.evaluation.score import evaluate_film, save
 from clirun import auteur
