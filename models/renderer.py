@@ -24,6 +24,7 @@ class RenderRequest:
     # applies them reports so in RenderedClip.fades, and assembly can then copy the clip untouched.
     fade_in_s: float = 0.0
     fade_out_s: float = 0.0
+    language: str = "en"  # ISO 639-1 code the lines are written in (Treatment.language): the voice speaks it
 
 
 @dataclass(frozen=True)

@@ -52,9 +52,23 @@ def _report(result) -> None:
     out_console.print(f"[bold green]film:[/] {run.film}", highlight=False)
     out_console.print(f"  subtitles {run.srt}  script {run.script}  storyboard {run.storyboard}", highlight=False)
     out_console.print(f"  report {run.report}", highlight=False)
+    language = _planned_language(run.script)
+    if language:
+        out_console.print(f"  planned in {language}", highlight=False)
     if "shots_rendered" in s:
         out_console.print(f"  shots rendered {s['shots_rendered']}, from cache {s['shots_cached']}; "
                           f"images drawn {s['images_drawn']}, from cache {s['images_cached']}", highlight=False)
+
+
+def _planned_language(script) -> str | None:
+    """The treatment's language, from the run's script.json (None when it cannot be read)."""
+    from auteur.core.schema import Film
+
+    try:
+        film = Film.from_json(script.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return film.treatment.language if film.treatment else None
 
 
 def _progress_run(fn, *args, **kwargs):

@@ -72,7 +72,8 @@ def _fan_out(current: FilmState) -> list[Send]:
             # a dip to black where one scene gives way to the next
             tasks.append(Send("render_shot", ShotTask(
                 shot=shot, cast=[film.character(t) for t in shot.characters], location=film.location(scene.location),
-                dip_in=k > 0 and n == 0, dip_out=k < len(film.scenes) - 1 and n == len(scene.shots) - 1)))
+                dip_in=k > 0 and n == 0, dip_out=k < len(film.scenes) - 1 and n == len(scene.shots) - 1,
+                language=film.treatment.language if film.treatment else "en")))
     return tasks
 
 

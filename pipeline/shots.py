@@ -32,12 +32,13 @@ def render_shot(task: ShotTask, crew: Crew) -> ClipRecord:
     fade = crew.profile.assembly.scene_transition_s / 2
     request = RenderRequest(shot=shot, keyframe=keyframe, cast=tuple(task["cast"]), location=task["location"],
                             video=crew.profile.video, seed=crew.seed,
-                            fade_in_s=fade if task["dip_in"] else 0.0, fade_out_s=fade if task["dip_out"] else 0.0)
+                            fade_in_s=fade if task["dip_in"] else 0.0, fade_out_s=fade if task["dip_out"] else 0.0,
+                            language=task.get("language", "en"))
     key = Cache.key("clip", crew.renderer.settings(), shot.model_dump(mode="json", exclude={"keyframe"}),
                     [c.model_dump(mode="json", exclude={"reference_image"}) for c in request.cast],
                     request.location.model_dump(mode="json", exclude={"reference_image"}),
                     request.video.model_dump(), request.seed, request.fade_in_s, request.fade_out_s,
-                    Cache.file_digest(keyframe))
+                    Cache.file_digest(keyframe), *([request.language] if request.language != "en" else []))
     entry = crew.cache.path("clips", key, ".mp4")
     meta = entry.with_suffix(".json")
     cached = entry.is_file() and meta.is_file()

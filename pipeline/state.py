@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypedDict
+from typing import Annotated, NotRequired, TypedDict
 
 from pydantic import BaseModel
 
@@ -54,3 +54,5 @@ class ShotTask(TypedDict):
     # one before another). The profile says how long; the state holds only the editing fact.
     dip_in: bool
     dip_out: bool
+    # the film's language (Treatment.language); absent in tasks checkpointed before it existed: English
+    language: NotRequired[str]

@@ -1,18 +1,31 @@
-from auteur.models.draft.planner import Planner, read_premise
+from auteur.models.draft.planner import Planner
 from auteur.core.schema import ShotType
 from conftest import PREMISE
 from test_schema import planned_film
 
 
-def test_premise_yields_two_leads_a_place_and_a_desire():
-    premise = read_premise(PREMISE)
-    assert premise.leads == ("lighthouse keeper", "storm")
-    assert premise.place_keys == ("lighthouse",)
-    assert premise.desire == "stop raining"
+def test_premise_yields_its_two_leads_and_its_place():
+    planner = Planner(PREMISE, 7)
+    keeper, storm = planner.cast()[:2]
+    assert (keeper.kind, keeper.role) == ("person", "lighthouse keeper")
+    assert (storm.kind, storm.name) == ("creature", "Storm")
+    assert "lighthouse keeper" in planner.story.places[0][0]
 
 
 def test_given_names_in_a_premise_become_the_leads():
-    assert read_premise("Hugo meets Ines at the harbor").leads == ("Hugo", "Ines")
+    assert [c.name for c in Planner("Hugo and Ines meet at the harbor", 7).cast()] == ["Hugo", "Ines"]
+
+
+def test_synopsis_names_keep_their_order_and_the_premise_s_reading():
+    cast = Planner("Anna and Elsa must save Arendelle from an ancient spirit.", 7, ("Elsa", "Anna", "Olaf")).cast()
+    assert [c.name for c in cast] == ["Elsa", "Anna", "Olaf"]
+    assert cast[0].voice.gender == cast[1].voice.gender == "female"
+
+
+def test_the_film_speaks_the_premise_s_story_not_a_stock_one():
+    film = planned_film()
+    said = " ".join(ln.line for s in film.scenes for ln in s.dialogue).lower()
+    assert "storm" in said or "lighthouse" in said
 
 
 def test_same_prompt_and_seed_plan_the_same_film():

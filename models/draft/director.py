@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PIL import Image
@@ -13,6 +14,8 @@ from auteur.models.draft.planner import Planner
 from auteur.models.draft.plates import draw_location_plate
 from auteur.core.errors import InputError
 from auteur.core.schema import Film, LocationPlan, Screenplay, ShotList, Treatment
+
+log = logging.getLogger("auteur")
 
 
 class DraftDirector:
@@ -30,6 +33,7 @@ class DraftDirector:
         film: Film = ctx["film"]
         planner = Planner(film.prompt, request.seed, tuple(ctx.get("names", ())))
         if schema is Treatment:
+            log.info("draft director: %s", planner.language_note())
             return planner.treatment(ctx["target_runtime_s"])
         if schema is Screenplay:
             return planner.screenplay(ctx.get("target_shots"), ctx["target_runtime_s"])

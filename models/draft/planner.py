@@ -1,9 +1,11 @@
 """The draft story planner: a deterministic, seeded stand-in for a writing model.
 
-It reads a one-line premise, draws a cast and places from it, lays the story on three-act beats,
-writes short exchanges, and breaks scenes into coverage with a plain shot grammar: an establishing
-wide, a two-shot to open an exchange, over-the-shoulder shot/reverse-shot, and close-ups with a
-push-in on emotional lines. Lead A keeps frame-left and lead B frame-right (the 180-degree rule).
+It reads the premise (`auteur.tools.language.premise`), takes its cast, places, props and situation
+(`story.py`), lays the story on three-act beats chosen by the premise's story type, fills the story
+library's lines (`story_<language>.toml`) with the premise's own people, things and places, and breaks
+scenes into coverage with a plain shot grammar: an establishing wide, a two-shot to open an exchange,
+over-the-shoulder shot/reverse-shot, and close-ups with a push-in on emotional lines. The protagonist
+keeps frame-left; a group stands side by side, each figure in its own part of the frame.
 
 Every choice comes from `random.Random` seeded with a string (stable across processes), salted per
 stage, so a user-edited screenplay still gets the same shots it would have had.
@@ -13,17 +15,14 @@ from __future__ import annotations
 
 import random
 import re
-import tomllib
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from auteur.core.schema import (
     Beat, BeatName, CameraMove, Character, DialogueLine, Film, FramingBox, Location, LocationPlan,
-    Scene, Screenplay, Shot, ShotList, ShotType, SoundCue, TimeOfDay, Treatment, Voice,
+    Scene, Screenplay, Shot, ShotList, ShotType, SoundCue, TimeOfDay, Treatment,
 )
+from auteur.models.draft.story import Story, build_story, can_fill, fill, library, needs
 
-WORDS_PER_SECOND = 2.6  # espeak-ng's default pace, measured on the phrasebook lines
+WORDS_PER_SECOND = 2.6  # espeak-ng's default pace, measured on the story library lines
 LEAD_IN_S, TAIL_S = 0.4, 0.6
 STRONG_EMOTIONS = {"fear", "anger", "sadness", "tender", "wonder", "surprise", "joy"}
 SCENE_BEATS = {
@@ -34,78 +33,8 @@ SCENE_BEATS = {
     5: ["setup", "inciting incident", "midpoint", "climax", "resolution"],
     6: ["setup", "inciting incident", "rising action", "midpoint", "climax", "resolution"],
 }
-# Which of the story's places each beat happens in (0 = home, 1 and 2 = nearby), and when.
+# Which of the story's places each beat happens in (0 = home, 1 and 2 = nearby).
 BEAT_PLACE = {"setup": 0, "inciting incident": 0, "rising action": 2, "midpoint": 2, "climax": 1, "resolution": 0}
-BEAT_TIME = {"setup": "dusk", "inciting incident": "night", "rising action": "night", "midpoint": "night",
-             "climax": "night", "resolution": "dawn"}
-TIME_LIGHT = {"dawn": "low pink light from the horizon", "day": "flat daylight", "dusk": "amber light going blue",
-              "night": "cold moonlight and one warm lamp"}
-
-
-@lru_cache(maxsize=1)
-def phrasebook() -> dict:
-    return tomllib.loads(resources.files("auteur.models.draft").joinpath("phrasebook.toml").read_text("utf-8"))
-
-
-# ---------------------------------------------------------------- reading the premise
-
-
-@dataclass(frozen=True)
-class Premise:
-    text: str
-    leads: tuple[str, ...]  # noun phrases or given names, protagonist first
-    place_keys: tuple[str, ...]  # keys of [places] found in the text
-    desire: str | None  # "stop raining" from "wants to stop raining"
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_][\w'-]*", text.lower())
-
-
-def _singular(word: str) -> str:
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
-
-
-def read_premise(text: str, names: tuple[str, ...] = ()) -> Premise:
-    """Pull leads, places and a desire out of a one-line premise."""
-    book = phrasebook()
-    words = _words(text)
-    articles, stops = set(book["words"]["articles"]), set(book["words"]["stops"])
-    places = book["places"]
-    leads: list[str] = []
-    i = 0
-    while i < len(words):
-        if words[i] in articles:
-            phrase: list[str] = []
-            j = i + 1
-            while j < len(words) and len(phrase) < 3 and words[j] not in stops and words[j] not in articles:
-                w = words[j]
-                # a later word ending in -s/-ed/-ing is a verb in one-liners ("keeper befriends")
-                if phrase and (w.endswith(("ed", "ing")) or (w.endswith("s") and not w.endswith(("ss", "us", "is")))):
-                    break
-                phrase.append(w)
-                j += 1
-            if phrase and _singular(phrase[-1]) not in places:
-                leads.append(" ".join(phrase))
-            i = max(j, i + 1)
-        else:
-            i += 1
-    # Capitalised words inside the line are given names ("Mara and the sea").
-    for k, word in enumerate(re.findall(r"[^\W\d_][\w'-]*", text)):
-        if word[:1].isupper() and word.lower() not in articles | stops and word.lower() not in places \
-                and (k > 0 or len(text.split()) > 1) and word.lower() not in " ".join(leads).split():
-            leads.insert(sum(1 for w in leads if w[:1].isupper()), word)
-    if names:
-        leads = list(names)
-    place_keys = tuple(dict.fromkeys(_singular(w) for w in words if _singular(w) in places))
-    lowered = " ".join(words)
-    desire = None
-    for marker in book["words"]["desire_markers"]:
-        m = re.search(rf"\b{re.escape(marker)} ([^.,;!?]+)", lowered)
-        if m:
-            desire = " ".join(m[1].split()[:6])
-            break
-    return Premise(text=text, leads=tuple(dict.fromkeys(leads)), place_keys=place_keys, desire=desire)
 
 
 # ---------------------------------------------------------------- the planner
@@ -115,8 +44,22 @@ class Planner:
     def __init__(self, prompt: str, seed: int, names: tuple[str, ...] = ()):
         self.prompt = prompt
         self.seed = seed
-        self.premise = read_premise(prompt, names)
-        self.book = phrasebook()
+        self.story = build_story(prompt, seed, names)
+        self.premise = self.story.reading
+        self.book = library(self.story.language)
+
+    @property
+    def language(self) -> str:
+        """The language the film is planned (and spoken) in."""
+        return self.story.language
+
+    def language_note(self) -> str:
+        """One line saying which language the film was planned in, and why."""
+        read, planned = self.premise.language, self.story.language
+        if read == planned:
+            return f"planned in {self.book['name']} ({planned}), the premise's language"
+        return f"planned in {self.book['name']} ({planned}): no story library for the premise's language ({read}); " \
+               "its names and places are kept"
 
     def rng(self, salt: str) -> random.Random:
         return random.Random(f"{self.seed}|{salt}|{self.prompt}")
@@ -131,126 +74,115 @@ class Planner:
         base, extra = divmod(total, n_scenes)
         return [base + (1 if k < extra else 0) for k in range(n_scenes)]
 
-    def _cast_words(self, film: Film | None = None) -> dict[str, str]:
-        leads = self.premise.leads or ("someone",)
-        a = film.characters[0] if film and film.characters else None
-        b = film.characters[1] if film and len(film.characters) > 1 else None
-        short_a = (a.name if a else leads[0].split()[-1]).split(",")[0]
-        short_b = (b.name if b else (leads[1] if len(leads) > 1 else "stranger").split()[-1]).split(",")[0]
-        place = self._places()[0][0]
-        desire = self.premise.desire
-        return {
-            "a": short_a, "b": short_b, "A": short_a[:1].upper() + short_a[1:], "B": short_b[:1].upper() + short_b[1:],
-            "a_role": f"the {leads[0]}" if not a else (f"the {a.role}" if a.role else a.name),
-            "b_role": b.role if b else "", "place": place,
-            "title_a": leads[0].split()[-1].title(), "title_b": (leads[1] if len(leads) > 1 else "stranger").split()[-1].title(),
-            "desire": f"want to {desire}" if desire else "want to be something other than this",
-            "desire_clause": f" by something that wants to {desire}" if desire else "",
-        }
+    def _slots(self, a: Character | None = None, b: Character | None = None) -> dict[str, str]:
+        cast = self.story.cast
+        a = a or cast[0]
+        b = b or (cast[1] if len(cast) > 1 else cast[0])
+        return {**self.story.slots, "A": _short(a.name), "B": _short(b.name)}
 
-    def _places(self) -> list[tuple[str, str, str]]:
-        """Home and two nearby places as (name, look, ambience)."""
-        book = self.book
-        keys = self.premise.place_keys
-        if keys:
-            home = tuple(book["places"][keys[0]])
-            near_src = book["near"].get(keys[0]) or book["near"]["default"]
-            near = [tuple(entry.split("|")) for entry in near_src]
-            others = [tuple(book["places"][k]) for k in keys[1:] if book["places"][k][0] != home[0]]
-            near = (others + near)[:2]
-        else:
-            pool = [tuple(e.split("|")) for e in book["fallback_places"]["names"]]
-            self.rng("places").shuffle(pool)
-            home, near = pool[0], pool[1:3]
-        if any(w in _words(self.prompt) for w in ("storm", "rain", "raining", "thunder")):
-            home = (home[0], home[1], home[2] + ", rain, thunder")
-        return [home, *near]
+    def _pick(self, rng: random.Random, pools: list[list[str]], slots: dict[str, str]) -> str:
+        """A template from the first pool that has one the premise can fill, premise-specific ones first."""
+        for pool in pools:
+            usable = [t for t in pool if can_fill(t, slots)]
+            if usable:
+                best = max(self.story.score(t) for t in usable)
+                return fill(rng.choice([t for t in usable if self.story.score(t) == best]), slots)
+        return fill("{A} and {B}.", slots)
+
+    def _plot(self, beat: str, slots: dict[str, str]) -> str:
+        """The beat's summary; the scene that plays the beat gets the same one (one rng per beat)."""
+        rng = self.rng(f"plot:{beat}")
+        plots = self.book["plots"]
+        return self._pick(rng, [plots.get(self.premise.story_type, {}).get(beat, []) + plots["any"][beat]], slots)
 
     # -- director: the treatment
     def treatment(self, target_runtime_s: float) -> Treatment:
         rng = self.rng("treatment")
         t = self.book["treatment"]
-        words = self._cast_words()
-        beats = [Beat(name=BeatName(name), summary=self.book["beats"][name].format(**words))
+        slots = self._slots()
+        slots["a_head"] = slots.get("a_head") or slots["A"]
+        beats = [Beat(name=BeatName(name), summary=self._plot(name, slots))
                  for name in ("setup", "inciting incident", "midpoint", "climax", "resolution")]
-        logline = self.prompt.strip().rstrip(".!?") + "."
+        logline = self.prompt.strip().rstrip(".!?。！？") + ("." if self.premise.language not in ("zh", "ja") else "。")
+        kind = self.premise.story_type
+        genres = t["genres"].get(kind) or t["genres"]["quest"]
+        titles = [x for x in t["titles"] if can_fill(x, slots) and self.story.score(x) > 0] or ["{A}"]
         return Treatment(
-            title=rng.choice(t["titles"]).format(**words), logline=logline[:1].upper() + logline[1:],
-            genre=rng.choice(t["genres"]), tone=rng.choice(t["tones"]), visual_style=rng.choice(t["styles"]),
-            target_runtime_s=target_runtime_s, beats=beats,
+            title=_title_case(fill(rng.choice(titles), slots)), logline=logline[:1].upper() + logline[1:],
+            genre=rng.choice(genres), tone=rng.choice(t["tones"]), visual_style=rng.choice(t["styles"]),
+            target_runtime_s=target_runtime_s, beats=beats, language=self.language,
         )
 
     # -- screenwriter: cast and scenes with dialogue
     def cast(self) -> list[Character]:
-        rng = self.rng("cast")
-        people, creatures = self.book["people"], self.book["nonhuman"]
-        leads = list(self.premise.leads) or ["someone"]
-        if len(leads) == 1:
-            leads.append(rng.choice(people["companions"]).split(" ", 1)[1])
-        cast: list[Character] = []
-        used_names: set[str] = set()
-        for k, phrase in enumerate(leads[:6], start=1):
-            head = _singular(phrase.split()[-1])
-            given_name = bool(self.premise.leads) and phrase in self.premise.leads and phrase[:1].isupper()
-            if head in creatures and not given_name:
-                look, gender, pitch = creatures[head]
-                name, role, appearance, wardrobe = head.title(), phrase, look, ""
-            else:
-                gender = rng.choice(["female", "male"])
-                pool = [n for n in people[f"{gender}_names"] if n not in used_names]
-                name = phrase if given_name else rng.choice(pool)
-                role = "" if given_name else phrase
-                noun = "woman" if gender == "female" else "man"
-                appearance = f"{rng.choice(people['ages'])} {rng.choice(people['builds'])} {noun} with {rng.choice(people['hair'])}"
-                wardrobe = rng.choice(people["wardrobe"])
-                pitch = round(rng.uniform(-0.6, 0.6), 2)
-            used_names.add(name)
-            cast.append(Character(token=f"<char{k}>", name=name, role=role, appearance=appearance, wardrobe=wardrobe,
-                                  voice=Voice(gender=gender, pitch=pitch, rate=round(rng.uniform(0.92, 1.08), 2))))
-        return _distinct_voices(cast)
+        return _distinct_voices(list(self.story.cast))
 
     def screenplay(self, target_shots: int | None, target_runtime_s: float) -> Screenplay:
         rng = self.rng("screenplay")
         cast = self.cast()
-        film_cast = Film(prompt=self.prompt, characters=cast)
-        words = self._cast_words(film_cast)
-        places = self._places()
+        places = self.story.places
         budget = self.budget(target_shots, target_runtime_s)
+        used: set[str] = set()
         scenes = []
         for idx, (beat, shots) in enumerate(zip(SCENE_BEATS[len(budget)], budget), start=1):
             a = cast[0]
             b = cast[1 + (idx - 1) % (len(cast) - 1)] if len(cast) > 1 else cast[0]
             who = {"A": a, "B": b}
-            exchange = self._exchange(beat, max(0, shots - 1), rng, words)
+            slots = self._slots(a, b)
+            exchange = self._exchange(beat, max(0, shots - 1), rng, slots, used)
             lines = [DialogueLine(speaker=who[w].token, line=line, emotion=emotion) for w, emotion, line in exchange]
-            place, time = places[BEAT_PLACE[beat] % len(places)][0], BEAT_TIME[beat]
+            place, time = places[BEAT_PLACE[beat] % len(places)][0], self.book["times"]["beats"][beat]
+            # a group of the premise is together on screen: every member is present in its scenes
             present = [a.token] if beat == "setup" else list(dict.fromkeys([a.token, b.token]))
             present += [ln.speaker for ln in lines if ln.speaker not in present]
+            present += [c.token for c in cast if c.token not in present and _same_source(self.story, c, a)]
             scenes.append(Scene(
                 id=f"sc{idx}", heading=f"{place.upper()} - {time.upper()}", beat=BeatName(beat),
-                plot=self.book["beats"][beat].format(**words), setting=f"{place}, {time}",
+                plot=self._plot(beat, slots), setting=f"{place}, {time}",
                 characters=present, dialogue=lines,
             ))
         return Screenplay(characters=cast, scenes=scenes)
 
-    def _exchange(self, beat: str, n: int, rng: random.Random, words: dict) -> list[tuple[str, str, str]]:
-        """n lines for a scene of this beat, taken from the beat's exchanges (then its neighbours')."""
-        options = self.book["dialogue"][beat]
-        first = rng.randrange(len(options))
-        pool = [entry.split("|", 2) for k in range(len(options)) for entry in options[(first + k) % len(options)]]
-        if beat == "setup":  # the second lead has not arrived yet
-            pool = [p for p in pool if p[0] == "A"] or pool
-        lines = []
-        for k in range(n):
-            who, emotion, text = pool[k % len(pool)]
-            lines.append((who, emotion, text.format(**words)))
-        return lines
+    def _exchange(self, beat: str, n: int, rng: random.Random, slots: dict[str, str], used: set[str]
+                  ) -> list[tuple[str, str, str]]:
+        """n lines for a scene of this beat: the story type's lines first, then the shared ones; never a line twice."""
+        lines_book = self.book["lines"]
+        own = [e.split("|", 2) for e in lines_book.get(self.premise.story_type, {}).get(beat, [])]
+        shared = [e.split("|", 2) for e in lines_book["any"][beat]]
+        if beat == "setup":  # the second lead has not arrived yet: the protagonist talks alone
+            own, shared = [[p for p in x if p[0] == "A" and "B" not in needs(p[2])] for x in (own, shared)]
+        rng.shuffle(own)
+        rng.shuffle(shared)
+
+        def rank(entry: list[str]) -> int:
+            return -self.story.score(entry[2])  # the premise's own material first
+
+        pool = [p for p in own + shared if can_fill(p[2], slots)]
+        pool.sort(key=rank)  # stable: the shuffled order stands within each rank
+        out: list[tuple[str, str, str]] = []
+        last = None
+        for who, emotion, text in pool:
+            if len(out) >= n:
+                break
+            line = fill(text, slots)
+            if line in used or (who == last and beat != "setup" and len(pool) > n):
+                continue
+            used.add(line)
+            out.append((who, emotion, line))
+            last = who
+        for who, emotion, text in pool:  # a long scene may need lines the alternation skipped
+            if len(out) >= n:
+                break
+            line = fill(text, slots)
+            if line not in used:
+                used.add(line)
+                out.append((who, emotion, line))
+        return out
 
     # -- location manager: places from scene settings
     def locations(self, film: Film) -> LocationPlan:
-        known = {p[0]: p for p in self._places()}
-        for entry in self.book["places"].values():
-            known.setdefault(entry[0], tuple(entry))
+        known = {p[0]: p for p in self.story.places}
+        times = self.book["times"]
         tokens: dict[str, str] = {}
         locations: list[Location] = []
         for scene in film.scenes:
@@ -261,11 +193,11 @@ class Planner:
                 name, when = scene.setting, _time_from_words(scene.setting)
             base = known.get(name)
             look = base[1] if base else scene.setting
-            ambience = base[2] if base else _ambience_from_words(scene.setting)
+            ambience = base[2] if base else "room tone"
             token = f"<env{len(locations) + 1}>"
             tokens[scene.setting] = token
             locations.append(Location(token=token, name=name, look=look, time_of_day=TimeOfDay(when),
-                                      light=TIME_LIGHT[when], ambience=ambience))
+                                      light=times["light"][when], ambience=ambience))
         return LocationPlan(locations=locations, scene_locations=[tokens[s.setting] for s in film.scenes])
 
     # -- storyboard artist: coverage for one scene
@@ -288,7 +220,18 @@ class Planner:
             previous = shots[-1].shot_type
         for n, shot in enumerate(shots, start=1):
             shot.id = f"{scene.id}-sh{n:02d}"
+            shot.props = self._props(scene, shot, n == 1)
         return ShotList(shots=shots)
+
+    def _props(self, scene: Scene, shot: Shot, establishing: bool) -> list[str]:
+        """The premise's key objects in frame: those the shot's lines or the scene's plot name; the
+        establishing shot shows the first of them so every scene puts the premise's thing on screen."""
+        props = self.story.props
+        said = " ".join([scene.plot] + [ln.line for ln in shot.dialogue]).lower()
+        shown = [p for p in props if p.lower() in said or p.split()[-1].lower() in said]
+        if establishing and props and not shown:
+            shown = props[:1]
+        return shown[:3]
 
     def _establishing(self, film, scene, place, first_scene, rng, order) -> Shot:
         shot_type = ShotType.extreme_wide if first_scene else ShotType.wide
@@ -358,12 +301,26 @@ def _side(token: str, order: dict[str, int]) -> int:
     return 0 if order.get(token, 0) % 2 == 0 else 1
 
 
-def _small_figures(chars: list[str], order: dict[str, int]) -> list[FramingBox]:
+def _lineup(chars: list[str], order: dict[str, int], width: float, y: float, h: float, left: float = 0.08,
+            right: float = 0.92) -> list[FramingBox]:
+    """Figures side by side in story order (the protagonist leftmost), each in its own slot of the frame,
+    so no two boxes overlap whatever the group's size."""
+    ranked = sorted(chars, key=lambda t: order.get(t, 0))
+    slot = (right - left) / max(1, len(ranked))
+    w = min(width, slot * 0.9)
     boxes = []
-    for k, tok in enumerate(chars):
-        x = 0.28 + 0.3 * _side(tok, order) + 0.04 * (k // 2)
-        boxes.append(FramingBox(character=tok, x=round(min(x, 0.86), 3), y=0.55, w=0.1, h=0.3))
+    for k, tok in enumerate(ranked):
+        x = left + slot * (k + 0.5) - w / 2
+        boxes.append(FramingBox(character=tok, x=round(x, 3), y=y, w=round(w, 3), h=h))
     return boxes
+
+
+def _small_figures(chars: list[str], order: dict[str, int]) -> list[FramingBox]:
+    if len(chars) <= 2:  # a pair: the one earlier in the story frame-left, a wide gap between them
+        lead = min(chars, key=lambda t: order.get(t, 0)) if chars else None
+        return [FramingBox(character=tok, x=(0.28 if tok == lead else 0.62) if len(chars) == 2 else 0.45,
+                           y=0.55, w=0.1, h=0.3) for tok in chars]
+    return _lineup(chars, order, 0.1, 0.55, 0.3, 0.2, 0.8)
 
 
 def _frame(shot_type: ShotType, chars: list[str], order: dict[str, int], speaker: str) -> list[FramingBox]:
@@ -376,13 +333,19 @@ def _frame(shot_type: ShotType, chars: list[str], order: dict[str, int], speaker
         fg_left = _side(listener, order) == 0
         return [FramingBox(character=listener, x=0.0 if fg_left else 0.62, y=0.1, w=0.38, h=0.9),
                 FramingBox(character=speaker, x=0.56 if fg_left else 0.12, y=0.15, w=0.3, h=0.75)]
-    boxes = []
-    for k, tok in enumerate(chars):
-        slot = _side(tok, order) if len(chars) <= 2 else k
-        width = 0.8 / max(2, len(chars))
-        x = 0.1 + slot * (0.8 - width) / max(1, max(1, len(chars) - 1)) if len(chars) > 2 else (0.14 if slot == 0 else 0.56)
-        boxes.append(FramingBox(character=tok, x=round(x, 3), y=0.2, w=round(min(width, 0.3), 3), h=0.78))
-    return boxes
+    if len(chars) == 2:  # the pair: the one earlier in the story frame-left (characters 1 and 3 no longer share a box)
+        lead = min(chars, key=lambda c: order.get(c, 0))
+        return [FramingBox(character=tok, x=0.14 if tok == lead else 0.56, y=0.2, w=0.3, h=0.78) for tok in chars]
+    return _lineup(chars, order, 0.3, 0.2, 0.78)
+
+
+def overlap(a: FramingBox, b: FramingBox) -> float:
+    """Intersection of two boxes as a share of the smaller one."""
+    w = min(a.x + a.w, b.x + b.w) - max(a.x, b.x)
+    h = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
+    if w <= 0 or h <= 0:
+        return 0.0
+    return w * h / min(a.w * a.h, b.w * b.h)
 
 
 def _time_from_words(text: str) -> str:
@@ -394,7 +357,25 @@ def _time_from_words(text: str) -> str:
     return "day"
 
 
-def _ambience_from_words(text: str) -> str:
-    words = set(_words(text))
-    found = [amb for key, (_, _, amb) in phrasebook()["places"].items() if key in words]
-    return found[0] if found else "room tone"
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_][\w'-]*", text.lower())
+
+
+def _title_case(text: str) -> str:
+    small = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "before", "after"}
+    words = text.split()
+    return " ".join(w.lower() if k and w.lower() in small else w[:1].upper() + w[1:] for k, w in enumerate(words))
+
+
+def _short(name: str) -> str:
+    return name.split(",")[0]
+
+
+def _same_source(story: Story, c: Character, lead: Character) -> bool:
+    """Is c another member of the lead's group ("three sisters": all three are in every scene)?"""
+    tokens = [x.token for x in story.cast]
+    if c.token not in tokens or lead.token not in tokens:
+        return False
+    src = story.cast_entities
+    i, j = tokens.index(c.token), tokens.index(lead.token)
+    return src[i] is not None and src[i] is src[j]

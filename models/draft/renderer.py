@@ -228,7 +228,7 @@ def record_dialogue(request: RenderRequest, cfg: DraftSettings) -> tuple[list[Ta
         if character is None:
             raise InputError(f"shot {request.shot.id}: speaker {line.speaker} has no character in the render "
                              f"request's cast ({', '.join(cast) or 'empty'})")
-        speech, speech_rate = synthesize(line.line, espeak_voice(character_voice(character)))
+        speech, speech_rate = synthesize(line.line, espeak_voice(character_voice(character), request.language))
         if speech.size == 0:
             continue  # nothing speakable (punctuation only, control characters)
         speech = resample(speech, speech_rate, rate)

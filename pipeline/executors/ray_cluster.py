@@ -32,7 +32,7 @@ def request_to_json(request: RenderRequest) -> str:
     return json.dumps({"shot": request.shot.model_dump(mode="json"),
                        "cast": [c.model_dump(mode="json") for c in request.cast],
                        "location": request.location.model_dump(mode="json"),
-                       "video": request.video.model_dump(), "seed": request.seed,
+                       "video": request.video.model_dump(), "seed": request.seed, "language": request.language,
                        "keyframe_suffix": request.keyframe.suffix})
 
 
@@ -41,7 +41,8 @@ def request_from_json(text: str, keyframe: Path) -> RenderRequest:
     return RenderRequest(shot=Shot.model_validate(data["shot"]), keyframe=keyframe,
                          cast=tuple(Character.model_validate(c) for c in data["cast"]),
                          location=Location.model_validate(data["location"]),
-                         video=VideoSettings.model_validate(data["video"]), seed=data["seed"])
+                         video=VideoSettings.model_validate(data["video"]), seed=data["seed"],
+                         language=data.get("language", "en"))
 
 
 class ShotWorker:

@@ -38,6 +38,8 @@ COLLECTIVES = {"crew": 3, "team": 3, "family": 3, "band": 3, "gang": 3, "choir":
 PLURAL_DEFAULT = 2  # "sisters" with no number: at least two
 QUANTIFIERS = {"every", "each", "all", "no", "any", "some"}  # "every clock" is not one clock with a will
 AGENT_SUFFIXES = ("man", "woman", "men", "women", "ist", "person", "keeper", "maker")
+# Verbs of will: a thing "that wants" or "that refuses" is a character (closed class, like the pronouns).
+VOLITION = {"want", "wish", "long", "hope", "try", "refuse", "dream", "love", "hate", "fear", "need", "decide", "demand"}
 LOCATIVE = {"in", "inside", "at", "into", "within", "outside"}
 PRONOUN_GENDER = {"she": "female", "her": "female", "hers": "female", "herself": "female",
                   "he": "male", "him": "male", "his": "male", "himself": "male"}
@@ -199,6 +201,8 @@ def _root(toks: list):
 
 def _count(toks: list) -> int:
     root = _root(toks)
+    if root.pos_ == "PROPN" and not any(t.lower_ in NUMBERS or t.like_num for t in toks):
+        return 1  # "Ines" is one person, whatever her name ends in
     for t in toks:
         word = t.lower_
         if word in NUMBERS and word not in ("twin", "twins") and t.dep_ in ("nummod", "det", "compound", "amod", "quantmod"):
@@ -249,9 +253,11 @@ def _acts(root) -> bool:
 
 
 def _animate(doc, root) -> bool:
-    """Someone the premise refers to as "who" ("a patient who died")."""
-    if any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in root.children):
-        return True
+    """Someone the premise refers to as "who" ("a patient who died"), or a thing "that wants" something."""
+    for clause in (c for c in root.children if c.dep_ == "relcl"):
+        subjects = [g.lower_ for g in clause.children if g.dep_ == "nsubj"]
+        if "who" in subjects or (subjects and subjects[0] in ("that", "which") and clause.lemma_ in VOLITION):
+            return True  # "a storm that wants to stop raining" has a will of its own
     return False
 
 
@@ -362,13 +368,19 @@ def _read_english(text: str) -> tuple[list[Entity], str | None, str | None, str 
         proper = root.pos_ == "PROPN" or label in ("PERSON", "GPE", "LOC", "FAC")
         if proper and label not in ("PERSON", "GPE", "LOC", "FAC"):
             # a name the tagger could not place ("Arendelle"): a person's name or a place's, by its sound
-            label = "PERSON" if _kind(texts[:1], None, ("person", "place")) == "person" else "GPE"
+            if root.dep_ == "nsubj" or (root.dep_ == "conj" and root.head.dep_ == "nsubj"):
+                label = "PERSON"  # "Hugo and Ines meet": who acts is someone
+            elif root.dep_ == "pobj":
+                label = "GPE"  # "at Arendelle", "to Kirkwall"
+            else:
+                label = "PERSON" if _kind(texts[:1], None, ("person", "place")) == "person" else "GPE"
         kind = _kind(texts, label)
         det = {t.lower_ for t in toks if t.pos_ == "DET"}
         if kind == "object" and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE:
             kind = "place"  # "in the bakery": what the story happens inside is a place
         if kind in ("object", "place", "time", "event", "abstract") and _animate(doc, root):
-            kind = "person"  # "a patient who died": the grammar says someone
+            # "a patient who died": the grammar says someone; "a storm that wants ...": something with a will
+            kind = "person" if any(g.lower_ == "who" for c in root.children for g in c.children) else "creature"
         if kind in ("object", "abstract") and _main_subject(root) and not det & QUANTIFIERS and root.dep_ != "nsubjpass":
             kind = "creature"  # "a baker's sourdough starter becomes sentient": the subject of the line has a will
         if kind == "abstract":
@@ -379,6 +391,8 @@ def _read_english(text: str) -> tuple[list[Entity], str | None, str | None, str 
         gender = age = None
         if kind == "person":
             gender, age = _gender_age((texts[0], texts[2]) if not proper else (root.text,))
+        if kind in CHARACTER_KINDS and not proper:
+            found.extend(_compound_things(toks, ents))  # "a lighthouse keeper" has a lighthouse
         name = root.text if proper else None
         head = root.text if proper else root.lemma_.lower()
         phrase = "".join(t.text_with_ws for t in toks).strip()
@@ -390,20 +404,39 @@ def _read_english(text: str) -> tuple[list[Entity], str | None, str | None, str 
     return entities, want, obstacle, situation
 
 
+def _compound_things(toks: list, ents: dict) -> list[tuple[int, Entity]]:
+    """The noun a character's head is compounded with, when it is a place or thing: "lighthouse" of
+    "lighthouse keeper", "food-truck" of "food-truck owners" (a person or animal there is a modifier:
+    "detective duck")."""
+    root = _root(toks)
+    mods = [t for t in toks[:-1] if t.dep_ in ("compound",) and t.pos_ in ("NOUN", "PROPN") and t.head.i == root.i
+            and t.lower_ not in NUMBERS and t.i not in ents]
+    if not mods:
+        return []
+    first = max(toks[0].i, min(m.left_edge.i for m in mods))  # "night-shift": the whole compound, not "shift"
+    span = [t for t in toks if first <= t.i < root.i and t.pos_ in ("NOUN", "PROPN", "PUNCT", "X")]
+    words = "".join(t.text_with_ws for t in span).strip()
+    lemma = mods[-1].lemma_.lower()
+    kind = _kind((_with_article(lemma), _with_article(words.lower())), None)
+    kind = "object" if kind == "machine" else kind  # a food truck an owner runs is a thing, not a character
+    if kind not in ("place", "object"):
+        return []
+    # listed after the premise's own phrases: the valley and the map come before the keeper's lighthouse
+    return [(len(root.doc) + first, Entity(phrase=words, head=lemma, kind=kind, core=words))]
+
+
 def _pronoun_genders(doc, found: list[tuple[int, Entity]]) -> list[Entity]:
     """"A violinist loses her hearing": a gendered pronoun fixes the gender of the last person before it."""
-    out = dict(found)
+    out = [e for _, e in found]
     for tok in doc:
         g = PRONOUN_GENDER.get(tok.lower_)
         if not g:
             continue
-        before = [i for i, e in found if i < tok.i and e.kind == "person" and e.count == 1]
-        if before:
-            i = before[-1]
-            if out[i].gender is None:
-                e = out[i]
-                out[i] = Entity(e.phrase, e.head, e.kind, e.count, e.name, g, e.age, e.core)
-    return [out[i] for i, _ in found]
+        before = [k for k, (i, e) in enumerate(found) if i < tok.i and e.kind == "person" and e.count == 1]
+        if before and out[before[-1]].gender is None:
+            e = out[before[-1]]
+            out[before[-1]] = Entity(e.phrase, e.head, e.kind, e.count, e.name, g, e.age, e.core)
+    return out
 
 
 def _span_text(toks) -> str | None:
@@ -431,8 +464,11 @@ def _want_obstacle_situation(doc) -> tuple[str | None, str | None, str | None]:
         return None, None, None
     want = obstacle = situation = None
     # want: "tries to hide ...", "must share ...", "race a typhoon to free a trapped whale"
+    main = {root.i} | {c.i for c in root.children if c.dep_ in ("conj", "xcomp")}
     for t in root.subtree:
-        if t.dep_ in ("xcomp", "advcl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and t.head.i <= t.i:
+        # the protagonist's own "to ...": hung on the main verb, not on someone else's clause
+        if t.dep_ in ("xcomp", "advcl") and t.head.i in main and t.head.i <= t.i and \
+                any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
             want = _span_text([x for x in t.subtree if x.lower_ != "to" or x.i != min(y.i for y in t.subtree)])
             break
     if want is None:
@@ -448,8 +484,12 @@ def _want_obstacle_situation(doc) -> tuple[str | None, str | None, str | None]:
             obstacle = _span_text([x for x in t.head.subtree if x.i > t.i])
             situation = _span_text(list(t.head.subtree))
             break
-        if t.lower_ == "refuses" or (t.lemma_ == "refuse" and t.pos_ == "VERB"):
-            obstacle = _span_text(list(t.subtree)[list(t.subtree).index(t):])
+        if t.lemma_ == "refuse" and t.pos_ == "VERB":
+            # "one elephant who refuses to perform" -> "the elephant refuses to perform"
+            who = t.head if t.dep_ == "relcl" else next((c for c in t.children if c.dep_ == "nsubj"), None)
+            rest = _span_text([x for x in t.subtree if x.i >= t.i])
+            if who is not None and rest:
+                obstacle = f"the {who.lemma_.lower()} {rest}" if who.pos_ == "NOUN" else f"{who.text} {rest}"
     # situation: a "during/through/before/in" phrase that sets the circumstance
     if situation is None:
         for t in doc:

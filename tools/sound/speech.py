@@ -37,8 +37,10 @@ VARIANTS = {
     # mid-register voices that sit between the male and the female families
     "neutral": ("max", "Michael", "rob", "Nguyen"),
 }
-# US English: the draft screenplay is written in English.
+# espeak-ng voice per ISO 639-1 code of the film's language; US English for English and for any
+# language without a voice here (the planner then wrote the lines in English).
 LANGUAGE = "en-us"
+LANGUAGES = {"en": "en-us", "de": "de", "fr": "fr-fr", "es": "es", "it": "it", "pt": "pt", "nl": "nl"}
 
 # espeak's volume (0..200); at 100 some variants clip inside the engine
 _LEVEL = 75
@@ -58,8 +60,8 @@ class EspeakVoice:
     range: int  # 0..100, how much the pitch moves with intonation
 
 
-def espeak_voice(voice: Voice) -> EspeakVoice:
-    """Map backend-neutral voice traits onto espeak-ng, the same way every time."""
+def espeak_voice(voice: Voice, language: str = "en") -> EspeakVoice:
+    """Map backend-neutral voice traits (and the film's language) onto espeak-ng, the same way every time."""
     family = VARIANTS[voice.gender]
     # The pitch picks the variant (timbre and register) and also fine-tunes espeak's own pitch,
     # so two Voices that differ only slightly in pitch still sound different.
@@ -74,7 +76,7 @@ def espeak_voice(voice: Voice) -> EspeakVoice:
     tag = zlib.crc32(described.encode("utf-8")) if described else None
     intonation = 50 if tag is None else 30 + tag % 41
     pitch += 0 if tag is None else (tag // 41) % 5 - 2
-    return EspeakVoice(name=f"{LANGUAGE}+{variant}", rate_wpm=rate, pitch=pitch, range=intonation)
+    return EspeakVoice(name=f"{LANGUAGES.get(language, LANGUAGE)}+{variant}", rate_wpm=rate, pitch=pitch, range=intonation)
 
 
 def clean_text(text: str) -> str:

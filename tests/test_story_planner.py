@@ -1,0 +1,156 @@
+"""Acceptance: the draft planner tells each premise's own story (issue 10).
+
+All 30 development premises are planned through the planner only (treatment, screenplay, locations,
+shots; no drawing or rendering), once per module, so the checks stay fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from itertools import combinations
+
+import pytest
+
+from premises import cases
+from auteur.core.schema import Film
+from auteur.models.draft.planner import Planner, overlap
+from auteur.tools.language.premise import read_premise
+
+CASES = cases()
+SHARED = CASES[:30]
+# Premises in scripts the reader has no parser for: planned in English with stand-ins, and said so.
+UNREAD = {"zh", "ko", "hi", "ar", "ja"}
+
+
+@lru_cache(maxsize=64)
+def plan(prompt: str, seed: int = 7) -> Film:
+    planner = Planner(prompt, seed)
+    film = Film(prompt=prompt, treatment=planner.treatment(60))
+    play = planner.screenplay(None, 60)
+    film = film.revise(characters=play.characters, scenes=play.scenes)
+    places = planner.locations(film)
+    film = film.revise(locations=places.locations, scenes=[s.model_copy(update={"location": t})
+                                                           for s, t in zip(film.scenes, places.scene_locations)])
+    return film.revise(scenes=[s.model_copy(update={"shots": planner.shots(film, s).shots}) for s in film.scenes])
+
+
+def lines(film: Film) -> list[str]:
+    return [ln.line for s in film.scenes for ln in s.dialogue]
+
+
+def _ids(case: dict) -> str:
+    return case["text"][:40]
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_every_premise_character_is_cast_with_its_count(case):
+    film = plan(case["text"])
+    for head, kind, count in case["characters"]:
+        members = [c for c in film.characters if c.kind == kind and (c.name == head or head.lower() in c.role.lower()
+                                                                     or head.lower() in c.name.lower())]
+        assert len(members) == count, f"{head}: {len(members)} cast, want {count}: {[c.name for c in film.characters]}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_premise_places_are_the_film_s_places(case):
+    film = plan(case["text"])
+    names = " | ".join(p.name for p in film.locations).lower()
+    for head in case["places"]:
+        assert head.lower() in names, f"{head} not among {names}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_no_cast_member_is_named_by_a_common_noun_of_the_premise(case):
+    film = plan(case["text"])
+    for c in film.characters:
+        for word in case["not_characters"]:
+            assert word.lower() not in c.name.lower().split(), f"{c.name} is named by {word}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=_ids)
+def test_looks_follow_the_premise(case):
+    film = plan(case["text"])
+    for head, gender in case.get("genders", {}).items():
+        c = next(c for c in film.characters if c.name == head or head.lower() in c.role.lower())
+        noun = {"female": ("woman", "girl"), "male": ("man", "boy")}[gender]
+        assert c.voice.gender == gender and any(re.search(rf"\b{n}\b", c.appearance) for n in noun), c
+    for head, age in case.get("ages", {}).items():
+        c = next(c for c in film.characters if head.lower() in c.role.lower())
+        assert {"child": ("girl", "boy")}[age][0] in c.appearance or "boy" in c.appearance, c
+    for c in film.characters:
+        if c.kind != "person":
+            assert c.role.split()[-1] in c.appearance  # a parrot is drawn as a parrot
+
+
+def _premise_words(prompt: str, film: Film) -> set[str]:
+    reading = read_premise(prompt)
+    words = set()
+    for e in reading.entities:
+        for w in re.findall(r"[^\W\d_]+", f"{e.core} {e.head}"):
+            if len(w) > 2:
+                words.add(w.lower())
+    for w in re.findall(r"[^\W\d_]+", " ".join(x for x in (reading.situation, reading.obstacle) if x)):
+        if len(w) > 3:
+            words.add(w.lower())
+    return words
+
+
+@pytest.mark.parametrize("case", [c for c in SHARED if c["language"] not in UNREAD], ids=_ids)
+def test_most_lines_name_the_premise_s_people_things_places_or_situation(case):
+    film = plan(case["text"])
+    words = _premise_words(case["text"], film)
+    said = lines(film)
+    hits = [ln for ln in said if words & {w.lower() for w in re.findall(r"[^\W\d_]+", ln)}]
+    assert len(hits) >= 0.4 * len(said), f"{len(hits)}/{len(said)} lines refer to the premise"
+
+
+def test_two_films_of_different_premises_share_almost_no_lines():
+    films = {c["text"]: lines(plan(c["text"])) for c in SHARED}
+    for (p, a), (q, b) in combinations(films.items(), 2):
+        shared = set(a) & set(b)
+        assert len(shared) <= 0.05 * min(len(a), len(b)), f"{p[:30]} / {q[:30]} share {shared}"
+
+
+def test_no_line_appears_in_more_than_three_films():
+    counts = Counter(line for c in SHARED for line in set(lines(plan(c["text"]))))
+    worst = counts.most_common(1)[0]
+    assert worst[1] <= 3, worst
+
+
+@pytest.mark.parametrize("case", SHARED, ids=_ids)
+def test_no_two_frame_boxes_overlap_by_more_than_a_fifth(case):
+    film = plan(case["text"])
+    for shot in film.shots():
+        for a, b in combinations(shot.framing, 2):
+            assert overlap(a, b) <= 0.2, f"{shot.id}: {a.character} and {b.character} overlap {overlap(a, b):.2f}"
+
+
+def test_group_shots_lay_three_or_more_side_by_side():
+    film = plan("Three sisters inherit a failing circus and one elephant who refuses to perform.")
+    groups = [s for s in film.shots() if len(s.framing) >= 3]
+    assert groups
+    for shot in groups:
+        xs = [b.x for b in shot.framing]
+        assert xs == sorted(xs) and len(set(xs)) == len(xs)
+
+
+@pytest.mark.parametrize("case", [c for c in SHARED if c.get("objects")], ids=_ids)
+def test_shots_carry_the_premise_s_key_objects_as_props(case):
+    film = plan(case["text"])
+    props = {p for shot in film.shots() for p in shot.props}
+    for head in case["objects"]:
+        assert any(head in p for p in props), f"{head} never in frame: {props}"
+
+
+@pytest.mark.parametrize("case", [c for c in SHARED if c["language"] in UNREAD], ids=_ids)
+def test_unread_scripts_are_planned_in_english_and_say_so(case):
+    planner = Planner(case["text"], 7)
+    assert planner.language == "en" and plan(case["text"]).treatment.language == "en"
+    assert f"({case['language']})" in planner.language_note()
+
+
+def test_same_premise_and_seed_plan_byte_identical_films():
+    prompt = SHARED[3]["text"]
+    assert plan(prompt).to_json() == plan.__wrapped__(prompt).to_json()
