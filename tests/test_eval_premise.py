@@ -220,3 +220,9 @@ def test_without_a_sentence_model_the_lexical_premise_checks_still_run(monkeypat
     named = {m.name: m for m in evaluation.metrics}
     assert named["premise_coverage"].score is None and "cannot load sentence model" in named["premise_coverage"].skipped
     assert named["cast_sanity"].score is not None and named["cast_sanity"].score < 0.5
+
+
+def test_a_look_is_read_by_its_head_noun_not_its_first_word():
+    f = film("faithful", "firefighter_parrot")
+    detective = recast(f, "<char2>", appearance="a detective parrot with a tiny deerstalker hat")
+    assert cast_sanity(detective).score == 1.0

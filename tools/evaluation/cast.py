@@ -33,11 +33,14 @@ def _words(text: str) -> list[str]:
 
 
 def drawn_kind(c: Character) -> str:
-    """What the appearance shows: the first word of a character kind in it, else the declared kind."""
-    for w in _words(c.appearance):
-        kind = lexicon().get(lemma(w))
-        if kind in CHARACTER_KINDS and lemma(w) not in ("person",):
-            return kind
+    """What the appearance shows: the head noun of its first phrase ("a detective duck with a hat" -> animal),
+    else any word of a character kind in it, else the declared kind."""
+    head_phrase = re.split(r"\b(?:with|of|in|wearing|who|that)\b|[,;:(]", c.appearance.lower(), maxsplit=1)[0]
+    for words in (list(reversed(_words(head_phrase))), _words(c.appearance)):
+        for w in words:
+            kind = lexicon().get(lemma(w))
+            if kind in CHARACTER_KINDS and lemma(w) != "person":
+                return kind
     return c.kind
 
 
