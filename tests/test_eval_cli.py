@@ -68,8 +68,11 @@ def test_bench_exits_1_and_says_which_threshold_a_film_missed(tmp_path):
     suite = tmp_path / "strict.toml"
     suite.write_text('profile = "preview"\nshots = 2\nprompts = ["A fox finds a key"]\n'
                      '[thresholds]\noverall = 0.999\n')
-    done = auteur("bench", str(suite), "--out", str(tmp_path / "out"), cache=tmp_path / "cache")
+    done = auteur("bench", str(suite), "--out", str(tmp_path / "out"), "--junit", str(tmp_path / "junit.xml"),
+                  cache=tmp_path / "cache")
     assert done.returncode == 1, done.stderr
     table = json.loads((tmp_path / "out" / "bench.json").read_text())
     assert table["passed"] is False and table["rows"][0]["failures"][0].startswith("overall ")
     assert "NO: overall" in (tmp_path / "out" / "bench.md").read_text()
+    junit = (tmp_path / "junit.xml").read_text()
+    assert '<testsuite name="strict/01"' in junit and 'message="overall ' in junit

@@ -33,11 +33,14 @@ def _words(text: str) -> list[str]:
 
 
 def drawn_kind(c: Character) -> str:
-    """What the appearance shows: the first word of a character kind in it, else the declared kind."""
-    for w in _words(c.appearance):
-        kind = lexicon().get(lemma(w))
-        if kind in CHARACTER_KINDS and lemma(w) not in ("person",):
-            return kind
+    """What the appearance shows: the head noun of its first phrase ("a detective duck with a hat" -> animal),
+    else any word of a character kind in it, else the declared kind."""
+    head_phrase = re.split(r"\b(?:with|of|in|wearing|who|that)\b|[,;:(]", c.appearance.lower(), maxsplit=1)[0]
+    for words in (list(reversed(_words(head_phrase))), _words(c.appearance)):
+        for w in words:
+            kind = lexicon().get(lemma(w))
+            if kind in CHARACTER_KINDS and lemma(w) != "person":
+                return kind
     return c.kind
 
 
@@ -105,11 +108,14 @@ def cast_sanity(film: Film, terms: PremiseTerms | None = None) -> Metric:
         term = links.get(c.token)
         if term is None:
             continue
-        if term.kind not in CHARACTER_KINDS:
-            fault(c, f"plays the premise's {term.phrase!r}, which is {'an' if term.kind[0] in 'aeiou' else 'a'} "
-                     f"{term.kind}, not a character")
-            continue
         shown = drawn_kind(c)
+        if term.kind not in CHARACTER_KINDS:
+            # a storm or a computer may be played as a creature or a machine; a person standing in for the
+            # premise's valley, map or week is the planner turning nouns into people
+            if shown == "person" or c.kind == "person":
+                fault(c, f"plays the premise's {term.phrase!r}, which is {'an' if term.kind[0] in 'aeiou' else 'a'} "
+                         f"{term.kind}, not a character")
+            continue
         if term.kind != "person" and (shown == "person" or c.kind == "person"):
             fault(c, f"the premise's {term.phrase} ({term.kind}) is drawn as a person")
         elif term.kind == "person" and shown != "person":

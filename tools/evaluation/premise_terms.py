@@ -1,7 +1,7 @@
 """What a premise holds, as the evaluator needs it: its people, creatures, objects and places, their counts and looks.
 
-The premise reader (`auteur.tools.language.premise.read_premise`) does this properly; when it is not
-installed, a small English reading stands in: noun phrases after determiners and numbers, their kind
+The premise reader (`auteur.tools.language.premise.read_premise`, spaCy and MiniLM) does this; when it
+cannot run (not installed, or its parser package missing), a small English reading stands in: noun phrases after determiners and numbers, their kind
 from a shipped noun list (data/nouns.toml), counts from number words and plurals, gender from the
 nouns and the pronoun that follows, age from adjectives, and given names from capitalised words.
 """
@@ -13,6 +13,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+from auteur.core.errors import AuteurError
 
 CHARACTER_KINDS = ("person", "animal", "creature", "machine")
 NUMBERS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -63,7 +65,8 @@ class PremiseTerms:
         return [e for e in self.entities if e.kind in CHARACTER_KINDS]
 
     def given_names(self) -> set[str]:
-        return {e.name.lower() for e in self.entities if e.name}
+        """Names the premise gives its characters (a place's name, "Tokyo", is no name for a person)."""
+        return {e.name.lower() for e in self.entities if e.name and e.kind in CHARACTER_KINDS}
 
 
 @lru_cache(maxsize=1)
@@ -100,16 +103,26 @@ def kind_of(words: list[str]) -> str:
 def read_terms(prompt: str) -> PremiseTerms:
     """The premise's terms: from the premise reader when it is installed, else from the fallback reading."""
     try:
-        from auteur.tools.language.premise import read_premise  # issue 10's reader; optional here
-    except ImportError:
+        from auteur.tools.language.premise import read_premise  # issue 10's reader
+
+        reading = read_premise(prompt)
+    except (ImportError, AuteurError):  # not installed, or its parser is missing: the small reading still counts
         return fallback_terms(prompt)
-    reading = read_premise(prompt)
-    entities = tuple(Term(phrase=e.phrase, head=e.head, kind=e.kind, count=e.count or 1, name=e.name,
-                          gender=e.gender if e.gender in ("female", "male") else None,
-                          age=e.age if e.age in ("old", "young") else None) for e in reading.entities)
-    situation = " ".join(x for x in (getattr(reading, "situation", ""), getattr(reading, "want", ""),
-                                     getattr(reading, "obstacle", "")) if x) or prompt
-    return PremiseTerms(text=prompt, situation=situation, entities=entities)
+    entities: dict[str, Term] = {}
+    for e in reading.entities:
+        phrase = (getattr(e, "core", "") or e.phrase).strip()
+        words = {w.lower() for w in _tokens(phrase)}
+        # the reader leaves some looks open ("an old fisherman": no age); the phrase's own words fill them
+        gender = e.gender if e.gender in ("female", "male") else (
+            "female" if words & (FEMALE - {"her", "she", "hers"}) else "male" if words & (MALE - {"his", "he", "him"}) else None)
+        age = {"child": "young", "young": "young", "old": "old"}.get(e.age or "") or (
+            "old" if words & OLD else "young" if words & YOUNG else None)
+        term = Term(phrase=phrase, head=lemma(e.head), kind=e.kind, count=e.count or 1, name=e.name,
+                    gender=gender, age=age)
+        key = (term.name or term.phrase).lower()
+        entities.setdefault(key, term)  # a synopsis names Elsa four times: one term
+    # the premise itself is the situation: the reader's want/obstacle fragments are lemmatised pieces of it
+    return PremiseTerms(text=prompt, situation=prompt, entities=tuple(entities.values()))
 
 
 def _tokens(sentence: str) -> list[str]:
@@ -200,7 +213,7 @@ def _term(item: dict) -> Term | None:
         kind = "person"
     plural = lemma(nouns[-1]) != nouns[-1].lower() and kind in CHARACTER_KINDS
     count = item["count"] if item["count"] > 1 else (2 if plural or any(w.lower() in ("twin", "twins") for w in words) else 1)
-    lowered = [w.lower() for w in words]
+    lowered = [w.lower() for w in words] + [lemma(w) for w in words]  # "sisters" is as female as "sister"
     gender = next((TITLES[w] for w in lowered if w in TITLES), None)
     gender = gender or ("female" if FEMALE & set(lowered) else "male" if MALE & set(lowered) else None)
     if gender is None and kind == "person":

@@ -7,6 +7,7 @@ paraphrases; scores map that range linearly onto [0, 1] (`SIM_FLOOR`, `SIM_CEIL`
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import util
 from pathlib import Path
@@ -62,10 +63,31 @@ def load_encoder(name: str | None = None):
         raise AuteurError(f"cannot load sentence model {source}: {str(err).splitlines()[0]}") from None
 
 
+@contextmanager
+def one_thread():
+    """Run torch on one intra-op thread inside the block, then restore the setting.
+
+    A film's few dozen short texts gain little from MiniLM's intra-op threads, and on a loaded machine the
+    extra threads' spin-waiting made the same encode 8x slower (10.0 s -> 1.3 s for 51 texts at load 16 on
+    2 cores; benchmarks/RESULTS.md)."""
+    try:
+        import torch
+    except ImportError:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def embed(texts: list[str], model=None) -> np.ndarray:
     """Unit-length embeddings, one row per text."""
     model = model or load_encoder()
-    return np.asarray(model.encode(texts, normalize_embeddings=True, convert_to_numpy=True, batch_size=32))
+    with one_thread():
+        return np.asarray(model.encode(texts, normalize_embeddings=True, convert_to_numpy=True, batch_size=32))
 
 
 def _scaled(sim: float) -> float:
