@@ -331,13 +331,28 @@ def alive(pid: int) -> bool:
     return state != "Z"  # a zombie has exited; only its parent's reaping is left
 
 
-def test_9_an_ffmpeg_child_dies_when_auteur_is_killed(tmp_path):
-    code = ("import time; from auteur.tools.editing.ffmpeg import open_ffmpeg_writer\n"
-            "p = open_ffmpeg_writer(['-f', 'rawvideo', '-pix_fmt', 'gray', '-s', '16x16', '-i', 'pipe:0', "
-            "'-f', 'null', '-'])\nprint(p.pid, flush=True)\ntime.sleep(120)\n")
-    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    child = int(parent.stdout.readline())
-    assert alive(child) and "ffmpeg" in Path(f"/proc/{child}/cmdline").read_text()
+def children(parent: int, marker: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == parent and marker in (proc / "cmdline").read_text():
+                found.append(int(proc.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def test_9_an_ffmpeg_child_dies_when_auteur_is_killed():
+    # ten minutes of silence at real-time speed: an ffmpeg that needs nothing from its parent, so
+    # only the death signal can end it early (a closed pipe would not)
+    code = ("from auteur.tools.editing.ffmpeg import run_ffmpeg\n"
+            "run_ffmpeg(['-re', '-f', 'lavfi', '-i', 'anullsrc=r=8000', '-t', '600', '-f', 'null', '-'])\n")
+    parent = subprocess.Popen([sys.executable, "-c", code])
+    deadline = time.time() + 60
+    while not children(parent.pid, "anullsrc") and time.time() < deadline:
+        time.sleep(0.05)
+    [child] = children(parent.pid, "anullsrc")
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     deadline = time.time() + 10
