@@ -20,10 +20,8 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
                                   ("overall", "per_scene", "shots_were_asked", "clip_durations")),
     "tools/evaluation/structural.py": (("tests/test_eval_score.py",), "not grounding", ()),
     "core/schema.py": (("tests/test_schema.py",), "", ()),
-    # the pipeline's arguments only: rendering itself is covered by slower tests outside this loop
-    "models/ltx2_renderer.py": (("tests/test_ltx2_renderer.py",),
-                                "call_arguments or settings_change or prompt_names or wrong_settings",
-                                ("call_arguments", "settings", "__post_init__")),
+    # the pipeline's arguments only, computed without weights; rendering is covered by slower tests
+    "models/ltx2_renderer.py": (("tests/test_ltx2_arguments.py",), "", ("call_arguments",)),
     "models/wan_renderer.py": (("tests/test_wan_renderer.py",), "ducked or settings",
                                ("mix", "__post_init__", "settings")),
     "tools/editing/cards.py": (("tests/test_assemble.py",), "", ()),
