@@ -24,7 +24,9 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "models/ltx2_renderer.py": (("tests/test_ltx2_arguments.py",), "", ("call_arguments",)),
     "models/wan_renderer.py": (("tests/test_wan_renderer.py",), "ducked or settings",
                                ("mix", "__post_init__", "settings")),
-    "tools/editing/cards.py": (("tests/test_assemble.py",), "", ()),
+    # assembly timing: the numbers picture, soundtrack, subtitles and chapters are all cut to
+    "tools/editing/assemble.py": (("tests/test_assembly_timing.py",), "",
+                                  ("_plan", "_offsets", "_cues", "_chapters", "_concat_list")),
 }
 
 
