@@ -66,3 +66,23 @@ def test_a_shot_longer_than_the_model_makes_is_one_line_naming_it(model, tmp_pat
                                          r"at most 5 s a shot; split the shot or raise max_seconds$"):
         renderer(model, max_seconds=5.0).call_arguments(request(tmp_path, shot(dialogue=long_line)))
     renderer(model, max_seconds=5.0).call_arguments(request(tmp_path, shot(duration=5.0)))  # at the limit: fine
+
+
+def test_spatio_temporal_guidance_is_on_for_any_scale_above_zero(model, tmp_path):
+    args, _, _ = renderer(model, stg_scale=0.5, stg_block=1).call_arguments(request(tmp_path, shot()))
+    assert args["spatio_temporal_guidance_blocks"] == [1] and args["stg_scale"] == args["audio_stg_scale"] == 0.5
+
+
+def test_the_prompt_carries_every_line_in_quotes(model, tmp_path):
+    args, _, _ = renderer(model).call_arguments(request(tmp_path, shot(dialogue=LINES)))
+    assert all(f'"{text}"' in args["prompt"] for _, text in LINES)
+
+
+def test_a_silent_shot_lasts_exactly_its_own_duration_at_any_frame_rate(model, tmp_path):
+    from dataclasses import replace
+
+    req = request(tmp_path, shot(duration=0.5))
+    req = replace(req, video=req.video.model_copy(update={"fps": 24}))
+    args, lines, seconds = renderer(model).call_arguments(req)
+    assert lines == [] and args["num_frames"] == frame_count(0.5, 24, FRAME_STEP) == 17 and args["frame_rate"] == 24.0
+    assert seconds == 17 / 24
