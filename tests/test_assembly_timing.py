@@ -45,7 +45,8 @@ def test_pieces_run_title_card_shots_end_card_with_fades_only_between_scenes():
                                                          (True, True)]
     assert [p.segment for p in pieces] == [WORK / "title_card.mp4", WORK / "shot_0000.mp4", WORK / "shot_0001.mp4",
                                            WORK / "shot_0002.mp4", WORK / "end_card.mp4"]
-    assert pieces[2].label == "shot 2 of 3 (scene 'sc1', b.mp4)"
+    assert [pieces[0].label, pieces[2].label, pieces[-1].label] == ["title card", "shot 2 of 3 (scene 'sc1', b.mp4)",
+                                                                    "end card"]  # how errors name them
 
 
 def test_cards_of_no_length_are_left_out():
@@ -56,9 +57,11 @@ def test_cards_of_no_length_are_left_out():
 def test_a_clip_already_dipped_by_its_renderer_is_not_faded_again():
     faded = shots()
     faded[1].clip.fades = (0.0, 0.2)  # a full dip out: half the transition
-    faded[2].clip.fades = (0.1, 0.0)  # only half a dip in: still needs the fade
+    faded[2].clip.fades = (0.15, 0.0)  # three quarters of a dip in: still needs the fade
     pieces = _plan(faded, WORK, settings())
     assert (pieces[2].fade_out, pieces[3].fade_in) == (False, True)
+    faded[2].clip.fades = (0.2, 0.0)  # exactly the dip: nothing to add
+    assert _plan(faded, WORK, settings())[3].fade_in is False
 
 
 def test_offsets_are_whole_frames_from_zero_to_the_end():
