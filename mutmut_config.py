@@ -8,6 +8,7 @@ cache key and the assembly timing; those are the modules below. Run them through
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -59,4 +60,10 @@ def pre_mutation(context) -> None:
     if functions and _functions_by_line(context.filename).get(context.current_line_index) not in functions:
         context.skip = True
         return
+    lines = os.environ.get("MUTMUT_LINES")  # "FIRST-LAST", 1-based: a focused re-run of one stretch
+    if lines:
+        first, last = (int(x) for x in lines.split("-"))
+        if not first <= context.current_line_index + 1 <= last:
+            context.skip = True
+            return
     context.config.test_command = test_command(module)

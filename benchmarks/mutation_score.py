@@ -1,6 +1,6 @@
 """Mutation score of one module at a time, with mutmut, in a scratch copy of the repository.
 
-    nice -n 10 python benchmarks/mutation_score.py pipeline/cache.py [--budget 600]
+    nice -n 10 python benchmarks/mutation_score.py pipeline/cache.py [--budget 600] [--lines 102-113]
 
 The modules and the tests that cover each are listed in `mutmut_config.py`. The tracked files are
 copied to a temporary directory and imported from there (PYTHONPATH), so mutmut's in-place edits
@@ -108,10 +108,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="+", help="paths as listed in mutmut_config.py")
     parser.add_argument("--budget", type=float, default=900.0, help="seconds per module at most")
+    parser.add_argument("--lines", help="FIRST-LAST: mutate only these lines (1-based), e.g. a call's arguments")
     args = parser.parse_args()
+    env = dict(os.environ)
+    if args.lines:
+        env["MUTMUT_LINES"] = args.lines
     print("| module | killed | survived | timeout | suspicious | skipped | untested | score | s |\n"
           "| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    return max(score(m, args.budget, dict(os.environ)) for m in args.modules)
+    return max(score(m, args.budget, env) for m in args.modules)
 
 
 if __name__ == "__main__":
