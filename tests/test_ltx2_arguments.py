@@ -86,3 +86,9 @@ def test_a_silent_shot_lasts_exactly_its_own_duration_at_any_frame_rate(model, t
     args, lines, seconds = renderer(model).call_arguments(req)
     assert lines == [] and args["num_frames"] == frame_count(0.5, 24, FRAME_STEP) == 17 and args["frame_rate"] == 24.0
     assert seconds == 17 / 24
+
+
+def test_an_image_crf_of_zero_is_lossless_not_the_models_default(model, tmp_path):
+    lossless, _, _ = renderer(model, image_crf=0).call_arguments(request(tmp_path, shot()))
+    assert lossless["image_crf"] == 0
+    assert renderer(model, image_crf=1).call_arguments(request(tmp_path, shot()))[0]["image_crf"] == 1
