@@ -8,6 +8,7 @@ cache key and the assembly timing; those are the modules below. Run them through
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -20,13 +21,13 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
                                   ("overall", "per_scene", "shots_were_asked", "clip_durations")),
     "tools/evaluation/structural.py": (("tests/test_eval_score.py",), "not grounding", ()),
     "core/schema.py": (("tests/test_schema.py",), "", ()),
-    # the pipeline's arguments only: rendering itself is covered by slower tests outside this loop
-    "models/ltx2_renderer.py": (("tests/test_ltx2_renderer.py",),
-                                "call_arguments or settings_change or prompt_names or wrong_settings",
-                                ("call_arguments", "settings", "__post_init__")),
+    # the pipeline's arguments only, computed without weights; rendering is covered by slower tests
+    "models/ltx2_renderer.py": (("tests/test_ltx2_arguments.py",), "", ("call_arguments",)),
     "models/wan_renderer.py": (("tests/test_wan_renderer.py",), "ducked or settings",
                                ("mix", "__post_init__", "settings")),
-    "tools/editing/cards.py": (("tests/test_assemble.py",), "", ()),
+    # assembly timing: the numbers picture, soundtrack, subtitles and chapters are all cut to
+    "tools/editing/assemble.py": (("tests/test_assembly_timing.py",), "",
+                                  ("_plan", "_offsets", "_cues", "_chapters", "_concat_list")),
 }
 
 
@@ -59,4 +60,10 @@ def pre_mutation(context) -> None:
     if functions and _functions_by_line(context.filename).get(context.current_line_index) not in functions:
         context.skip = True
         return
+    lines = os.environ.get("MUTMUT_LINES")  # "FIRST-LAST", 1-based: a focused re-run of one stretch
+    if lines:
+        first, last = (int(x) for x in lines.split("-"))
+        if not first <= context.current_line_index + 1 <= last:
+            context.skip = True
+            return
     context.config.test_command = test_command(module)

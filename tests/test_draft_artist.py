@@ -147,9 +147,21 @@ def test_every_shot_type_draws_at_the_requested_size_in_rgb(shot_type):
     assert (np.abs(np.asarray(img, dtype=np.int32) - np.asarray(empty, dtype=np.int32)).sum(axis=2) > 30).mean() > 0.003
 
 
+@pytest.mark.parametrize("left", [0.05, 0.6])
+def test_a_figure_is_drawn_where_its_framing_box_says(left):
+    box = (left, 0.15, 0.3, 0.8)
+    s = shot("medium", boxes=(box,))
+    empty = s.model_copy(update={"characters": [], "framing": [], "dialogue": []})
+    changed = (np.abs(pixels(draw_keyframe(s, HILL, [KEEPER], W, H)) -
+                      pixels(draw_keyframe(empty, HILL, [KEEPER], W, H))).sum(axis=2) > 30)
+    inside = changed[int(0.15 * H):int(0.95 * H), int(left * W):int((left + 0.3) * W)].sum()
+    assert changed.sum() > 0 and inside / changed.sum() > 0.6  # most of what the figure changed lies in its box
+
+
 def test_sheets_and_plates_draw_at_the_requested_size_in_rgb():
     for img in (draw_character_sheet(STORM, 301, 401), draw_location_plate(HILL, 257, 143)):
         assert img.mode == "RGB"
+        assert len(np.unique(np.asarray(img).reshape(-1, 3), axis=0)) > 8  # drawn, not a flat fill
     assert draw_character_sheet(STORM, 301, 401).size == (301, 401)
     assert draw_location_plate(HILL, 257, 143).size == (257, 143)
 

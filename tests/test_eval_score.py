@@ -155,7 +155,7 @@ def test_clip_durations_come_from_every_readable_shot_record(tmp_path):
     (tmp_path / "shots").mkdir()
     (tmp_path / "shots" / "a.json").write_text(json.dumps({"shot_id": "sc1-sh01", "duration": 2.5}))
     (tmp_path / "shots" / "b.json").write_text(json.dumps({"shot_id": "sc1-sh02", "duration": "3"}))
-    (tmp_path / "shots" / "c.json").write_text("{broken")
+    (tmp_path / "shots" / "0.json").write_text("{broken")  # read first: a bad record skips itself only
     (tmp_path / "shots" / "d.json").write_text(json.dumps({"duration": 1.0}))
     assert clip_durations(tmp_path) == {"sc1-sh01": 2.5, "sc1-sh02": 3.0}
     assert clip_durations(None) == {}

@@ -1,10 +1,14 @@
 """Choosing an executor: local by default, ray or ray:ADDRESS by profile or flag, anything else one line."""
 
+import sys
+
 import pytest
 
 from auteur.pipeline.config import load_profile
 from auteur.core.errors import InputError
+from auteur.models.draft.renderer import DraftRenderer
 from auteur.pipeline.executors import open_executor, parse_executor
+from auteur.pipeline.executors.local import LocalExecutor
 from clirun import auteur
 
 
@@ -17,8 +21,13 @@ def test_executor_specs_name_a_kind_and_an_address(spec, parsed):
 def test_the_default_executor_is_local_with_a_seat_per_worker():
     executor = open_executor(load_profile("preview").model_copy(update={"workers": 3}))
     try:
-        assert (executor.name, executor.slots) == ("draft", 3)
-        assert executor.settings()["renderer_version"] >= 1
+        # what only the in-process executor has: one warm renderer of this process behind three seats,
+        # and no Ray session started for it
+        assert isinstance(executor, LocalExecutor)
+        assert len(executor.renderers) == 1 and isinstance(executor.renderers[0], DraftRenderer)
+        assert executor.slots == 3 and executor._seats.qsize() == 3
+        assert "ray" not in sys.modules or not sys.modules["ray"].is_initialized()
+        assert executor.settings() == executor.renderers[0].settings()
     finally:
         executor.close()
 

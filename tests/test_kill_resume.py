@@ -1,9 +1,7 @@
 """SIGKILL at random points of a draft run, resume after each: the same film, no finished shot rendered twice,
 no ffmpeg outliving the auteur that started it, and no half-written `.part` file left behind."""
 
-import json
 import os
-import random
 import re
 import signal
 import subprocess
@@ -87,21 +85,22 @@ def check_no_finished_shot_rendered_twice(log: Path) -> None:
             assert "start" not in mine[mine.index("done"):], f"shot {shot} was started again after it finished"
 
 
+PHASES = ("planning", "rendering", "assembling")
+
+
 def test_ten_kills_and_resumes_give_the_uninterrupted_film_and_render_no_finished_shot_twice(tmp_path):
     reference = tmp_path / "reference"
     made = auteur("make", PREMISE, "--profile", TINY, "--shots", str(SHOTS), "--out", str(reference),
                   cache=tmp_path / "reference-cache")
     assert made.returncode == 0, made.stderr
-    work = sum(json.loads((reference / "run.json").read_text())["summary"]["stage_seconds"].values())
 
-    # Each process is killed a random time after its graph starts, anywhere up to the length of a
-    # whole uninterrupted run; one that finishes first has its film checked and a new run begins.
-    rng = random.Random(20261120)
+    # Each film is killed once in each phase, in story order: a process is watched until its run
+    # directory shows the phase aimed at, and killed there; one that passes it is left to go on to the next.
     landed: list[str] = []
     films = 0
     while len(landed) < KILLS:
         out, cache = tmp_path / f"run{films}", tmp_path / f"cache{films}"
-        starts = 0
+        starts, aims = 0, list(PHASES)
         while True:
             args = ["resume", str(out)] if starts else \
                 ["make", PREMISE, "--profile", TINY, "--shots", str(SHOTS), "--out", str(out)]
@@ -109,17 +108,22 @@ def test_ten_kills_and_resumes_give_the_uninterrupted_film_and_render_no_finishe
             if not wait_for_graph_start(out / "run.log", starts, proc):
                 break
             starts += 1
-            deadline = time.time() + rng.uniform(0, work)
-            while time.time() < deadline and proc.poll() is None:
-                time.sleep(0.01)
-            if proc.poll() is not None or len(landed) == KILLS:
+            where = ""
+            while aims and len(landed) < KILLS and proc.poll() is None:
+                where = phase(out, cache)
+                if where.split()[0] == aims[0]:
+                    break
+                if PHASES.index(where.split()[0]) > PHASES.index(aims[0]):
+                    aims.pop(0)  # already past it: aim at the next phase
+                time.sleep(0.005)
+            if proc.poll() is not None or not aims or len(landed) == KILLS:
                 assert proc.wait() == 0
                 break
-            where = phase(out, cache)
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             check_no_ffmpeg_survives(out, cache)
             landed.append(where)
+            aims.pop(0)
         for name in ("film.mp4", "film.srt", "script.json"):
             assert (out / name).read_bytes() == (reference / name).read_bytes(), f"{name} differs"
         check_no_finished_shot_rendered_twice(out / "run.log")
@@ -128,3 +132,6 @@ def test_ten_kills_and_resumes_give_the_uninterrupted_film_and_render_no_finishe
         assert len(list((cache / "clips").rglob("*.json"))) == SHOTS
         films += 1
     print(f"{KILLS} kills landed while", landed)
+    kinds = [w.split()[0] for w in landed]
+    assert len(landed) == KILLS and set(kinds) == set(PHASES), landed  # every phase was killed in
+    assert all(kinds.count(p) >= 2 for p in PHASES), landed

@@ -118,23 +118,6 @@ def test_render_hands_the_pipeline_each_guidance_setting_it_was_given(model, tmp
     assert (passed["guidance_scale"], passed["audio_guidance_scale"]) == (4.5, 6.5)
 
 
-def test_call_arguments_carry_every_guidance_setting_to_its_own_argument(model, tmp_path):
-    # every value distinct, so a swapped, dropped or constant argument shows
-    r = renderer(model, guidance_scale=4.5, audio_guidance_scale=6.5, guidance_rescale=0.25, stg_scale=1.5,
-                 stg_block=1, ma_cfg_scale=2.0, ma_cfg_audio_scale=5.0, cross_timestep=True, image_crf=7,
-                 max_sequence_length=12, negative_prompt="smeared")
-    args, _, _ = r.call_arguments(request(tmp_path, shot()))
-    expected = dict(guidance_scale=4.5, audio_guidance_scale=6.5, guidance_rescale=0.25, audio_guidance_rescale=0.25,
-                    stg_scale=1.5, audio_stg_scale=1.5, spatio_temporal_guidance_blocks=[1], modality_scale=2.0,
-                    audio_modality_scale=5.0, use_cross_timestep=True, image_crf=7, max_sequence_length=12,
-                    negative_prompt="smeared", num_inference_steps=2, height=32, width=32, frame_rate=8.0,
-                    output_type="np")
-    assert {k: args[k] for k in expected} == expected
-    plain, _, _ = renderer(model, image_crf=-1).call_arguments(request(tmp_path, shot()))
-    assert plain["spatio_temporal_guidance_blocks"] is None and plain["image_crf"] is None  # off means absent
-    assert plain["use_cross_timestep"] is False
-
-
 def test_pipeline_is_loaded_once_for_every_shot(model, tmp_path):
     r = renderer(model)
     before = PIPELINES.loads

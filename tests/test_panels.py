@@ -37,6 +37,16 @@ def test_draw_panel_never_raises_on_hostile_dialogue_and_adds_a_caption_strip():
     for camera in ("static", "push-in", "pull-out", "pan-left", "pan-right", "tilt-up", "tilt-down"):
         panel = draw_panel(keyframe, shot(("<char1>", "<char2>"), camera=camera, lines=lines), names)
         assert panel.width == W and panel.height > H
+        strip = np.asarray(panel.crop((0, H, W, panel.height))).reshape(-1, 3)
+        assert len(np.unique(strip, axis=0)) > 2  # the caption strip carries text, not a blank band
+
+
+def test_the_panel_shows_its_keyframe():
+    rng = np.random.default_rng(0)
+    keyframe = Image.fromarray(rng.integers(0, 255, (H, W, 3), dtype=np.uint8))
+    panel = draw_panel(keyframe, shot(), {})
+    inside = (0.03, 0.03, 0.94, 0.94)  # the picture within its frame line
+    assert np.array_equal(pixels(panel.crop((0, 0, W, H)), inside), pixels(keyframe, inside))
 
 
 def test_a_camera_move_is_marked_on_the_picture():

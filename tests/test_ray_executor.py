@@ -135,3 +135,24 @@ def test_an_unreachable_cluster_is_one_line_naming_it(tmp_path):
     assert done.returncode == 2
     lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "cannot reach the Ray cluster at 127.0.0.1:9" in lines[0], done.stderr
+
+
+@pytest.mark.slow
+def test_a_run_begun_locally_is_finished_on_the_cluster_by_resume(cluster, tmp_path):
+    from test_shot_failures import flaky_ffmpeg
+
+    out, cache = tmp_path / "run", tmp_path / "cache"
+    # locally, the second shot's encoder crashes on every attempt: the run stops with the others rendered
+    done = auteur("make", PREMISE, "--profile", TINY, "--shots", "3", "--workers", "1", "--out", str(out), cache=cache,
+                  extra_env={"AUTEUR_FFMPEG": str(flaky_ffmpeg(tmp_path, succeed_first=1, then_fail=3))})
+    assert done.returncode != 0 and "shot sc1-sh02 failed" in done.stderr
+    resumed = auteur("resume", str(out), "--executor", f"ray:{cluster}", cache=cache)
+    assert resumed.returncode == 0, resumed.stderr
+    after = (out / "run.log").read_text().split("resuming run in")[-1]
+    assert re.search(rf"executor ray:{re.escape(cluster)}", after)
+    assert re.findall(r"render done (\S+)", after) == ["sc1-sh02"]  # the finished shots stay finished
+    reference = tmp_path / "reference"
+    made = auteur("make", PREMISE, "--profile", TINY, "--shots", "3", "--out", str(reference),
+                  cache=tmp_path / "reference-cache")
+    assert made.returncode == 0, made.stderr
+    assert (out / "film.mp4").read_bytes() == (reference / "film.mp4").read_bytes()

@@ -79,3 +79,39 @@ def test_framing_box_must_stay_inside_the_frame():
     box["x"], box["w"] = 0.9, 0.3
     with pytest.raises(ValidationError, match="extends past the frame"):
         Film.model_validate(data)
+
+
+def test_the_script_vocabulary_is_a_public_contract():
+    # saved script.json files, MovieAgent inputs and the planner's prompts spell these words: renaming
+    # one breaks every script that uses it, so a change here is a schema version, never a refactor
+    from auteur.core.schema import BeatName, CameraMove, ShotType, TimeOfDay
+
+    assert [b.value for b in BeatName] == ["setup", "inciting incident", "rising action", "midpoint", "climax",
+                                           "resolution"]
+    assert [c.value for c in CameraMove] == ["static", "push-in", "pull-out", "pan-left", "pan-right", "tilt-up",
+                                             "tilt-down"]
+    assert [t.value for t in ShotType] == ["extreme wide", "wide", "full", "medium", "medium close-up", "close-up",
+                                           "extreme close-up", "over-the-shoulder", "two-shot", "insert"]
+    assert [t.value for t in TimeOfDay] == ["dawn", "day", "dusk", "night"]
+
+
+def test_text_fields_are_stripped_non_empty_and_at_most_4000_characters():
+    from auteur.core.schema import DialogueLine
+
+    assert DialogueLine(speaker="<char1>", line="  Keep the light.  ").line == "Keep the light."
+    assert DialogueLine(speaker="<char1>", line="I").line == "I"
+    assert len(DialogueLine(speaker="<char1>", line="a" * 4000).line) == 4000
+    for bad in ("", "   ", "a" * 4001):
+        with pytest.raises(ValidationError):
+            DialogueLine(speaker="<char1>", line=bad)
+
+
+def test_an_assignment_is_validated_like_a_load():
+    film = planned_film()
+    shot = film.scenes[0].shots[0]
+    with pytest.raises(ValidationError):
+        shot.duration = -1.0
+    with pytest.raises(ValidationError):
+        shot.camera = "dolly-zoom"
+    with pytest.raises(ValidationError):
+        Film.model_validate({**json.loads(film.to_json()), "director_notes": "unknown field"})
