@@ -119,7 +119,7 @@ def one(backend: str, size: str, shots: int) -> dict:
 
     from auteur.models.gpu.pipelines import PIPELINES
     from auteur.models.renderer import RenderRequest, load_renderer
-    from auteur.pipeline.config import VideoSettings
+    from auteur.core.settings import VideoSettings
 
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)

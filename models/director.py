@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 from PIL import Image
 from pydantic import BaseModel
 
+from auteur.core.registry import Backends, check_settings
 from auteur.core.schema import Character, Location, Shot
 
 T = TypeVar("T", bound=BaseModel)
@@ -64,31 +65,14 @@ class DirectorModel(Protocol):
         """Return an RGB image of request.width x request.height."""
 
 
-BACKENDS = ("draft", "mot")
+DIRECTORS = Backends("director", {
+    "draft": "auteur.models.draft.director:DraftDirector",
+    "mot": "auteur.models.mot.director:MotDirector",
+}, group="auteur.directors")
 
 
 def load_director(backend: str, settings: dict[str, Any]) -> DirectorModel:
     """Instantiate a director backend by name."""
-    from auteur.core.errors import InputError
-
-    if backend == "draft":
-        from auteur.models.draft.director import DraftDirector
-
-        return DraftDirector(**settings)
-    if backend == "mot":
-        from auteur.models.mot.director import MotDirector
-
-        _known_settings(MotDirector, settings)
-        return MotDirector(**settings)
-    raise InputError(f"unknown director backend {backend!r}; available: {', '.join(BACKENDS)}")
-
-
-def _known_settings(cls: type, settings: dict[str, Any]) -> None:
-    import inspect
-
-    from auteur.core.errors import InputError
-
-    known = set(inspect.signature(cls).parameters)
-    unknown = sorted(set(settings) - known)
-    if unknown:
-        raise InputError(f"director setting {unknown[0]!r} is not known to {cls.__name__}; known: {', '.join(sorted(known))}")
+    cls = DIRECTORS.load(backend)
+    check_settings(cls, settings, f"director backend {backend!r}")
+    return cls(**settings)

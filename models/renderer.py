@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol, runtime_checkable
 
-from auteur.pipeline.config import VideoSettings
+from auteur.core.settings import VideoSettings
+from auteur.core.registry import Backends, check_settings
 from auteur.core.schema import Character, Location, Shot
 
 
@@ -66,20 +67,15 @@ class ShotRenderer(Protocol):
         """Write the clip to `out` (an .mp4 path) and return what was spoken when."""
 
 
+RENDERERS = Backends("renderer", {
+    "draft": "auteur.models.draft.renderer:DraftRenderer",
+    "ltx2": "auteur.models.ltx2_renderer:Ltx2Renderer",
+    "wan": "auteur.models.wan_renderer:WanRenderer",
+}, group="auteur.renderers")
+
+
 def load_renderer(backend: str, settings: dict[str, Any]) -> ShotRenderer:
     """Instantiate a renderer backend by name."""
-    from auteur.core.errors import InputError
-
-    if backend == "draft":
-        from auteur.models.draft.renderer import DraftRenderer
-
-        return DraftRenderer(**settings)
-    if backend == "ltx2":
-        from auteur.models.ltx2_renderer import Ltx2Renderer
-
-        return Ltx2Renderer(**settings)
-    if backend == "wan":
-        from auteur.models.wan_renderer import WanRenderer
-
-        return WanRenderer(**settings)
-    raise InputError(f"unknown renderer backend {backend!r}; available: draft, ltx2, wan")
+    cls = RENDERERS.load(backend)
+    check_settings(cls, settings, f"renderer backend {backend!r}")
+    return cls(**settings)

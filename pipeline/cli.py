@@ -82,7 +82,7 @@ def make(
 
     def body():
         from auteur.pipeline.config import load_profile
-        from auteur.pipeline.executors import parse_executor
+        from auteur.core.settings import parse_executor
         from auteur.pipeline.inputs import read_input
         from auteur.pipeline.run import make as make_film
 
@@ -112,7 +112,7 @@ def make(
 
 def _director_override(current, spec: str):
     """`BACKEND[:MODEL]` -> the profile's director choice with that backend (and model)."""
-    from auteur.pipeline.config import BackendChoice
+    from auteur.core.settings import BackendChoice
 
     backend, _, model = spec.partition(":")
     settings = dict(current.settings) if backend == current.backend else {}
@@ -171,7 +171,7 @@ def bench(
     """Make and score a film per prompt of a suite; exit 1 when any misses the suite's thresholds."""
 
     def body():
-        from auteur.tools.evaluation.bench import default_out, load_suite, run_suite, write_tables
+        from auteur.pipeline.bench import default_out, load_suite, run_suite, write_tables
 
         chosen = load_suite(suite)
         where = out or default_out(chosen)

@@ -10,38 +10,11 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from auteur.core.errors import InputError
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class VideoSettings(Strict):
-    width: int = Field(default=1280, ge=64, le=7680, multiple_of=2)
-    height: int = Field(default=720, ge=64, le=4320, multiple_of=2)
-    fps: int = Field(default=24, ge=1, le=120)
-    sample_rate: int = Field(default=48000, ge=8000, le=192000)
-
-
-class BackendChoice(Strict):
-    backend: str
-    settings: dict[str, Any] = Field(default_factory=dict)
-
-
-class AssemblySettings(Strict):
-    loudness_lufs: float = Field(default=-16.0, ge=-40, le=-5)
-    true_peak_db: float = Field(default=-1.5, ge=-9, le=0)
-    scene_transition_s: float = Field(default=0.5, ge=0, le=3)
-    title_card_s: float = Field(default=3.0, ge=0, le=15)
-    end_card_s: float = Field(default=3.0, ge=0, le=15)
-    burn_subtitles: bool = False
-    crf: int = Field(default=20, ge=0, le=51)
-    preset: str = "veryfast"
+from auteur.core.settings import AssemblySettings, BackendChoice, Strict, VideoSettings, parse_executor
 
 
 class Profile(Strict):
@@ -61,8 +34,6 @@ class Profile(Strict):
     @field_validator("executor")
     @classmethod
     def _known_executor(cls, spec: str) -> str:
-        from auteur.pipeline.executors import parse_executor
-
         parse_executor(spec)
         return spec
 

@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from auteur.models.renderer import RenderRequest
-from auteur.pipeline.config import VideoSettings
+from auteur.core.settings import VideoSettings
 from auteur.core.schema import Character, DialogueLine, FramingBox, Location, Shot, Voice
 from auteur.tools.editing.ffmpeg import run_ffmpeg
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from auteur.models.renderer import RenderedClip, SpokenLine
-from auteur.pipeline.config import AssemblySettings, VideoSettings
+from auteur.core.settings import AssemblySettings, VideoSettings
 from auteur.core.errors import AuteurError
 from auteur.tools.editing.assemble import ShotClip, assemble, concat_floor
 from auteur.tools.editing.cards import BACKGROUND, MARGIN, end_card, title_card

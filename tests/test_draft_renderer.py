@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from auteur.models.draft.renderer import DraftRenderer, DraftSettings, camera_path, record_dialogue
 from auteur.models.renderer import RenderRequest, ShotRenderer, load_renderer
-from auteur.pipeline.config import VideoSettings
+from auteur.core.settings import VideoSettings
 from auteur.core.errors import InputError
 from auteur.core.schema import Character, DialogueLine, FramingBox, Location, Shot, SoundCue, Voice
 from auteur.tools.editing.ffmpeg import probe, run_ffmpeg

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from auteur.tools.evaluation.bench import Row, Suite, Thresholds, failures, load_suite, markdown
+from auteur.pipeline.bench import Row, Suite, Thresholds, failures, load_suite, markdown
 from auteur.core.errors import InputError
 from clirun import auteur
 from test_eval_metamorphic import with_orphan_speaker

@@ -12,14 +12,20 @@ run directory only ever see the ShotRenderer seam; the executor is chosen by the
 
 from __future__ import annotations
 
-import re
 from typing import Protocol, runtime_checkable
 
+from auteur.core.registry import Backends
+from auteur.core.settings import parse_executor
 from auteur.models.renderer import ShotRenderer
 from auteur.pipeline.config import Profile
-from auteur.core.errors import InputError
 
-_SPEC = re.compile(r"^(local|ray)(?::(.+))?$")
+__all__ = ["EXECUTORS", "Executor", "open_executor", "parse_executor"]
+
+# Each entry is a class with `open(profile, address, loaded)`; imported only when chosen (Ray is heavy).
+EXECUTORS = Backends("executor", {
+    "local": "auteur.pipeline.executors.local:LocalExecutor",
+    "ray": "auteur.pipeline.executors.ray_cluster:RayExecutor",
+})
 
 
 @runtime_checkable
@@ -30,14 +36,6 @@ class Executor(ShotRenderer, Protocol):
         """Let go of renderers, actors and clusters this executor started."""
 
 
-def parse_executor(spec: str) -> tuple[str, str | None]:
-    """Split `local`, `ray` or `ray:ADDRESS` into kind and address; anything else is an InputError."""
-    m = _SPEC.match(spec.strip())
-    if not m or (m[1] == "local" and m[2]):
-        raise InputError(f"unknown executor {spec!r}; use local, ray, or ray:ADDRESS (e.g. ray:auto, ray:10.0.0.5:6379)")
-    return m[1], m[2]
-
-
 def open_executor(profile: Profile, loaded: ShotRenderer | None = None) -> Executor:
     """The executor the profile asks for, with its renderers loaded and ready.
 
@@ -45,10 +43,4 @@ def open_executor(profile: Profile, loaded: ShotRenderer | None = None) -> Execu
     local executor renders with it rather than loading a second copy.
     """
     kind, address = parse_executor(profile.executor)
-    if kind == "ray":
-        from auteur.pipeline.executors.ray_cluster import RayExecutor
-
-        return RayExecutor(profile, address)
-    from auteur.pipeline.executors.local import LocalExecutor
-
-    return LocalExecutor.for_profile(profile, loaded)
+    return EXECUTORS.load(kind).open(profile, address, loaded)

@@ -39,6 +39,11 @@ class LocalExecutor:
         self.name = renderers[0].name
 
     @classmethod
+    def open(cls, profile: Profile, address: str | None = None, loaded: ShotRenderer | None = None) -> LocalExecutor:
+        """The executor seam's constructor (`address` is for remote executors; local has none)."""
+        return cls.for_profile(profile, loaded)
+
+    @classmethod
     def for_profile(cls, profile: Profile, loaded: ShotRenderer | None = None) -> LocalExecutor:
         choice = profile.renderer
         if choice.settings.get("device") == "cuda" and cuda_devices():

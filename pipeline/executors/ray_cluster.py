@@ -19,7 +19,8 @@ from typing import Any
 
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine, load_renderer
 from auteur.core.atomic import write_bytes
-from auteur.pipeline.config import Profile, VideoSettings
+from auteur.pipeline.config import Profile
+from auteur.core.settings import VideoSettings
 from auteur.core.errors import AuteurError, InputError
 from auteur.core.schema import Character, Location, Shot
 
@@ -99,6 +100,11 @@ def _reachable(address: str, timeout: float = 5.0) -> None:
 
 class RayExecutor:
     """Renders shots on Ray actors; see the module docstring."""
+
+    @classmethod
+    def open(cls, profile: Profile, address: str | None = None, loaded: object = None) -> RayExecutor:
+        """The executor seam's constructor; a renderer already loaded here stays here (actors load their own)."""
+        return cls(profile, address)
 
     def __init__(self, profile: Profile, address: str | None):
         try:

@@ -25,7 +25,7 @@ import numpy as np
 
 from auteur.models.renderer import RenderedClip
 from auteur.core.atomic import atomic_path, write_text
-from auteur.pipeline.config import AssemblySettings, VideoSettings
+from auteur.core.settings import AssemblySettings, VideoSettings
 from auteur.core.errors import AuteurError
 from auteur.tools.editing.cards import end_card, title_card
 from auteur.tools.editing.chapters import ffmetadata
