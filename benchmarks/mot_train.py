@@ -77,7 +77,7 @@ def run(args, checkpointing: bool) -> dict:
             p.requires_grad_(".lora_" in name)
         params = [p for p in model.parameters() if p.requires_grad]
     model.latent_pos_embed.pos_embed.requires_grad_(False)
-    bank = ImageBank(cfg, None, args.image_side, args.image_side, None)
+    bank = ImageBank(cfg, None, args.image_side, (args.image_side, args.image_side), None)
     packed = synthetic(cfg, args.seq_len, args.image_side, bank)
     wrapper = TrainingModel(model, SPECIAL, bank, activation_checkpointing=checkpointing).train()
     optimizer = torch.optim.AdamW([p for p in params if p.requires_grad], lr=1e-5, fused=device.type == "cuda")

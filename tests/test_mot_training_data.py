@@ -163,7 +163,7 @@ def test_a_qwen2_start_without_an_autoencoder_is_refused(tmp_path):
 @pytest.fixture(scope="module")
 def builder():
     model = mot_tiny.model()
-    bank = ImageBank(model.cfg, mot_tiny.vae(), keyframe_side=64, reference_side=32, vit_side=16)
+    bank = ImageBank(model.cfg, mot_tiny.vae(), keyframe_side=64, reference_sides=(32, 16), vit_sides=(16, 8))
     return lambda seq_len: Builder(mot_tiny.tokenizer(), mot_tiny.SPECIAL, bank, True, seq_len)
 
 

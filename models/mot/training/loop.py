@@ -92,8 +92,8 @@ def build_pools(cfg: TrainConfig, start, rank: int = 0, world: int = 1) -> dict[
     docs = read_all([cfg.resolve(r) for r in d.runs], [cfg.resolve(f) for f in d.jsonl],
                     cfg.resolve(d.images) if d.images else None)
     mcfg = start.model.cfg
-    vit_side = mcfg.vit["image_size"] if mcfg.vit is not None else None
-    bank = ImageBank(mcfg, start.vae, d.keyframe_side, d.reference_side, vit_side)
+    bank = ImageBank(mcfg, start.vae, d.keyframe_side, (d.reference_side, d.reference_min_side),
+                     (d.vit_side, d.vit_min_side) if mcfg.vit is not None else None)
     builder = Builder(start.tokenizer, start.special, bank, mcfg.vit is not None, d.seq_len)
     kinds = {1: {"interleaved": builder.interleaved}, 2: {"script": builder.script, "keyframe": builder.keyframes}}
     pools = {}
