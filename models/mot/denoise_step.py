@@ -86,7 +86,12 @@ class PackedStep:
             keys, values = self.cache.k[i], self.cache.v[i]
             keys[:, :, P:].copy_(k)
             values[:, :, P:].copy_(v)
-            o = F.scaled_dot_product_attention(q, keys, values, attn_mask=self.mask, enable_gqa=H != K)
+            if self.mask is not None and H != K:
+                # A masked grouped-query call falls back to the math kernel on CUDA (scores materialised);
+                # repeating the K/V heads keeps it on the memory-efficient one.
+                keys, values = keys.repeat_interleave(H // K, 1), values.repeat_interleave(H // K, 1)
+            o = F.scaled_dot_product_attention(q, keys, values, attn_mask=self.mask,
+                                               enable_gqa=self.mask is None and H != K)
             o = o.transpose(1, 2).reshape(B, n + 2, H * hd)
             hs = hs + torch.cat([attn.o_proj_moe_gen(o[:, :n]), attn.o_proj(o[:, n:])], 1)
             gen = _mlp(layer.mlp_moe_gen, mlp_gen, layer.post_attention_layernorm_moe_gen(hs[:, :n]))
