@@ -72,6 +72,19 @@ STEPS: list[Step] = [
          ["benchmarks/mot_denoise_step.py", "--dims", "tiny", "--sizes", "128", "--repeats", "1", "--skip-old",
           "--compile", "--json", "{json}"],
          seconds=120, issue=14),
+    # issue 17: training throughput and peak memory at BAGEL-7B widths, seq 4096, bf16 autocast, with and without
+    # activation checkpointing: 4 of the 28 layers with full AdamW (14B x fp32 AdamW does not fit one GPU), then
+    # all 28 layers with rank-64 LoRA on bf16 base weights.
+    Step("mot_train_7b",
+         ["benchmarks/mot_train.py", "--gpu", "--json", "{json}"],
+         ["benchmarks/mot_train.py", "--threads", "1", "--layers", "1", "--seq-len", "256", "--repeats", "1",
+          "--checkpointing", "both", "--json", "{json}"],
+         seconds=120, issue=17),
+    Step("mot_train_7b_lora",
+         ["benchmarks/mot_train.py", "--gpu", "--lora", "64", "--json", "{json}"],
+         ["benchmarks/mot_train.py", "--threads", "1", "--layers", "1", "--seq-len", "256", "--repeats", "1",
+          "--lora", "4", "--json", "{json}"],
+         seconds=150, issue=17),
 ]
 
 

@@ -7,7 +7,7 @@ forward and backward over one packed sequence plus an AdamW step, through the sa
                                                             # weights, with and without activation checkpointing
 
 A packed sequence holds samples of 3/4 text and 1/4 keyframe latents (one noised 512x512 keyframe is
-1024 latent tokens at 7B dims; 256x256 at the small config). With --gpu, full fine-tuning of all 28
+1024 latent tokens at 7B dims; 128x128, 64 tokens, at the small config). With --gpu, full fine-tuning of all 28
 layers of a 14B-parameter MoT with fp32 AdamW needs ~224 GB, more than one GPU: the default GPU run
 trains --layers 4 of the 28 at full width (per-layer cost is what scales), and `--lora 64` runs all
 28 layers with bf16 base weights and rank-64 adapters instead.
@@ -47,7 +47,7 @@ def synthetic(cfg: MoTConfig, seq_len: int, image_side: int, bank: ImageBank) ->
     g = torch.Generator().manual_seed(0)
     samples, used, i = [], 0, 0
     n_img = (side // cfg.latent_patch_size) ** 2 + 2
-    n_text = 3 * n_img
+    n_text = 3 * n_img - 8  # a 512^2 keyframe and its text fill 4096 tokens exactly; 128^2, 1024 in four samples
     while used + n_text + n_img <= seq_len:
         path = Path(f"synthetic-{i}.png")
         bank.latents[(path, "noisy")] = torch.randn(cfg.latent_channels, side, side, generator=g)
@@ -77,7 +77,7 @@ def run(args, checkpointing: bool) -> dict:
             p.requires_grad_(".lora_" in name)
         params = [p for p in model.parameters() if p.requires_grad]
     model.latent_pos_embed.pos_embed.requires_grad_(False)
-    bank = ImageBank(cfg, None, args.image_side, args.image_side, None)
+    bank = ImageBank(cfg, None, args.image_side, (args.image_side, args.image_side), None)
     packed = synthetic(cfg, args.seq_len, args.image_side, bank)
     wrapper = TrainingModel(model, SPECIAL, bank, activation_checkpointing=checkpointing).train()
     optimizer = torch.optim.AdamW([p for p in params if p.requires_grad], lr=1e-5, fused=device.type == "cuda")
@@ -115,7 +115,7 @@ def main() -> None:
     p.add_argument("--layers", type=int, default=0, help="decoder layers (0: the dims' own)")
     p.add_argument("--device", default="cpu")
     p.add_argument("--seq-len", type=int, default=1024)
-    p.add_argument("--image-side", type=int, default=256)
+    p.add_argument("--image-side", type=int, default=128)
     p.add_argument("--bf16", action="store_true")
     p.add_argument("--lora", type=int, default=0, help="LoRA rank (0: full fine-tune)")
     p.add_argument("--checkpointing", choices=["off", "on", "both"], default="off")

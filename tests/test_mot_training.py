@@ -107,8 +107,7 @@ def test_a_saved_checkpoint_is_in_bagel_layout_and_draws_through_the_director_lo
     assert set(trained) == set(start)  # BAGEL's names, nothing added
     assert not torch.equal(trained["language_model.model.layers.0.mlp.up_proj.weight"],
                            start["language_model.model.layers.0.mlp.up_proj.weight"])
-    director = load_director("mot", dict(model=str(path), dtype="fp32", device="cpu", steps=2, image_side=64,
-                                         reference_side=32))
+    director = load_director("mot", dict(model=str(path), **train_tiny.DIRECTOR))
     loaded = director.loaded.model.state_dict()
     assert torch.equal(loaded["language_model.model.layers.0.mlp.up_proj.weight"],
                        trained["language_model.model.layers.0.mlp.up_proj.weight"])
@@ -162,7 +161,8 @@ def test_a_trained_checkpoint_makes_a_film_through_the_cli(tmp_path, ckpt, runs)
     profile.write_text(
         'description = "tiny trained MoT"\nworkers = 1\ntarget_runtime_s = 12\n'
         '[director]\nbackend = "mot"\n[director.settings]\ndtype = "fp32"\ndevice = "cpu"\nmax_chars = 10\n'
-        'max_items = 2\nsteps = 2\nimage_side = 64\nreference_side = 32\n'
+        'max_items = 2\nsteps = 2\nimage_side = 64\nreference_side = 32\nreference_min_side = 16\nvit_side = 16\n'
+        'vit_min_side = 8\n'
         '[renderer]\nbackend = "draft"\n[video]\nwidth = 320\nheight = 180\n'
         '[assembly]\ntitle_card_s = 1\nend_card_s = 1\n')
     out = tmp_path / "film"

@@ -70,7 +70,7 @@ def test_a_model_trained_from_qwen2_saves_a_checkpoint_the_director_loads(qwen, 
                                               steps=2, save_every=2))
     result = train(cfg)
     assert result.checkpoint.name == "step-000002" and not (result.checkpoint / "vit_config.json").exists()
-    director = load_director("mot", dict(model=str(result.checkpoint), dtype="fp32", device="cpu", steps=2, image_side=32))
+    director = load_director("mot", dict(model=str(result.checkpoint), **train_tiny.DIRECTOR))
     with torch.no_grad():
         image = director.draw(DrawRequest(kind="keyframe", prompt="a storm", width=64, height=36, seed=1))
     assert image.size == (64, 36)
@@ -123,3 +123,60 @@ def test_a_killed_lora_run_resumes_to_the_same_adapters(ckpt, run, tmp_path):
     for name in ("lora.safetensors", "ema.safetensors", "optimizer.safetensors"):
         a, b = load_file(str(whole.checkpoint / name)), load_file(str(resumed.checkpoint / name))
         assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a), name
+
+
+def _run(tmp_path, ckpt, run, name, model="", **settings):
+    (tmp_path / name).mkdir()
+    cfg = load_train_config(train_tiny.config(tmp_path / name / "t.toml", ckpt, [run], tmp_path / name / "out",
+                                              model=model, **settings))
+    return train(cfg)
+
+
+def test_activation_checkpointing_trains_to_the_same_weights(ckpt, run, tmp_path):
+    plain = _run(tmp_path, ckpt, run, "plain", steps=2, save_every=2)
+    recomputed = _run(tmp_path, ckpt, run, "recomputed", model="activation_checkpointing = true", steps=2, save_every=2)
+    assert [(h.ce, h.mse) for h in plain.history] == [(h.ce, h.mse) for h in recomputed.history]
+    a, b = load_file(str(plain.checkpoint / "ema.safetensors")), load_file(str(recomputed.checkpoint / "ema.safetensors"))
+    assert all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
+
+
+def test_gradient_accumulation_sees_grad_accum_sequences_per_step(ckpt, run, tmp_path):
+    one = _run(tmp_path, ckpt, run, "one", steps=1, save_every=1)
+    three = _run(tmp_path, ckpt, run, "three", steps=1, save_every=1, grad_accum=3)
+    assert three.history[0].tokens > one.history[0].tokens
+
+
+def test_bf16_mixed_precision_trains_and_keeps_fp32_master_weights(ckpt, run, tmp_path):
+    result = _run(tmp_path, ckpt, run, "bf16", model='dtype = "bf16"', steps=3, save_every=3)
+    assert all(h.ce is not None and h.ce == h.ce for h in result.history)
+    saved = load_file(str(result.checkpoint / "ema.safetensors"))
+    assert {v.dtype for v in saved.values()} == {torch.float32}
+
+
+def test_auteur_train_killed_mid_run_resumes_to_the_weights_of_an_uninterrupted_run(ckpt, run, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    settings = dict(steps=12, save_every=2)
+    config = train_tiny.config(tmp_path / "killed.toml", ckpt, [run], tmp_path / "killed", **settings)
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "COLUMNS": "120"}
+    proc = subprocess.Popen([sys.executable, "-m", "auteur.pipeline.cli", "train", str(config)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    marker = tmp_path / "killed" / "checkpoints" / "step-000002" / "trainer.json"
+    deadline = time.monotonic() + 300
+    while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert marker.exists() and not (tmp_path / "killed" / "checkpoints" / "step-000012").exists()
+    done = subprocess.run([sys.executable, "-m", "auteur.pipeline.cli", "train", str(config)], env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "resuming at step" in done.stderr and "checkpoint:" in done.stdout
+    whole = _run(tmp_path, ckpt, run, "whole", **settings)
+    a = load_file(str(whole.checkpoint / "ema.safetensors"))
+    b = load_file(str(tmp_path / "killed" / "checkpoints" / "step-000012" / "ema.safetensors"))
+    assert all(torch.equal(a[k], b[k]) for k in a)

@@ -63,12 +63,18 @@ def checkpoint(path: Path, runs: list[Path], seed: int = 0, vit: bool = True, st
     return save(path, model, mot_tiny.vae(seed), tokenizer(runs))
 
 
+# The director settings that size pictures for the tiny models as the training data above does.
+DIRECTOR = dict(dtype="fp32", device="cpu", steps=2, image_side=64, reference_side=32, reference_min_side=16,
+                vit_side=16, vit_min_side=8)
+
+
 def config(path: Path, ckpt: Path, runs: list[Path], out: Path, model: str = "", **train) -> Path:
     """A training config over `runs` at test size; `model` adds [model] lines, `train` overrides [train] keys."""
     settings = dict(steps=20, lr=3e-3, save_every=10, log_every=1, seed=0, ce_weight=1.0, mse_weight=1.0) | train
     lines = [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
     path.write_text(
         f'[model]\npath = {json.dumps(str(ckpt))}\n{model}\n'
-        f'[data]\nruns = {json.dumps([str(r) for r in runs])}\nseq_len = 512\nkeyframe_side = 64\nreference_side = 32\n\n'
+        f'[data]\nruns = {json.dumps([str(r) for r in runs])}\nseq_len = 512\nkeyframe_side = 64\n'
+        f'reference_side = 32\nreference_min_side = 16\nvit_side = 16\nvit_min_side = 8\n\n'
         f'[train]\nout = {json.dumps(str(out))}\n' + "\n".join(lines) + "\n", "utf-8")
     return path

@@ -92,7 +92,8 @@ def save(out: Path, step: int, wrapper: torch.nn.Module, optimizer: torch.optim.
 
 
 def _tensors(path: Path, tensors: dict[str, torch.Tensor]) -> None:
-    save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, str(path))
+    # clone: parameters may be views of one fused projection, and safetensors refuses shared storage
+    save_file({k: v.detach().cpu().clone() for k, v in tensors.items()}, str(path))
 
 
 def load(path: Path, wrapper: torch.nn.Module, optimizer: torch.optim.Optimizer, cfg, lora: bool,

@@ -53,7 +53,11 @@ class DataSettings(Strict):
     images: str | None = None  # the folder JSONL image paths are relative to (default: the JSONL's folder)
     seq_len: int = Field(default=4096, ge=64, le=1 << 20)
     keyframe_side: int = Field(default=512, ge=16, le=4096)  # the long side keyframes are trained at
-    reference_side: int = Field(default=256, ge=16, le=4096)  # the long side of reference latents
+    # Reference pictures are sized as the director sizes them at inference (BAGEL's resize rule):
+    reference_side: int = Field(default=1024, ge=16, le=4096)  # VAE: long edge at most
+    reference_min_side: int = Field(default=512, ge=8, le=4096)  # VAE: short edge at least
+    vit_side: int = Field(default=980, ge=8, le=4096)  # ViT: long edge at most
+    vit_min_side: int = Field(default=224, ge=8, le=4096)  # ViT: short edge at least
 
     @model_validator(mode="after")
     def _some_data(self) -> DataSettings:

@@ -60,7 +60,7 @@ class TrainingModel(nn.Module):
         ends = m.embed_text(torch.tensor([self.special.start_of_image, self.special.end_of_image], device=device))
         chunks, positions, gen, labels = [], [], [], []
         x0s, noises, noisy_rows = [], [], []
-        vit_pixels, vit_slots = [], []
+        vit_slots = []
         row = 0
         for sample in packed.samples:
             pos = 0
@@ -79,9 +79,8 @@ class TrainingModel(nn.Module):
                 else:
                     inner: torch.Tensor | None
                     if piece.kind == "vit":
-                        inner = None  # filled after one batched ViT pass
-                        vit_pixels.append(self.bank.vit(piece.image))
-                        vit_slots.append(len(chunks) + 1)
+                        inner = None  # filled after the ViT passes, grouped by picture size
+                        vit_slots.append((len(chunks) + 1, self.bank.vit(piece.image)))
                     else:
                         lat = self.bank.latent(piece.image, piece.kind).to(device)
                         tokens = patchify(lat, p)
@@ -104,9 +103,12 @@ class TrainingModel(nn.Module):
                     labels.append(torch.full((n,), IGNORE, dtype=torch.long))
                     pos += 1
                 row += n
-        if vit_pixels:
-            embedded = m.embed_vit(torch.stack(vit_pixels).to(device))
-            for slot, e in zip(vit_slots, embedded):
+        by_size: dict[tuple[int, ...], list[tuple[int, torch.Tensor]]] = {}
+        for slot, px in vit_slots:
+            by_size.setdefault(tuple(px.shape), []).append((slot, px))
+        for group in by_size.values():
+            embedded = m.embed_vit(torch.stack([px for _, px in group]).to(device))
+            for (slot, _), e in zip(group, embedded):
                 chunks[slot] = e
         pad = packed.seq_len - row
         if pad > 0:

@@ -92,8 +92,8 @@ def build_pools(cfg: TrainConfig, start, rank: int = 0, world: int = 1) -> dict[
     docs = read_all([cfg.resolve(r) for r in d.runs], [cfg.resolve(f) for f in d.jsonl],
                     cfg.resolve(d.images) if d.images else None)
     mcfg = start.model.cfg
-    vit_side = mcfg.vit["image_size"] if mcfg.vit is not None else None
-    bank = ImageBank(mcfg, start.vae, d.keyframe_side, d.reference_side, vit_side)
+    bank = ImageBank(mcfg, start.vae, d.keyframe_side, (d.reference_side, d.reference_min_side),
+                     (d.vit_side, d.vit_min_side) if mcfg.vit is not None else None)
     builder = Builder(start.tokenizer, start.special, bank, mcfg.vit is not None, d.seq_len)
     kinds = {1: {"interleaved": builder.interleaved}, 2: {"script": builder.script, "keyframe": builder.keyframes}}
     pools = {}
@@ -115,8 +115,10 @@ def train(cfg: TrainConfig, on_log: Callable[[StepLog], None] | None = None, sto
 
     t = cfg.train
     out = cfg.resolve(t.out)
-    accelerator = Accelerator(mixed_precision="bf16" if cfg.model.dtype == "bf16" else "no",
-                              cpu=not torch.cuda.is_available())
+    # bf16 is autocast here rather than accelerate's mixed_precision, whose process-wide state
+    # cannot change between two trainings in one process.
+    accelerator = Accelerator(cpu=not torch.cuda.is_available())
+    autocast = torch.autocast(accelerator.device.type, dtype=torch.bfloat16, enabled=cfg.model.dtype == "bf16")
     start = start_model(cfg)
     lora_scale = None
     if cfg.model.lora is not None:
@@ -171,7 +173,8 @@ def train(cfg: TrainConfig, on_log: Callable[[StepLog], None] | None = None, sto
         ce_sum = mse_sum = 0.0
         ce_n = mse_n = tokens = 0
         for _ in range(t.grad_accum):
-            losses = wrapper(pools[kind].next(), generator, t.timestep_shift)
+            with autocast:
+                losses = wrapper(pools[kind].next(), generator, t.timestep_shift)
             total = 0.0
             if losses.ce is not None:
                 total = total + t.ce_weight * losses.ce

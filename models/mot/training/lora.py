@@ -21,7 +21,10 @@ class LoRALinear(nn.Linear):
     scale: float
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.linear(x, self.weight, self.bias) + F.linear(F.linear(x, self.lora_A), self.lora_B) * self.scale
+        out = F.linear(x, self.weight, self.bias)
+        # Adapters may be kept in fp32 over a bf16 base: the low-rank path runs in their dtype.
+        low = F.linear(F.linear(x.to(self.lora_A.dtype), self.lora_A), self.lora_B)
+        return out + (low * self.scale).to(out.dtype)
 
     def merged_weight(self) -> torch.Tensor:
         return self.weight + (self.lora_B.float() @ self.lora_A.float()).to(self.weight.dtype) * self.scale

@@ -57,56 +57,74 @@ class Packed:
 
 
 class ImageBank:
-    """Latents (VAE posterior means, computed once: the autoencoder is frozen) and ViT pixels per image."""
+    """Latents (VAE posterior means, computed once: the autoencoder is frozen) and ViT pixels per image.
 
-    def __init__(self, model_cfg, vae, keyframe_side: int, reference_side: int, vit_side: int | None):
+    Keyframes to learn are sized as the director draws them (aspect kept, long side `keyframe_side`);
+    reference pictures and ViT inputs with BAGEL's resize rule, exactly as the director prepares them.
+    """
+
+    def __init__(self, model_cfg, vae, keyframe_side: int, reference_sides: tuple[int, int],
+                 vit_sides: tuple[int, int] | None):
         self.cfg, self.vae = model_cfg, vae
-        self.sides = {"noisy": keyframe_side, "latent": reference_side}
-        self.vit_side = vit_side
+        self.keyframe_side, self.reference_sides, self.vit_sides = keyframe_side, reference_sides, vit_sides
         self.latents: dict[tuple[Path, str], torch.Tensor] = {}
         self.pixels: dict[Path, torch.Tensor] = {}
+
+    def _picture(self, path: Path, kind: str):
+        from auteur.models.mot.pictures import bagel_resize
+
+        picture = _open(path)
+        if kind == "noisy":
+            return _fit(picture, self.keyframe_side, self.cfg.pixels_per_token)
+        return bagel_resize(picture, *self.reference_sides, self.cfg.pixels_per_token)
 
     def latent(self, path: Path, kind: str) -> torch.Tensor:
         key = (path, kind)
         if key not in self.latents:
             from auteur.models.mot import vae as vae_ops
+            from auteur.models.mot.pictures import to_tensor
 
-            multiple = self.cfg.pixels_per_token
-            self.latents[key] = vae_ops.encode(self.vae, _pixels(path, self.sides[kind], multiple))
+            self.latents[key] = vae_ops.encode(self.vae, to_tensor(self._picture(path, kind)))
         return self.latents[key]
 
     def vit(self, path: Path) -> torch.Tensor:
+        """As the director: the VAE-sized picture (a reference's or the keyframe's), resized again for SigLIP."""
         if path not in self.pixels:
-            self.pixels[path] = _pixels(path, self.vit_side, 1, square=True)
+            from auteur.models.mot.pictures import bagel_resize, to_tensor
+
+            base = self._picture(path, "latent")
+            self.pixels[path] = to_tensor(bagel_resize(base, *self.vit_sides, self.cfg.vit["patch_size"]))
         return self.pixels[path]
 
     def tokens(self, path: Path, kind: str) -> int:
         """How many tokens the picture takes inside its start/end-of-image frame."""
         if kind == "vit":
-            return (self.vit_side // self.cfg.vit["patch_size"]) ** 2
+            patch = self.cfg.vit["patch_size"]
+            px = self.vit(path)
+            return (px.shape[1] // patch) * (px.shape[2] // patch)
         lat = self.latent(path, kind)
         p = self.cfg.latent_patch_size
         return (lat.shape[1] // p) * (lat.shape[2] // p)
 
 
-def _pixels(path: Path, side: int, multiple: int, square: bool = False) -> torch.Tensor:
-    """The picture as [3, H, W] in [-1, 1]: long side `side`, both sides a multiple of `multiple`."""
-    import numpy as np
+def _open(path: Path):
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(path) as im:
-            picture = im.convert("RGB")
+            return im.convert("RGB")
     except (UnidentifiedImageError, OSError) as err:
         raise InputError(f"{path}: not a readable image ({err})") from None
-    if square:
-        w = h = side
-    else:
-        scale = side / max(picture.width, picture.height)
-        w = max(multiple, round(picture.width * scale / multiple) * multiple)
-        h = max(multiple, round(picture.height * scale / multiple) * multiple)
-    picture = picture.resize((w, h), Image.BICUBIC)
-    return torch.from_numpy(np.asarray(picture, dtype=np.float32) / 127.5 - 1.0).permute(2, 0, 1).contiguous()
+
+
+def _fit(picture, side: int, multiple: int):
+    """Long side `side`, aspect kept, both sides a multiple of `multiple` (the director's drawing size rule)."""
+    from PIL import Image
+
+    scale = side / max(picture.width, picture.height)
+    w = max(multiple, round(picture.width * scale / multiple) * multiple)
+    h = max(multiple, round(picture.height * scale / multiple) * multiple)
+    return picture.resize((w, h), Image.BICUBIC)
 
 
 class Builder:
