@@ -7,6 +7,8 @@ its location, which is what keeps a character looking the same from shot to shot
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PIL import Image
 
 from auteur import prompts
@@ -19,6 +21,7 @@ from auteur.core.schema import Character, Film, Shot, ShotList
 from auteur.tools.boards.panels import contact_sheet, draw_panel
 
 KEYFRAME_MARGIN = 1.2  # room for the draft renderer's camera moves, when the renderer names no size
+KEYFRAMES_PER_CALL = 8
 
 
 def act(film: Film, crew: Crew) -> Film:
@@ -40,9 +43,25 @@ def act(film: Film, crew: Crew) -> Film:
     film = film.revise(characters=[_with_sheet(c, style, crew) for c in film.characters])
     shots = film.shots()
     drawn: dict[str, str] = {}
-    for k, shot in enumerate(shots):
-        drawn[shot.id] = _keyframe(shot, film, style, crew)
-        crew.emit("stage", "storyboard", (k + 1) / len(shots))
+    if crew.director.settings().get("scene_context"):
+        # MovieDreamer-style continuity: each keyframe sees the one before it in its scene, so they are drawn in order.
+        previous: dict[str, Path] = {}
+        for k, shot in enumerate(shots):
+            scene = film.scene_of(shot.id).id
+            drawn[shot.id] = _keyframe(shot, film, style, crew, previous.get(scene))
+            previous[scene] = crew.run.root / drawn[shot.id]
+            crew.emit("stage", "storyboard", (k + 1) / len(shots))
+    else:
+        jobs = [_keyframe_job(shot, film, style, crew) for shot in shots]
+        todo = [(shot, job) for shot, job in zip(shots, jobs) if isinstance(job, tuple)]
+        for shot, job in zip(shots, jobs):
+            if isinstance(job, str):
+                drawn[shot.id] = job
+        for start in range(0, len(todo), KEYFRAMES_PER_CALL):  # batches small enough to report progress
+            chunk = todo[start : start + KEYFRAMES_PER_CALL]
+            for (shot, _), dest in zip(chunk, crew.draw_many([job for _, job in chunk])):
+                drawn[shot.id] = dest
+            crew.emit("stage", "storyboard", (len(drawn)) / len(shots))
     scenes = [s.model_copy(update={"shots": [sh.model_copy(update={"keyframe": drawn[sh.id]}) for sh in s.shots]})
               for s in film.scenes]
     film = film.revise(scenes=scenes)
@@ -74,7 +93,14 @@ def _with_sheet(character: Character, style: str, crew: Crew) -> Character:
     return character.model_copy(update={"reference_image": crew.draw(request, f"characters/{character.token.strip('<>')}.png")})
 
 
-def _keyframe(shot: Shot, film: Film, style: str, crew: Crew) -> str:
+def _keyframe(shot: Shot, film: Film, style: str, crew: Crew, previous: Path | None = None) -> str:
+    job = _keyframe_job(shot, film, style, crew, previous)
+    return job if isinstance(job, str) else crew.draw(*job)
+
+
+def _keyframe_job(shot: Shot, film: Film, style: str, crew: Crew,
+                  previous: Path | None = None) -> str | tuple[DrawRequest, str]:
+    """The keyframe's path when it is already drawn, else the request that draws it and its path."""
     dest = f"shots/{shot.id}.png"
     if shot.keyframe == dest and (crew.run.root / dest).is_file():
         return dest
@@ -92,8 +118,9 @@ def _keyframe(shot: Shot, film: Film, style: str, crew: Crew) -> str:
     width, height = keyframe_size(crew.renderer, video) or (_even(video.width * KEYFRAME_MARGIN),
                                                             _even(video.height * KEYFRAME_MARGIN))
     request = DrawRequest(kind="keyframe", prompt=prompt, references=refs, width=width, height=height, seed=crew.seed,
-                          shot=shot.model_copy(update={"keyframe": None}), location=loc, cast=cast)
-    return crew.draw(request, dest)
+                          shot=shot.model_copy(update={"keyframe": None}), location=loc, cast=cast,
+                          previous_keyframe=previous)
+    return request, dest
 
 
 def _even(x: float) -> int:

@@ -44,6 +44,7 @@ class DrawRequest:
     width: int = 1280
     height: int = 720
     seed: int = 0
+    previous_keyframe: Path | None = None  # the scene's previous keyframe, for backends that continue a scene
     # Structured subject for backends that compose rather than generate (the draft artist).
     shot: Shot | None = None
     character: Character | None = None

@@ -59,22 +59,42 @@ class Crew:
                                context=context, seed=self.seed)
         return self.director.write(request, schema)
 
-    def draw(self, request: DrawRequest, dest: str) -> str:
-        """Draw (or reuse from the cache) an image into the run directory; returns its relative path."""
+    def _draw_key(self, request: DrawRequest) -> str:
         refs = [(r.token, Cache.file_digest(r.image)) for r in request.references]
         subject = [x.model_dump(mode="json") if x is not None else None
                    for x in (request.shot, request.character, request.location)]
-        key = Cache.key("draw", self.director.settings(), request.kind, request.prompt, refs, subject,
-                        [c.model_dump(mode="json") for c in request.cast], request.width, request.height, request.seed)
-        target = self.run.root / dest
+        parts = ["draw", self.director.settings(), request.kind, request.prompt, refs, subject,
+                 [c.model_dump(mode="json") for c in request.cast], request.width, request.height, request.seed]
+        if request.previous_keyframe is not None:  # only set for a director that draws scenes in sequence
+            parts.append(Cache.file_digest(request.previous_keyframe))
+        return Cache.key(*parts)
 
+    def draw(self, request: DrawRequest, dest: str) -> str:
+        """Draw (or reuse from the cache) an image into the run directory; returns its relative path."""
         def make(path: Path) -> None:
             image = self.director.draw(request).convert("RGB")
             image.save(path, format="PNG")
 
-        hit = self.cache.materialize("images", key, ".png", target, make)
+        hit = self.cache.materialize("images", self._draw_key(request), ".png", self.run.root / dest, make)
         self.keyframes.add(cached=hit)
         return dest
+
+    def draw_many(self, jobs: list[tuple[DrawRequest, str]]) -> list[str]:
+        """`draw` for several images; a director with `draw_many` draws the ones not cached together."""
+        batch = getattr(self.director, "draw_many", None)
+        if batch is None:
+            return [self.draw(request, dest) for request, dest in jobs]
+        keys = [self._draw_key(request) for request, _ in jobs]
+        todo = [i for i, key in enumerate(keys) if not self.cache.path("images", key, ".png").is_file()]
+        drawn = dict(zip(todo, batch([jobs[i][0] for i in todo]) if todo else []))
+        for i, ((request, dest), key) in enumerate(zip(jobs, keys)):
+            def make(path: Path, i=i) -> None:
+                image = drawn[i] if i in drawn else self.director.draw(jobs[i][0])
+                image.convert("RGB").save(path, format="PNG")
+
+            hit = self.cache.materialize("images", key, ".png", self.run.root / dest, make)
+            self.keyframes.add(cached=hit)
+        return [dest for _, dest in jobs]
 
     def emit(self, kind: str, name: str, fraction: float) -> None:
         self.on_event(kind, name, fraction)

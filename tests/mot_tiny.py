@@ -22,7 +22,7 @@ CORPUS = [
 ] * 20
 
 
-def tokenizer():
+def tokenizer(chat_template: bool = True):
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
@@ -33,7 +33,7 @@ def tokenizer():
                                   special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"], show_progress=False)
     tok.train_from_iterator(CORPUS, trainer)
     return PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|endoftext|>",
-                                   chat_template=CHAT_TEMPLATE)
+                                   chat_template=CHAT_TEMPLATE if chat_template else None)
 
 
 def config(vit: bool = True, layers: int = 2) -> MoTConfig:
@@ -74,8 +74,8 @@ def one_thread():
 SPECIAL = SpecialTokens(bos=1, eos=2, start_of_image=3, end_of_image=4)
 
 
-def checkpoint(path: Path, seed: int = 0, **kw) -> Path:
-    """A tiny random checkpoint in BAGEL's layout, with a tokenizer, at `path`."""
+def checkpoint(path: Path, seed: int = 0, chat_template: bool = True, **kw) -> Path:
+    """A tiny random checkpoint in BAGEL's layout, with a tokenizer (BAGEL's has no chat template), at `path`."""
     from auteur.models.mot.loading import save
 
-    return save(path, model(seed, **kw), vae(seed), tokenizer())
+    return save(path, model(seed, **kw), vae(seed), tokenizer(chat_template))

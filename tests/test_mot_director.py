@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 import torch
 from PIL import Image
@@ -34,7 +35,8 @@ def ckpt(tmp_path_factory):
 @pytest.fixture(scope="module")
 def director(ckpt):
     return load_director("mot", dict(model=str(ckpt), dtype="fp32", device="cpu", max_chars=10, max_items=2,
-                                     max_new_tokens=1500, steps=2, image_side=64, reference_side=32))
+                                     max_new_tokens=1500, steps=3, image_side=64, reference_side=32,
+                                     reference_min_side=16, vit_side=16, vit_min_side=8))
 
 
 def _film() -> Film:
@@ -92,6 +94,54 @@ def test_draw_returns_the_requested_size_and_depends_on_the_reference(director, 
     assert list(a.getdata()) != list(b.getdata())
 
 
+@pytest.fixture(scope="module")
+def bagel_ckpt(tmp_path_factory):
+    """A checkpoint whose tokenizer has no chat template, as BAGEL's has none."""
+    return mot_tiny.checkpoint(tmp_path_factory.mktemp("bagel") / "no-template", seed=1, chat_template=False)
+
+
+TINY_SETTINGS = dict(dtype="fp32", device="cpu", max_chars=10, max_items=2, max_new_tokens=1500, steps=3, image_side=64,
+                     reference_side=32, reference_min_side=16, vit_side=16, vit_min_side=8)
+
+
+def test_without_a_chat_template_text_goes_in_bagels_turns_and_write_still_answers(bagel_ckpt):
+    director = load_director("mot", dict(model=str(bagel_ckpt), **TINY_SETTINGS))
+    tok, sp = director.loaded.tokenizer, director.loaded.special
+    ids = director.prompt_ids("Find places.")
+    from auteur.models.mot.director import SYSTEM
+
+    assert ids == [sp.bos, *tok.encode(SYSTEM, add_special_tokens=False), sp.eos,
+                   sp.bos, *tok.encode("Find places.", add_special_tokens=False), sp.eos, sp.bos]
+    request = WriteRequest(role="location_manager", task="locations", prompt="Find places.", context={"film": _film()})
+    assert len(director.write(request, LocationPlan).scene_locations) == 2
+
+
+def test_draw_many_equals_drawing_one_at_a_time(director, tmp_path):
+    Image.new("RGB", (40, 30), "green").save(tmp_path / "ref.png")
+    requests = [DrawRequest(kind="keyframe", prompt=p, width=96, height=54, seed=s,
+                            references=(Reference("<char1>", tmp_path / "ref.png"),) if s else ())
+                for p, s in (("<char1> at dusk", 1), ("a pier", 0), ("<char1> runs", 2))]
+    together = director.draw_many(requests)
+    for request, picture in zip(requests, together):
+        alone = director.draw(request)
+        diff = np.abs(np.asarray(alone, dtype=np.int16) - np.asarray(picture, dtype=np.int16))
+        assert diff.max() <= 1  # float rounding may flip one step of 255
+
+
+def test_scene_context_lets_a_keyframe_see_the_previous_keyframe_of_its_scene(ckpt, tmp_path):
+    Image.new("RGB", (48, 32), "red").save(tmp_path / "prev0.png")
+    Image.new("RGB", (48, 32), "blue").save(tmp_path / "prev1.png")
+
+    def draw(d, prev):
+        return list(d.draw(DrawRequest(kind="keyframe", prompt="a pier", width=64, height=48, seed=1,
+                                       previous_keyframe=tmp_path / prev)).getdata())
+
+    chained = load_director("mot", dict(model=str(ckpt), scene_context=True, **TINY_SETTINGS))
+    plain = load_director("mot", dict(model=str(ckpt), **TINY_SETTINGS))
+    assert draw(chained, "prev0.png") != draw(chained, "prev1.png")
+    assert draw(plain, "prev0.png") == draw(plain, "prev1.png")
+
+
 def test_studio_profile_without_weights_fails_at_once_naming_the_model(tmp_path):
     done = auteur("make", PREMISE, "--profile", "studio", "--out", str(tmp_path / "run"),
                   extra_env={"HF_HOME": str(tmp_path / "hf"), "HF_HUB_OFFLINE": "1"}, timeout=120)
@@ -108,12 +158,15 @@ def test_an_unknown_director_override_is_one_line_naming_the_backends(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_tiny_random_mot_director_drives_the_whole_graph_to_a_film(ckpt, tmp_path):
+@pytest.mark.parametrize("template", [True, False], ids=["chat-template", "bagel-turns"])
+def test_a_tiny_random_mot_director_drives_the_whole_graph_to_a_film(ckpt, bagel_ckpt, template, tmp_path):
+    ckpt = ckpt if template else bagel_ckpt
     profile = tmp_path / "tiny.toml"
     profile.write_text(
         'description = "tiny random MoT"\nworkers = 1\ntarget_runtime_s = 12\n'
         '[director]\nbackend = "mot"\n[director.settings]\ndtype = "fp32"\ndevice = "cpu"\nmax_chars = 10\n'
-        'max_items = 2\nsteps = 2\nimage_side = 64\nreference_side = 32\n'
+        'max_items = 2\nsteps = 3\nimage_side = 64\nreference_side = 32\nreference_min_side = 16\nvit_side = 16\n'
+        'vit_min_side = 8\n'
         '[renderer]\nbackend = "draft"\n[video]\nwidth = 320\nheight = 180\n'
         '[assembly]\ntitle_card_s = 1\nend_card_s = 1\n')
     out = tmp_path / "run"

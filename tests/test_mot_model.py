@@ -158,8 +158,8 @@ def test_guide_renormalises_the_guided_velocity_to_at_most_the_conditional_norm(
         assert torch.allclose(guide(v, vt, vi, Guidance(1.0, 1.0, renorm=renorm)), v, atol=1e-5)
 
 
-def test_schedule_runs_from_noise_to_data_and_shift_spends_longer_at_high_noise():
-    plain, shifted = schedule(10), schedule(10, 3.0)
+def test_schedule_has_bagels_num_timesteps_points_from_noise_to_data_and_shift_spends_longer_at_high_noise():
+    plain, shifted = schedule(11), schedule(11, 3.0)  # BAGEL's num_timesteps = 11: 10 Euler steps
     assert plain[0] == 1 and plain[-1] == 0 and len(plain) == 11
     assert (shifted[1:-1] > plain[1:-1]).all()
 

@@ -53,11 +53,11 @@ class KVCache:
         self.length += n
 
     @classmethod
-    def stack(cls, caches: list[KVCache]) -> KVCache:
-        """One cache whose rows are the given single-row caches, padded to the longest."""
+    def stack(cls, caches: list[KVCache], room: int = 0) -> KVCache:
+        """One cache whose rows are the given single-row caches, padded to the longest, with `room` free slots after."""
         first = caches[0]
         length = max(c.length for c in caches)
-        out = cls(first.k.shape[0], len(caches), first.k.shape[2], length, first.k.shape[4], first.k.dtype, first.k.device)
+        out = cls(first.k.shape[0], len(caches), first.k.shape[2], length + room, first.k.shape[4], first.k.dtype, first.k.device)
         for i, c in enumerate(caches):
             out.k[:, i, :, : c.length] = c.k[:, 0, :, : c.length]
             out.v[:, i, :, : c.length] = c.v[:, 0, :, : c.length]

@@ -38,6 +38,14 @@ class JsonSchemaConstraint:
         ok[self.vocab_size:] = False
         return ok
 
+    def host_bitmask(self) -> torch.Tensor:
+        """A CPU int32 bitmask [1, ceil(vocab / 32)] for `fill`."""
+        return torch.zeros_like(self.bitmask)
+
+    def fill(self, bitmask: torch.Tensor) -> None:
+        """Write the next step's allowed tokens into a CPU bitmask (bit t % 32 of word t // 32 for token t)."""
+        self.matcher.fill_next_token_bitmask(bitmask)
+
     def accept(self, token: int) -> None:
         if not self.matcher.accept_token(token):
             raise AuteurError(f"constrained decoding: token {token} rejected by the grammar")

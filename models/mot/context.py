@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import torch
 
+from auteur.core.errors import AuteurError
+from auteur.models.mot.cache import KVCache
 from auteur.models.mot.config import SpecialTokens
 from auteur.models.mot.masks import Segment
-from auteur.models.mot.model import MoT
+from auteur.models.mot.model import MoT, grid_ids_2d
 
 
 def patchify(latent: torch.Tensor, p: int) -> torch.Tensor:
@@ -28,15 +30,17 @@ def unpatchify(tokens: torch.Tensor, h: int, w: int, p: int, c: int) -> torch.Te
 
 
 def grid_ids(h: int, w: int, max_side: int, device=None) -> torch.Tensor:
-    """Flattened 2-D position ids of an h x w patch grid in a table max_side patches wide."""
-    rows, cols = torch.meshgrid(torch.arange(h), torch.arange(w), indexing="ij")
-    return (rows * max_side + cols).flatten().to(device)
+    """Flattened 2-D position ids of an h x w patch grid; refuses a grid the position table cannot hold."""
+    if max(h, w) > max_side:
+        raise AuteurError(f"an image of {w}x{h} patches exceeds the model's position table ({max_side} patches a side); "
+                          f"lower the director's image_side / reference_side")
+    return grid_ids_2d(h, w, max_side, device)
 
 
 class Context:
-    def __init__(self, model: MoT, special: SpecialTokens, capacity: int):
+    def __init__(self, model: MoT, special: SpecialTokens, capacity: int, cache: KVCache | None = None):
         self.model, self.special = model, special
-        self.cache = model.new_cache(capacity)
+        self.cache = cache if cache is not None else model.new_cache(capacity)
         self.position = 0
         self.device = next(model.parameters()).device
 
@@ -65,7 +69,7 @@ class Context:
 
     @torch.no_grad()
     def add_vit_image(self, pixels: torch.Tensor) -> None:
-        """Append an image [3, S, S] in [-1, 1] through SigLIP and the connector (understanding expert)."""
+        """Append an image [3, H, W] in [-1, 1] through SigLIP and the connector (understanding expert)."""
         self._add_image(self.model.embed_vit(pixels[None].to(self.device)), gen_inside=False)
 
     def _add_image(self, inner: torch.Tensor, gen_inside: bool) -> None:

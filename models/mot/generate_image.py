@@ -1,10 +1,10 @@
 """Image generation by rectified flow on patchified VAE latents, with text and image guidance.
 
-The sampling math is a handful of pure functions (`schedule`, `guide`, `euler_step`); `denoise`
-wires them to the network. The conditioning contexts (full; without the text; without the
-reference images) are prefilled once into KV caches and stacked into one batched cache, so each
-step is a single forward over all guidance branches. The noisy image is appended after each
-context without being written to it.
+The sampling math is a handful of pure functions (`schedule`, `guiding`, `guide`, `euler_step`)
+following BAGEL's `generate_image`; `denoise_many` wires them to the network. The conditioning
+contexts (full; without the prompt; without the reference images) are prefilled once into KV caches
+and stacked into one batched cache, so each step is a single forward over all guidance branches of
+all images being drawn (denoise_step.PackedStep). The noisy image is never written to a context.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from typing import Literal
 
 import torch
 
-from auteur.models.mot.cache import KVCache
 from auteur.models.mot.config import SpecialTokens
 from auteur.models.mot.context import Context, grid_ids, patchify, unpatchify
-from auteur.models.mot.masks import Segment
+from auteur.models.mot.denoise_step import PackedStep
 from auteur.models.mot.model import MoT
 
 
@@ -30,109 +29,145 @@ class Guidance:
     renorm: Literal["global", "channel", "text_channel"] = "global"
 
 
-def schedule(steps: int, shift: float = 1.0) -> torch.Tensor:
-    """steps + 1 times from 1 (noise) to 0 (data), warped by the timestep shift."""
-    t = torch.linspace(1, 0, steps + 1)
+def schedule(num_timesteps: int, shift: float = 1.0) -> torch.Tensor:
+    """BAGEL's `num_timesteps` schedule points from 1 (noise) to 0 (data), warped by the timestep shift:
+    num_timesteps - 1 Euler steps."""
+    if num_timesteps < 2:
+        raise ValueError(f"a schedule needs at least 2 points (1 step), got {num_timesteps}")
+    t = torch.linspace(1, 0, num_timesteps)
     return shift * t / (1 + (shift - 1) * t)
 
 
+def guiding(g: Guidance, t: float) -> bool:
+    """BAGEL guides only inside the interval, and only when the text scale exceeds 1 (image guidance too)."""
+    return g.text_scale > 1.0 and g.interval[0] < t <= g.interval[1]
+
+
 def guide(v: torch.Tensor, v_text: torch.Tensor | None, v_img: torch.Tensor | None, g: Guidance) -> torch.Tensor:
-    """Combine the conditional velocity with the text-free and image-free ones, then renormalise."""
-    if v_text is None and v_img is None:
+    """Combine the conditional velocity with the text-free and image-free ones, then renormalise, as BAGEL does.
+
+    Without a text-free velocity there is no guidance at all; the image-free one counts only when the
+    image scale exceeds 1. Works on one image [n, d] or a batch of images [S, n, d] ("global" norms per image).
+    """
+    if v_text is None:
         return v
-    v_t = v if v_text is None else v_text + g.text_scale * (v - v_text)
-    if g.renorm == "text_channel" and v_text is not None:
+    use_img = v_img is not None and g.image_scale > 1.0
+    v_t = v_text + g.text_scale * (v - v_text)
+    if g.renorm == "text_channel":
         scale = (v.norm(dim=-1, keepdim=True) / (v_t.norm(dim=-1, keepdim=True) + 1e-8)).clamp(g.renorm_min, 1.0)
         v_t = v_t * scale
-        return v_t if v_img is None else v_img + g.image_scale * (v_t - v_img)
-    out = v_t if v_img is None else v_img + g.image_scale * (v_t - v_img)
+        return v_img + g.image_scale * (v_t - v_img) if use_img else v_t
+    out = v_img + g.image_scale * (v_t - v_img) if use_img else v_t
     if g.renorm == "channel":
         norm_v, norm_out = v.norm(dim=-1, keepdim=True), out.norm(dim=-1, keepdim=True)
     else:
-        norm_v, norm_out = v.norm(), out.norm()
+        norm_v, norm_out = v.norm(dim=(-2, -1), keepdim=True), out.norm(dim=(-2, -1), keepdim=True)
     return out * (norm_v / (norm_out + 1e-8)).clamp(g.renorm_min, 1.0)
 
 
-def euler_step(x: torch.Tensor, v: torch.Tensor, t: torch.Tensor, t_next: torch.Tensor) -> torch.Tensor:
-    """The velocity points from data to noise, so a step toward t_next < t subtracts it."""
-    return x - v * (t - t_next)
+def euler_step(x: torch.Tensor, v: torch.Tensor, dt: float) -> torch.Tensor:
+    """The velocity points from data to noise, so a step of dt toward t = 0 subtracts it."""
+    return x - v * dt
 
 
 @dataclass
 class Branches:
     cond: Context
     no_text: Context | None = None  # the references without the prompt
-    no_image: Context | None = None  # the prompt without the references
+    no_image: Context | None = None  # every text (reference ID tokens and prompt) without the images
+    has_images: bool = False  # False: the image-free context is `cond` itself
 
 
 def build_branches(model: MoT, special: SpecialTokens, prompt_ids: list[int], references: list[tuple[str, object]] = (),
                    guidance: Guidance | None = None) -> Branches:
-    """Prefill the conditional context (references, then prompt) and the guidance contexts it needs.
+    """Prefill the conditional context (references, then prompt) and the guidance contexts BAGEL would use.
 
     `references` is a sequence of ("text", token ids), ("latent", clean latent [C, H, W]) and
-    ("vit", pixels [3, S, S]) items, e.g. an ID token followed by its reference image.
+    ("vit", pixels [3, H, W]) items, e.g. an ID token followed by its reference image. As in BAGEL's
+    interleaved inference, the text-free context is everything before the prompt, and the image-free
+    one keeps every text and drops only the images; neither is built when the text scale is at most 1,
+    since then BAGEL does not guide at all.
     """
     g = guidance or Guidance(1.0, 1.0)
     text = [special.bos, *prompt_ids, special.eos]
     p = model.cfg.latent_patch_size
+    vit_p = model.cfg.vit["patch_size"] if model.cfg.vit else 1
     sizes = {"text": lambda ids: len(ids) + 2,
              "latent": lambda lat: (lat.shape[1] // p) * (lat.shape[2] // p) + 2,
-             "vit": lambda px: (px.shape[-1] // model.cfg.vit["patch_size"]) ** 2 + 2}
-    ref_tokens = sum(sizes[kind](value) for kind, value in references)
+             "vit": lambda px: (px.shape[-2] // vit_p) * (px.shape[-1] // vit_p) + 2}
 
-    def context(with_refs: bool, with_text: bool) -> Context:
-        ctx = Context(model, special, (ref_tokens if with_refs else 0) + (len(text) if with_text else 0) + 1)
-        for kind, value in references if with_refs else ():
+    def context(with_images: bool, with_prompt: bool) -> Context:
+        items = [(kind, value) for kind, value in references if with_images or kind == "text"]
+        ctx = Context(model, special, sum(sizes[k](v) for k, v in items) + (len(text) if with_prompt else 0) + 1)
+        for kind, value in items:
             if kind == "text":
                 ctx.add_text([special.bos, *value, special.eos])
             elif kind == "latent":
                 ctx.add_latent_image(value)
             else:
                 ctx.add_vit_image(value)
-        if with_text:
+        if with_prompt:
             ctx.add_text(text)
         return ctx
 
     has_images = any(kind != "text" for kind, _ in references)
+    guided = g.text_scale > 1.0
     return Branches(
         cond=context(True, True),
-        no_text=context(True, False) if g.text_scale != 1.0 else None,
-        no_image=context(False, True) if g.image_scale != 1.0 and has_images else None,
+        no_text=context(True, False) if guided else None,
+        no_image=context(False, True) if guided and g.image_scale > 1.0 and has_images else None,
+        has_images=has_images,
     )
 
 
 @torch.no_grad()
-def denoise(model: MoT, special: SpecialTokens, branches: Branches, noise: torch.Tensor, steps: int,
-            guidance: Guidance | None = None, shift: float | None = None) -> torch.Tensor:
-    """Integrate from `noise` [C, H, W] (latent space) to a clean latent of the same shape."""
+def denoise(model: MoT, special: SpecialTokens, branches: Branches, noise: torch.Tensor, num_timesteps: int,
+            guidance: Guidance | None = None, shift: float | None = None, graphs: bool | None = None) -> torch.Tensor:
+    """Integrate from `noise` [C, H, W] (latent space) to a clean latent of the same shape, over
+    `num_timesteps` schedule points (BAGEL's count: num_timesteps - 1 steps)."""
+    return denoise_many(model, special, [branches], noise[None], num_timesteps, guidance, shift, graphs)[0]
+
+
+@torch.no_grad()
+def denoise_many(model: MoT, special: SpecialTokens, images: list[Branches], noise: torch.Tensor, num_timesteps: int,
+                 guidance: Guidance | None = None, shift: float | None = None, graphs: bool | None = None,
+                 compile: bool = False) -> torch.Tensor:
+    """Several images of one size in one denoising loop: noise [S, C, H, W] -> clean latents [S, C, H, W].
+
+    Every row of the batched step is one context: first each image's conditional one, then (while
+    guiding) the text-free ones, then the image-free ones. An image whose references hold no picture
+    has no image-free context of its own: its conditional velocity stands in, which is what BAGEL's
+    image-free context (the same texts, no images) computes.
+    """
     g = guidance or Guidance(1.0, 1.0)
     cfg = model.cfg
     p, c = cfg.latent_patch_size, cfg.latent_channels
-    h, w = noise.shape[1] // p, noise.shape[2] // p
-    device = branches.cond.device
-    contexts = [ctx for ctx in (branches.cond, branches.no_text, branches.no_image) if ctx is not None]
-    guided = KVCache.stack([ctx.cache for ctx in contexts]) if len(contexts) > 1 else None
-    positions = torch.tensor([ctx.position for ctx in contexts], device=device)
-    n = h * w
-    gen = torch.zeros(len(contexts), n + 2, dtype=torch.bool, device=device)
-    gen[:, 1:-1] = True
-    ends = model.embed_text(torch.tensor([[special.start_of_image, special.end_of_image]], device=device))
-    pos_ids = grid_ids(h, w, cfg.max_latent_size, device)
-    times = schedule(steps, cfg.timestep_shift if shift is None else shift).to(device)
-    x = patchify(noise.to(device).float(), p)
-    for i in range(steps):
-        t = times[i]
-        use_guidance = guided is not None and g.interval[0] < float(t) <= g.interval[1]
-        B = len(contexts) if use_guidance else 1
-        cache = guided if use_guidance else branches.cond.cache
-        lat = model.embed_latents(x[None].expand(B, -1, -1), t.expand(B), pos_ids)
-        embeds = torch.cat([ends[:, :1].expand(B, -1, -1), lat.to(ends.dtype), ends[:, 1:].expand(B, -1, -1)], dim=1)
-        pos = positions[:B, None].expand(B, n + 2)
-        hidden = model(embeds, pos, (Segment("noisy", n + 2),), gen=gen[:B], cache=cache, write=False)
-        v_all = model.velocity(hidden[:, 1:-1]).float()
-        v, rest = v_all[0], list(v_all[1:])
-        v_text = rest.pop(0) if use_guidance and branches.no_text is not None else None
-        v_img = rest.pop(0) if use_guidance and branches.no_image is not None else None
-        v = guide(v, v_text, v_img, g)
-        x = euler_step(x, v, times[i], times[i + 1])
-    return unpatchify(x, h, w, p, c)
+    S, h, w = len(images), noise.shape[-2] // p, noise.shape[-1] // p
+    device = images[0].cond.device
+    cond = [b.cond for b in images]
+    plain = PackedStep(model, special, [x.cache for x in cond], [x.position for x in cond], h, w, graphs, compile)
+    guided = None
+    if g.text_scale > 1.0:
+        rows = cond + [b.no_text for b in images]
+        img_rows = []
+        for j, b in enumerate(images):
+            if g.image_scale > 1.0 and b.no_image is not None:
+                img_rows.append(len(rows))
+                rows.append(b.no_image)
+            else:
+                img_rows.append(j)
+        guided = PackedStep(model, special, [x.cache for x in rows], [x.position for x in rows], h, w, graphs, compile)
+        img_index = torch.tensor(img_rows, device=device)
+        repeat = torch.tensor([j for j in range(S)] * 2 + [j for j, r in enumerate(img_rows) if r >= S], device=device)
+    times = schedule(num_timesteps, cfg.timestep_shift if shift is None else shift)
+    dts = times[:-1] - times[1:]  # float32, as BAGEL steps
+    x = torch.stack([patchify(n.to(device).float(), p) for n in noise])  # [S, h*w, p*p*C]
+    for i in range(num_timesteps - 1):
+        t = float(times[i])
+        if guided is not None and guiding(g, t):
+            v_all = guided(x[repeat], t)
+            v = guide(v_all[:S], v_all[S : 2 * S], v_all[img_index], g)
+        else:
+            v = plain(x, t)
+        x = euler_step(x, v, float(dts[i]))
+    return torch.stack([unpatchify(x[j], h, w, p, c) for j in range(S)])

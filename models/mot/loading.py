@@ -18,6 +18,7 @@ from typing import Any
 import torch
 
 from auteur.models.mot.config import MoTConfig, SpecialTokens
+from auteur.models.mot.fused import fuse
 from auteur.models.mot.model import MoT
 from auteur.core.errors import InputError
 
@@ -157,7 +158,7 @@ def load(source: str | Path, dtype: str = "fp32", device: str = "cpu", device_ma
     elif device_map is not None:
         model = _dispatch(model, device_map)
     else:
-        model = model.to(device)
+        model = fuse(model.to(device))  # q/k/v and gate/up as one matmul each, the separate tensors views of them
     vae = _load_vae(path / "ae.safetensors", torch_dtype).to(device if device_map is None else "cuda:0" if torch.cuda.is_available() else "cpu")
     return Loaded(model=model, vae=vae, tokenizer=tokenizer, special=special, path=path)
 
@@ -244,7 +245,8 @@ def save(path: Path, model: MoT, vae: Any, tokenizer: Any | None = None) -> Path
         write_text(path / "vit_config.json", json.dumps(model.cfg.vit_json(), indent=2) + "\n")
     for name, sd in (("ema.safetensors", auteur_to_bagel(model.state_dict())), ("ae.safetensors", diffusers_to_ldm(vae.state_dict()))):
         with atomic_path(path / name) as tmp:
-            save_file({k: v.detach().contiguous().cpu() for k, v in sd.items()}, str(tmp))
+            # clone: fused projections make parameters views of one tensor, which safetensors refuses to share
+            save_file({k: v.detach().cpu().clone() for k, v in sd.items()}, str(tmp))
     if tokenizer is not None:
         tokenizer.save_pretrained(str(path))
     return path

@@ -28,6 +28,12 @@ from auteur.models.mot.layers import DecoderLayer, RMSNorm, rope_cos_sin, routed
 from auteur.models.mot.masks import Segment, build_mask
 
 
+def grid_ids_2d(h: int, w: int, max_side: int, device=None) -> torch.Tensor:
+    """Flattened position ids of an h x w patch grid in a table max_side patches wide."""
+    rows, cols = torch.meshgrid(torch.arange(h), torch.arange(w), indexing="ij")
+    return (rows * max_side + cols).flatten().to(device)
+
+
 class Decoder(nn.Module):
     def __init__(self, cfg: LLMConfig):
         super().__init__()
@@ -115,7 +121,9 @@ class MoT(nn.Module):
 
             vit_cfg = SiglipVisionConfig(**{k: v for k, v in cfg.vit.items() if k not in ("model_type", "architectures")})
             self.vit_model = nn.Module()  # BAGEL's names keep the `vision_model` level transformers 5 dropped
-            self.vit_model.vision_model = SiglipVisionModel(vit_cfg)
+            siglip = SiglipVisionModel(vit_cfg)
+            # transformers 4.x nests the transformer one level deeper; take it, so the names are BAGEL's under both
+            self.vit_model.vision_model = getattr(siglip, "vision_model", siglip)
             self.connector = MLPConnector(vit_cfg.hidden_size, d, cfg.connector_act)
             self.vit_pos_embed = PositionEmbedding(cfg.vit_max_num_patch_per_side, d)
 
@@ -158,23 +166,33 @@ class MoT(nn.Module):
         return self.llm2vae(hidden)
 
     def embed_vit(self, pixels: torch.Tensor) -> torch.Tensor:
-        """Pixels [B, 3, S, S] in [-1, 1] -> connector outputs [B, N, D] with 2-D positions added."""
-        hidden = self.vit_model.vision_model(pixel_values=pixels.to(self.connector.fc1.weight.dtype)).last_hidden_state
-        side = pixels.shape[-1] // self.cfg.vit["patch_size"]
-        rows, cols = torch.meshgrid(torch.arange(side), torch.arange(side), indexing="ij")
-        ids = (rows * self.cfg.vit_max_num_patch_per_side + cols).flatten().to(pixels.device)
+        """Pixels [B, 3, H, W] in [-1, 1] (any aspect, sides a multiple of the patch) -> connector outputs
+        [B, N, D] with 2-D positions added.
+
+        As BAGEL's NaViT SigLIP: patch p at (row, col) takes position row * max_side + col in SigLIP's
+        position table, so a non-square picture keeps its aspect instead of being squashed.
+        """
+        vm = self.vit_model.vision_model  # embeddings, encoder, post_layernorm
+        x = pixels.to(self.connector.fc1.weight.dtype)
+        patch = self.cfg.vit["patch_size"]
+        h, w = x.shape[-2] // patch, x.shape[-1] // patch
+        ids = grid_ids_2d(h, w, self.cfg.vit_max_num_patch_per_side, x.device)
+        emb = vm.embeddings.patch_embedding(x).flatten(2).transpose(1, 2) + vm.embeddings.position_embedding(ids)[None]
+        hidden = vm.post_layernorm(vm.encoder(inputs_embeds=emb).last_hidden_state)
         return self.connector(hidden) + self.vit_pos_embed(ids)[None]
 
     def init_weights(self, seed: int = 0, std: float = 0.02) -> MoT:
         """Random weights for tests and benchmarks (norms at one, fixed position tables)."""
-        g = torch.Generator().manual_seed(seed)
+        device = next(self.parameters()).device
+        # Drawn where the weights live: on a GPU, seconds for 14B parameters instead of a minute through the CPU.
+        g = torch.Generator(device).manual_seed(seed)
         for name, p in self.named_parameters():
             if name.endswith("pos_embed"):
                 continue
             if "norm" in name and name.endswith("weight") and p.dim() == 1:
                 p.data.fill_(1.0)
             else:
-                p.data.copy_(torch.randn(p.shape, generator=g) * std)
+                p.data.copy_(torch.randn(p.shape, generator=g, device=device, dtype=torch.float32).mul_(std))
         self.latent_pos_embed.reset()
         if self.cfg.vit is not None:
             self.vit_pos_embed.reset()

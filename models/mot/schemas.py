@@ -16,7 +16,13 @@ from pydantic import BaseModel
 
 from auteur.core.schema import Film, LocationPlan, Screenplay, ShotList, Treatment
 
-WORDS = "[A-Za-z][A-Za-z ,.'-]{{0,{n}}}"
+# Any Unicode text (names like "Zoë", a script in the premise's own language), bounded in length:
+# printable ASCII but the quote and backslash (so no JSON escape is ever needed) and the Basic
+# Multilingual Plane past Latin-1's controls, less surrogates and the private-use area. The classes
+# are positive ranges because xgrammar then emits only whole UTF-8 characters (a negated class let
+# it pick stray continuation bytes). The first character is not a space.
+TEXT_CHARS = r"!#-\[\]-~\u00a1-\ud7ff\uf900-\ufffd"
+WORDS = "[" + TEXT_CHARS + "][ \\u00a0" + TEXT_CHARS + "]{{0,{n}}}"
 
 
 def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:

@@ -77,10 +77,14 @@ def build_vae(config: dict, dtype: torch.dtype = torch.float32):
 
 
 @torch.no_grad()
-def encode(vae, image: torch.Tensor) -> torch.Tensor:
-    """Image [3, H, W] in [-1, 1] -> normalised latent [C, H/8, W/8] (posterior mean)."""
-    dist = vae.encode(image[None].to(vae.dtype)).latent_dist
-    return ((dist.mean - vae.config.shift_factor) * vae.config.scaling_factor)[0].float()
+def encode(vae, image: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Image [3, H, W] in [-1, 1] -> normalised latent [C, H/8, W/8].
+
+    The posterior mean, or with a `generator` a draw from the posterior (what BAGEL's encoder does).
+    """
+    dist = vae.encode(image[None].to(device=vae.device, dtype=vae.dtype)).latent_dist
+    z = dist.mean if generator is None else dist.sample(generator)
+    return ((z - vae.config.shift_factor) * vae.config.scaling_factor)[0].float()
 
 
 @torch.no_grad()
