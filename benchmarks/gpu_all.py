@@ -70,7 +70,7 @@ STEPS: list[Step] = [
          ["benchmarks/mot_denoise_step.py", "--dims", "7b", "--device", "cuda", "--dtype", "bf16", "--sizes", "1024,512",
           "--repeats", "5", "--compile", "--skip-old", "--json", "{json}"],
          ["benchmarks/mot_denoise_step.py", "--dims", "tiny", "--sizes", "128", "--repeats", "1", "--skip-old",
-          "--json", "{json}"],
+          "--compile", "--json", "{json}"],
          seconds=120, issue=14),
     # issue 15: the studio profiles. Three films (studio, studio-fast, the Wan variant) with tiny checkpoints in the
     # real layouts, loaded through the real loaders onto the GPU, fanned out by the local executor.

@@ -134,8 +134,12 @@ def assign_weights(model: MoT, sd: dict[str, torch.Tensor], source: Path) -> Non
 
 
 def load(source: str | Path, dtype: str = "fp32", device: str = "cpu", device_map: str | dict | None = None,
-         quantization: str | None = None) -> Loaded:
-    """Build and load the director model, its autoencoder and tokenizer from a BAGEL-layout checkpoint."""
+         quantization: str | None = None, fuse_weights: bool = True) -> Loaded:
+    """Build and load the director model, its autoencoder and tokenizer from a BAGEL-layout checkpoint.
+
+    `fuse_weights`: q/k/v and gate/up become one matrix each, the separate parameters views of it
+    (fused.py); a trainer that wants independent parameter tensors passes False.
+    """
     if dtype not in DTYPES:
         raise InputError(f"director dtype {dtype!r}: choose one of {', '.join(sorted(DTYPES))}")
     torch_dtype = DTYPES[dtype]
@@ -158,7 +162,9 @@ def load(source: str | Path, dtype: str = "fp32", device: str = "cpu", device_ma
     elif device_map is not None:
         model = _dispatch(model, device_map)
     else:
-        model = fuse(model.to(device))  # q/k/v and gate/up as one matmul each, the separate tensors views of them
+        model = model.to(device)
+        if fuse_weights:
+            fuse(model)  # q/k/v and gate/up as one matmul each, the separate tensors views of them
     vae = _load_vae(path / "ae.safetensors", torch_dtype).to(device if device_map is None else "cuda:0" if torch.cuda.is_available() else "cpu")
     return Loaded(model=model, vae=vae, tokenizer=tokenizer, special=special, path=path)
 
