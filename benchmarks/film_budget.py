@@ -114,9 +114,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--figures", type=Path, help="JSON of measured figures (keys as in the table)")
     parser.add_argument("--shot-results", type=Path, help="benchmarks/gpu_shot.py --json output at --size real")
+    parser.add_argument("--shot-results-beside", metavar="NAME",
+                        help="the gpu_shot.py results file NAME in --json's folder, read if it is there")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    figures = load_measured(reference_figures(), args.figures, args.shot_results)
+    shots = args.shot_results
+    if shots is None and args.shot_results_beside and args.json is not None:
+        beside = args.json.parent / args.shot_results_beside
+        shots = beside if beside.is_file() else None
+    figures = load_measured(reference_figures(), args.figures, shots)
     print(table(figures))
     result = {name: {k: round(v, 1) for k, v in budget(figures, name).items()} for name in PROFILES}
     if args.json:

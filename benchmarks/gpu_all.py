@@ -85,6 +85,37 @@ STEPS: list[Step] = [
          ["benchmarks/mot_train.py", "--threads", "1", "--layers", "1", "--seq-len", "256", "--repeats", "1",
           "--lora", "4", "--json", "{json}"],
          seconds=150, issue=17),
+
+    # issue 15: the studio profiles. Three films (studio, studio-fast, the Wan variant) with tiny checkpoints in the
+    # real layouts, loaded through the real loaders onto the GPU, fanned out by the local executor.
+    Step("studio_films",
+         ["benchmarks/gpu_studio.py", "--device", "cuda", "--shots", "3", "--json", "{json}"],
+         ["benchmarks/gpu_studio.py", "--device", "cpu", "--variant", "studio-fast", "--shots", "2", "--json", "{json}"],
+         seconds=120, issue=15),
+    # LTX-2 at real size (19 B, released VAE config, bf16 built on the GPU): seconds per 5-s 768x512 shot for studio
+    # (10 of its 40 steps: seconds per step scale) and studio-fast (distilled, 8 calls), ratio to the bare pipeline.
+    Step("ltx2_shot_real",
+         ["benchmarks/gpu_shot.py", "--size", "real", "--backend", "ltx2", "--shots", "1", "--steps", "10",
+          "--json", "{json}"],
+         ["benchmarks/gpu_shot.py", "--backend", "ltx2", "--shots", "1", "--json", "{json}"],
+         seconds=240, issue=15),
+    # The 60-s film budget from the measured shot figures (reference figures where nothing new was measured).
+    Step("film_budget",
+         ["benchmarks/film_budget.py", "--shot-results-beside", "ltx2_shot_real.json", "--json", "{json}"],
+         ["benchmarks/film_budget.py", "--json", "{json}"],
+         seconds=10, issue=15),
+    # Ray: one actor per GPU (needs `ray` on the machine); and Wan 2.2 5B at real size, 10 of its 50 steps.
+    Step("studio_ray",
+         ["benchmarks/gpu_studio.py", "--device", "cuda", "--variant", "studio-fast", "--executor", "ray",
+          "--shots", "3", "--json", "{json}"],
+         ["benchmarks/gpu_studio.py", "--device", "cpu", "--variant", "studio-fast", "--executor", "ray",
+          "--shots", "2", "--json", "{json}"],
+         seconds=90, issue=15),
+    Step("wan_shot_real",
+         ["benchmarks/gpu_shot.py", "--size", "real", "--backend", "wan", "--shots", "1", "--steps", "10",
+          "--json", "{json}"],
+         ["benchmarks/gpu_shot.py", "--backend", "wan", "--shots", "1", "--json", "{json}"],
+         seconds=200, issue=15),
 ]
 
 

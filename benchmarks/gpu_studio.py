@@ -10,7 +10,9 @@ keyframe drawn at the renderer's own frame size, the backends recorded in run.js
 
     python benchmarks/gpu_studio.py --device cuda        # the studio films on the GPU
     python benchmarks/gpu_studio.py --device cpu --variant studio-fast --json out.json
-    python benchmarks/gpu_studio.py --gpu-check OUT_DIR  # every issue-15 GPU step, one call (see gpu_check)
+
+On a lent GPU this runs as steps of the one-call script, `python benchmarks/gpu_all.py` (studio_films,
+studio_ray), beside gpu_shot.py at real size and film_budget.py.
 
 Variants: `studio` (LTX-2, default schedule with MA-CFG), `studio-fast` (LTX-2 on the distilled
 schedule, FP8 where the GPU has it), `wan` (the studio profile with the Wan 2.2 renderer).
@@ -76,8 +78,9 @@ def profile_for(variant: str, paths: dict[str, Path], device: str) -> dict:
     data["video"] = {"width": 320, "height": 180, "fps": 8, "sample_rate": 48000}
     data["assembly"] = {"title_card_s": 1.0, "end_card_s": 1.0}
     data["director"]["settings"].update(
-        model=str(paths["director"]), device=device, dtype="fp32" if device == "cpu" else "bf16", steps=2,
-        image_side=64, reference_side=32, max_chars=10, max_items=2, max_new_tokens=1500)
+        model=str(paths["director"]), device=device, dtype="fp32" if device == "cpu" else "bf16", steps=3,
+        image_side=64, reference_side=32, reference_min_side=16, vit_side=16, vit_min_side=8, max_chars=10,
+        max_items=2, max_new_tokens=1500)
     memory = {**data["renderer"]["settings"].get("memory", {}), "compile": False}
     if variant == "wan":
         data["renderer"] = {"backend": "wan", "settings": {
@@ -140,45 +143,6 @@ def run(variant: str, device: str, shots: int, work: Path, executor: str = "loca
             "make_wall_s": round(wall, 2), "stage_seconds": manifest["summary"]["stage_seconds"], "checks": checks}
 
 
-def gpu_check(out: Path, device: str = "cuda") -> dict:
-    """Every GPU step of issue 15 in one call, each recorded (a failing step does not stop the rest).
-
-    On one H200 this should take about 8 minutes: the three studio films on tiny checkpoints and
-    the Ray executor's one-actor-per-GPU run (~1.5 min), LTX-2 at real size for `studio` (10 of its
-    40 steps; seconds per step scale) and `studio-fast` (~3 min with the model build and compile),
-    Wan 2.2 5B at 10 steps (~3 min), and the 60-s budget table from the measured shot figures.
-    """
-    out.mkdir(parents=True, exist_ok=True)
-    here = Path(__file__).resolve().parent
-    steps: dict[str, dict] = {}
-
-    def step(name: str, command: list[str], timeout: int) -> None:
-        start = time.perf_counter()
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-            (out / f"{name}.log").write_text(done.stdout + "\n--- stderr ---\n" + done.stderr)
-            steps[name] = {"ok": done.returncode == 0, "seconds": round(time.perf_counter() - start, 1)}
-        except subprocess.TimeoutExpired:
-            steps[name] = {"ok": False, "seconds": timeout, "error": "timed out"}
-        print(name, steps[name], flush=True)
-
-    me, py = str(here / "gpu_studio.py"), sys.executable
-    step("studio_films", [py, me, "--device", device, "--shots", "3", "--json", str(out / "studio_films.json")], 300)
-    step("studio_ray", [py, me, "--device", device, "--variant", "studio-fast", "--executor", "ray", "--shots", "3",
-                        "--json", str(out / "studio_ray.json")], 180)
-    shot = str(here / "gpu_shot.py")
-    step("shots_ltx2", [py, shot, "--size", "real", "--backend", "ltx2", "--shots", "1", "--steps", "10",
-                        "--json", str(out / "shots_ltx2.json")], 420)
-    step("shots_wan", [py, shot, "--size", "real", "--backend", "wan", "--shots", "1", "--steps", "10",
-                       "--json", str(out / "shots_wan.json")], 420)
-    budget = [py, str(here / "film_budget.py"), "--json", str(out / "budget.json")]
-    if (out / "shots_ltx2.json").is_file():
-        budget += ["--shot-results", str(out / "shots_ltx2.json")]
-    step("film_budget", budget, 60)
-    (out / "gpu_check.json").write_text(json.dumps(steps, indent=2))
-    return steps
-
-
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cuda", help="cuda (the GPU check), cuda:1, or cpu")
@@ -186,10 +150,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--executor", default="local", help="local (one renderer per GPU) or ray (one actor per GPU)")
     parser.add_argument("--shots", type=int, default=3)
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--gpu-check", type=Path, metavar="OUT_DIR", help="run every GPU step into OUT_DIR")
     args = parser.parse_args(argv)
-    if args.gpu_check:
-        return gpu_check(args.gpu_check, args.device)
     if args.device.startswith("cuda"):
         import torch
 
