@@ -42,6 +42,15 @@ class Tally:
 DRAWN_CHUNK = "auteur:drawn"  # PNG text chunk: what a picture shows, for tests and evaluation to read
 
 
+def _save_drawing(image, path: Path) -> None:
+    """Save a drawn image as PNG; a backend that says what it drew (the draft artist) keeps that record in it."""
+    record = image.info.get(DRAWN_CHUNK)
+    meta = PngInfo()
+    if isinstance(record, str):
+        meta.add_text(DRAWN_CHUNK, record)
+    image.convert("RGB").save(path, format="PNG", pnginfo=meta)
+
+
 def _write_drawn_record(image: Path) -> None:
     """`<image>.drawn.json` beside a picture whose backend recorded what it drew (cached pictures carry it too)."""
     with Image.open(image) as img:
@@ -87,14 +96,10 @@ class Crew:
     def draw(self, request: DrawRequest, dest: str) -> str:
         """Draw (or reuse from the cache) an image into the run directory; returns its relative path."""
         def make(path: Path) -> None:
-            image = self.director.draw(request)
-            record = image.info.get(DRAWN_CHUNK)
-            meta = PngInfo()
-            if isinstance(record, str):  # a backend that says what it drew (the draft artist) keeps it in the PNG
-                meta.add_text(DRAWN_CHUNK, record)
-            image.convert("RGB").save(path, format="PNG", pnginfo=meta)
+            _save_drawing(self.director.draw(request), path)
 
-        hit = self.cache.materialize("images", self._draw_key(request), ".png", self.run.root / dest, make)
+        target = self.run.root / dest
+        hit = self.cache.materialize("images", self._draw_key(request), ".png", target, make)
         self.keyframes.add(cached=hit)
         _write_drawn_record(target)
         return dest
@@ -109,11 +114,12 @@ class Crew:
         drawn = dict(zip(todo, batch([jobs[i][0] for i in todo]) if todo else []))
         for i, ((request, dest), key) in enumerate(zip(jobs, keys)):
             def make(path: Path, i=i) -> None:
-                image = drawn[i] if i in drawn else self.director.draw(jobs[i][0])
-                image.convert("RGB").save(path, format="PNG")
+                _save_drawing(drawn[i] if i in drawn else self.director.draw(jobs[i][0]), path)
 
-            hit = self.cache.materialize("images", key, ".png", self.run.root / dest, make)
+            target = self.run.root / dest
+            hit = self.cache.materialize("images", key, ".png", target, make)
             self.keyframes.add(cached=hit)
+            _write_drawn_record(target)
         return [dest for _, dest in jobs]
 
     def emit(self, kind: str, name: str, fraction: float) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from importlib.metadata import version
-from pathlib import Path
 
 from auteur.core.atomic import write_text
 from auteur.pipeline.cache import Cache, code_digest

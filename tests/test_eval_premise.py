@@ -6,7 +6,7 @@ unedited); positives are hand-written films that follow their premise (tests/dat
 
 import pytest
 
-from auteur.core.schema import DialogueLine, Film
+from auteur.core.schema import Film
 from auteur.tools.evaluation import premise
 from auteur.pipeline.bench import failures, load_suite
 from auteur.tools.evaluation.cast import cast_sanity

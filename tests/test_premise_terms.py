@@ -1,6 +1,5 @@
 """The evaluator's reading of a premise: the premise reader's terms, and the small English reading that stands in for it."""
 
-import pytest
 
 from auteur.tools.evaluation import premise_terms
 from auteur.tools.evaluation.premise_terms import fallback_terms, read_terms

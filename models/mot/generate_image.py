@@ -15,7 +15,7 @@ from typing import Literal
 import torch
 
 from auteur.models.mot.config import SpecialTokens
-from auteur.models.mot.context import Context, grid_ids, patchify, unpatchify
+from auteur.models.mot.context import Context, patchify, unpatchify
 from auteur.models.mot.denoise_step import PackedStep
 from auteur.models.mot.model import MoT
 
