@@ -89,6 +89,16 @@ class Planner:
                 return fill(rng.choice([t for t in usable if self.story.score(t) == best]), slots)
         return fill("{A} and {B}.", slots)
 
+    def _with_speakers(self, plot: str, lines: list[DialogueLine], cast: list[Character]) -> str:
+        """The plot, naming every speaker of the scene its beat's summary leaves out."""
+        names = {c.token: _short(c.name) for c in cast}
+        missing = list(dict.fromkeys(names[ln.speaker] for ln in lines if names[ln.speaker] not in plot))
+        if not missing:
+            return plot
+        words = self.book["also_present"]
+        joined = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} {words['and']} {missing[-1]}"
+        return f"{plot} {words['one' if len(missing) == 1 else 'many'].format(names=joined)}"
+
     def _plot(self, beat: str, slots: dict[str, str]) -> str:
         """The beat's summary; the scene that plays the beat gets the same one (one rng per beat)."""
         rng = self.rng(f"plot:{beat}")
@@ -138,7 +148,7 @@ class Planner:
             present += [c.token for c in cast if c.token not in present and _same_source(self.story, c, a)]
             scenes.append(Scene(
                 id=f"sc{idx}", heading=f"{place.upper()} - {time.upper()}", beat=BeatName(beat),
-                plot=self._plot(beat, slots), setting=f"{place}, {time}",
+                plot=self._with_speakers(self._plot(beat, slots), lines, cast), setting=f"{place}, {time}",
                 characters=present, dialogue=lines,
             ))
         return Screenplay(characters=cast, scenes=scenes)

@@ -103,9 +103,14 @@ def cast_sanity(film: Film, terms: PremiseTerms | None = None) -> Metric:
 
     for c in film.characters:
         low = c.name.lower()
-        if low not in given and (low in premise_words or lemma(low) in premise_words or low in DETERMINERS | STOP):
-            fault(c, f"named by the premise's word {c.name!r}; a character needs a name of their own")
         term = links.get(c.token)
+        # "Storm" for the premise's storm, drawn as a creature, is that character's name, as in a fable; "Night",
+        # "Murder" or "Hometown" as a person is the planner turning the premise's nouns into people
+        plays_itself = (term is not None and c.kind != "person" and drawn_kind(c) != "person"
+                        and set(_words(c.name)) <= set(_words(term.phrase)))
+        if low not in given and not plays_itself and (low in premise_words or lemma(low) in premise_words
+                                                      or low in DETERMINERS | STOP):
+            fault(c, f"named by the premise's word {c.name!r}; a character needs a name of their own")
         if term is None:
             continue
         shown = drawn_kind(c)
