@@ -240,7 +240,9 @@ def one_line_error(done) -> str:
     return lines[-1]
 
 
-def test_a_missing_ffmpeg_stops_the_run_in_one_line_and_resume_finishes_it(tmp_path, base, cache):
+def test_a_missing_ffmpeg_stops_the_run_in_one_line_and_resume_finishes_it(tmp_path, base):
+    # an empty cache: the shared one holds this film already, and an unchanged film is replayed without ffmpeg
+    cache = tmp_path / "cache"
     out = tmp_path / "run"
     done = auteur("make", PREMISE, "--profile", TINY, "--shots", SHOTS, "--out", str(out), cache=cache,
                   extra_env={"AUTEUR_FFMPEG": str(tmp_path / "no-such-ffmpeg")})
@@ -251,7 +253,9 @@ def test_a_missing_ffmpeg_stops_the_run_in_one_line_and_resume_finishes_it(tmp_p
     assert (out / "film.mp4").read_bytes() == (base / "film.mp4").read_bytes()
 
 
-def test_an_ffmpeg_failing_at_assembly_stops_in_one_line_and_resume_renders_nothing_again(tmp_path, base, cache):
+def test_an_ffmpeg_failing_at_assembly_stops_in_one_line_and_resume_renders_nothing_again(tmp_path, base):
+    # an empty cache: the shared one holds this film already, and an unchanged film is replayed without ffmpeg
+    cache = tmp_path / "cache"
     out = tmp_path / "run"
     done = auteur("make", PREMISE, "--profile", TINY, "--shots", SHOTS, "--out", str(out), cache=cache,
                   extra_env={"AUTEUR_FFMPEG": str(ffmpeg_broken(tmp_path, "assembly"))})
