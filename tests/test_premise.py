@@ -75,6 +75,33 @@ def test_kinds_split_into_characters_places_and_objects():
     assert isinstance(reading.entities[0], Entity)
 
 
+NAMED = [
+    ("A boy and his reindeer Sven search the mountains for a lost sled.", "reindeer", "Sven", "animal"),
+    ("My neighbour, a retired pilot named Otto, builds a plane in his garage.", "pilot", "Otto", "person"),
+    ("The robot Pixel and her friend Mara fix the old clock.", "robot", "Pixel", "machine"),
+    ("The robot Pixel and her friend Mara fix the old clock.", "friend", "Mara", "person"),
+    ("A shy librarian called Ada finds a map in a Tokyo train station.", "librarian", "Ada", "person"),
+    ("Queen Elsa hears a voice, and her younger sister Anna follows her north.", "sister", "Anna", "person"),
+]
+
+
+@pytest.mark.parametrize("text, head, name, kind", NAMED, ids=[f"{n}-{h}" for _, h, n, _ in NAMED])
+def test_a_name_given_beside_a_noun_names_that_one_character(text, head, name, kind):
+    chars = read_premise(text).characters()
+    named = [e for e in chars if e.name == name]
+    assert len(named) == 1, chars
+    assert (named[0].head, named[0].kind, named[0].count) == (head, kind, 1)
+    assert name not in named[0].core  # the core describes ("retired pilot"); the name is apart
+    assert not [e for e in chars if e.head in (name, name.lower())]  # no second character made of the name
+
+
+def test_a_verb_read_as_a_noun_after_an_adjective_reading_keeps_both_people():
+    # the tagger reads "mechanic" as an adjective of "race": the line's verb, not a noun
+    chars = {e.head: e for e in read_premise("A young pilot and an elderly mechanic race a storm over the sea.").characters()}
+    assert {"pilot", "mechanic"} <= set(chars) and "race" not in chars
+    assert chars["mechanic"].kind == "person"
+
+
 def test_want_obstacle_and_situation_are_phrases_of_the_premise():
     reading = read_premise("A retired boxer teaches his granddaughter to ride a bicycle before the summer ends.")
     assert reading.want == "ride a bicycle before the summer ends"

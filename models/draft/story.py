@@ -167,10 +167,12 @@ def _character(k: int, e: Entity | None, reading: PremiseReading, book: dict, rn
         if e is None:
             role = companion.split(" ", 1)[1]
         else:
-            role = "" if e.name else (_singular_core(e) if book["language"] == "en" else e.head)
+            # "her younger sister Anna" is Anna, a younger sister; "Hugo" is only Hugo
+            role = "" if e.name and e.head == e.name else (_singular_core(e) if book["language"] == "en" else e.head)
         noun = people["nouns"][gender][age]
         hair = rng.choice(people["child_hair"] if age == "child" else people["hair"][gender])
-        appearance = f"{_article(noun)} {rng.choice(people['builds'])} {noun} with {hair}"
+        build = rng.choice(people['builds'])
+        appearance = f"{_article(build)} {build} {noun} with {hair}"
         if role and book["language"] == "en":  # the artist reads English; a German role stays in the role field
             appearance += f", {_article(role)} {role}"
         pitch = round(rng.uniform(-0.6, 0.6) + (0.35 if age in ("child", "young") else 0.0), 2)

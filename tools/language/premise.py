@@ -51,10 +51,10 @@ class Entity:
     head: str          # head noun lemma ("owner"), or the proper name ("Anna", "Lagos")
     kind: str          # "person"|"animal"|"creature"|"machine"|"object"|"place"|"time"|"event"
     count: int = 1     # 2 for "two rival ... owners", 3 for "three sisters", 2 for "twins"
-    name: str | None = None    # proper name when given
+    name: str | None = None    # proper name when given ("Anna" of "her younger sister Anna": head "sister")
     gender: str | None = None  # "female" | "male" | None
     age: str | None = None     # "child" | "young" | "adult" | "old" | None
-    core: str = field(default="", compare=False)  # the phrase without article or number: "rival food-truck owners"
+    core: str = field(default="", compare=False)  # the phrase without article, number or given name: "rival food-truck owners"
 
     @property
     def is_character(self) -> bool:
@@ -169,8 +169,10 @@ def detect_language(text: str) -> str:
 
 def _chunk_tokens(doc) -> list[list]:
     """Noun phrases as token lists: spaCy's chunks, split at possessives, repaired where a verb was read as a noun."""
-    verbs = set(english().get_pipe("lemmatizer").lookups.get_table("lemma_index")["verb"])
+    index = english().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    verbs, nouns = set(index["verb"]), set(index["noun"])
     spans: list[list] = []
+    repaired: set[int] = set()  # heads a repair left that the tagger read as adjectives ("an elderly mechanic")
     covered: set[int] = set()
     for chunk in doc.noun_chunks:
         toks = [t for t in chunk]
@@ -179,11 +181,14 @@ def _chunk_tokens(doc) -> list[list]:
         last = toks[-1]
         # a sentence whose root is not a verb: its verb was read as a noun somewhere
         verbless = any(t.dep_ == "ROOT" and t.pos_ not in ("VERB", "AUX") for t in chunk.sent)
-        if (len(toks) >= 2 and last.tag_ in ("NN", "NNS") and last.lemma_.lower() in verbs
-                and toks[-2].pos_ in ("NOUN", "PROPN") and nxt is not None
+        before = toks[-2] if len(toks) >= 2 else None
+        noun_before = before is not None and (before.pos_ in ("NOUN", "PROPN") or (
+            before.pos_ == "ADJ" and before.lower_ in nouns and before.dep_ == "amod"))
+        if (noun_before and last.tag_ in ("NN", "NNS") and last.lemma_.lower() in verbs and nxt is not None
                 and ((last.tag_ == "NN" and (nxt.pos_ in ("DET", "PRON") or nxt.lower_ == "as"))
                      or (verbless and nxt.pos_ in ("DET", "PRON", "ADP")))):
             toks = toks[:-1]
+            repaired.add(toks[-1].i)
         # "the town's famous giant pumpkin" is two phrases: the town, and its pumpkin
         cut = [k for k, t in enumerate(toks) if t.tag_ == "POS"]
         if cut:
@@ -197,11 +202,52 @@ def _chunk_tokens(doc) -> list[list]:
             left = [c for c in tok.lefts if c.dep_ in ("det", "amod", "compound", "nummod")]
             start = min([c.i for c in left], default=tok.i)
             spans.append([doc[i] for i in range(start, tok.i + 1)])
-    return [s for s in spans if s and s[-1].pos_ in ("NOUN", "PROPN")]
+    return [s for s in spans if s and (s[-1].pos_ in ("NOUN", "PROPN") or s[-1].i in repaired)]
 
 
 def _root(toks: list):
     return toks[-1]
+
+
+def _is_name(tok) -> bool:
+    """A proper name, or a capitalised word the tagger read as a common noun mid-sentence ("his reindeer Sven")."""
+    return tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and tok.is_title and not tok.is_sent_start)
+
+
+def _given_names(chunks: list[list]) -> tuple[list[list], dict[int, list]]:
+    """Names given to a described character, folded into its phrase: "his reindeer Sven", "the snowman Olaf",
+    "her younger sister Anna", "a retired pilot named Otto" are one reindeer, one snowman, one sister, one pilot.
+
+    Returns the chunks that remain (each typed by its common noun) and, by the first token of each, the name's tokens.
+    """
+    names: dict[int, list] = {}
+    kept: list[list] = []
+    for toks in chunks:
+        # inside one chunk: common nouns, then a trailing name ("The robot Pixel"; not "Queen Elsa": a title)
+        tail = len(toks)
+        while tail > 0 and _is_name(toks[tail - 1]):
+            tail -= 1
+        common = [t for t in toks[:tail] if t.pos_ == "NOUN" and t.is_lower]
+        if common and 0 < tail < len(toks):
+            names[toks[0].i] = toks[tail:]
+            toks = toks[:tail]
+        kept.append(toks)
+    by_root = {_root(toks).i: toks for toks in kept}
+    out: list[list] = []
+    for toks in kept:
+        root = _root(toks)
+        if len(toks) <= 2 and _is_name(root) and toks[0].i not in names:
+            target = None
+            if root.dep_ == "appos":
+                target = by_root.get(root.head.i)  # "the snowman Olaf": Olaf stands beside the snowman
+            elif root.dep_ in ("oprd", "attr", "dobj") and root.head.lemma_ in ("name", "call") and root.head.dep_ == "acl":
+                target = by_root.get(root.head.head.i)  # "a retired pilot named Otto"
+            if target is not None and _root(target).pos_ == "NOUN" and _root(target).is_lower \
+                    and target[0].i not in names and not any(t.pos_ == "DET" for t in toks):
+                names[target[0].i] = [t for t in toks if _is_name(t)]
+                continue
+        out.append(toks)
+    return out, names
 
 
 def _count(toks: list) -> int:
@@ -353,7 +399,8 @@ def _gender_age(texts: tuple[str, ...]) -> tuple[str | None, str | None]:
 def _read_english(text: str) -> tuple[list[Entity], str | None, str | None, str | None]:
     doc = english()(text)
     ents = {t.i: e.label_ for e in doc.ents for t in e}
-    chunks = [toks for toks in _chunk_tokens(doc) if not _is_role(toks)]
+    chunks, given = _given_names(_chunk_tokens(doc))  # before roles: "named Otto" reads as a predicate
+    chunks = [toks for toks in chunks if not _is_role(toks)]
     _embed_all([x for toks in chunks for x in _type_texts(toks)] + [text])
     found: list[tuple[int, Entity]] = []
     seen: set[int] = set()
@@ -380,6 +427,9 @@ def _read_english(text: str) -> tuple[list[Entity], str | None, str | None, str 
             else:
                 label = "PERSON" if _kind(texts[:1], None, ("person", "place")) == "person" else "GPE"
         kind = _kind(texts, label)
+        named = given.get(toks[0].i)  # "his reindeer Sven": typed as a reindeer, named Sven
+        if named and root.head.i == named[-1].i:
+            root = named[-1]  # "The robot Pixel": the name heads the phrase, so it is the one that acts
         det = {t.lower_ for t in toks if t.pos_ == "DET"}
         if kind == "object" and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE:
             kind = "place"  # "in the bakery": what the story happens inside is a place
@@ -388,19 +438,24 @@ def _read_english(text: str) -> tuple[list[Entity], str | None, str | None, str 
             kind = "person" if any(g.lower_ == "who" for c in root.children for g in c.children) else "creature"
         if kind in ("object", "abstract") and _main_subject(root) and not det & QUANTIFIERS and root.dep_ != "nsubjpass":
             kind = "creature"  # "a baker's sourdough starter becomes sentient": the subject of the line has a will
+        if kind in ("object", "abstract") and named:
+            kind = "creature"  # a thing the premise gives a name to ("a kite called Blue") has a will of its own
         if kind == "abstract":
             continue
-        if kind == "machine" and not _acts(root):
+        if kind == "machine" and not _acts(root) and not named:
             kind = "object"  # a satellite being repaired is a thing, not a character
-        count = _count(toks) if kind in CHARACTER_KINDS else 1
+        count = _count(toks) if kind in CHARACTER_KINDS and not named else 1
         gender = age = None
         if kind == "person":
             gender, age = _gender_age((texts[0], texts[2]) if not proper else (root.text,))
+            if named and gender is None:
+                gender = _gender_age((" ".join(t.text for t in named),))[0]  # "her friend Mara"
         if kind in CHARACTER_KINDS and not proper:
             found.extend(_compound_things(toks, ents))  # "a lighthouse keeper" has a lighthouse
-        name = root.text if proper else None
-        head = root.text if proper else root.lemma_.lower()
-        phrase = "".join(t.text_with_ws for t in toks).strip()
+        name = " ".join(t.text for t in named) if named else root.text if proper else None
+        head = _root(toks).lemma_.lower() if named else root.text if proper else root.lemma_.lower()
+        last = named[-1].i if named else toks[-1].i  # as written: "a retired pilot named Otto"
+        phrase = doc[toks[0].i:last + 1].text.strip(" ,;")
         found.append((toks[0].i, Entity(phrase=phrase, head=head, kind=kind, count=count, name=name,
                                         gender=gender, age=age, core=core)))
     found.sort(key=lambda p: p[0])
