@@ -338,8 +338,8 @@ def load_parts(layout: Layout, config: UniAVGenSettings, device: str) -> Parts:
                              device="cpu")
     mean = float(getattr(getattr(model, "config", None), "audio_mean", MEL_MEAN))
     std = float(getattr(getattr(model, "config", None), "audio_std", MEL_STD))
-    return Parts(model=model, text=VideoTextEncoder(layout.text_encoder, layout.tokenizer, dtype),
-                 vae=VideoVAE(layout.vae, dtype), vocoder=Vocoder(layout.vocoder, dtype),
+    return Parts(model=model, text=VideoTextEncoder.load(layout.text_encoder, layout.tokenizer, dtype),
+                 vae=VideoVAE.load(layout.vae, dtype), vocoder=Vocoder.load(layout.vocoder, dtype),
                  vocab=vocabulary.read_vocab(layout.vocab), mel_mean=mean, mel_std=std)
 
 

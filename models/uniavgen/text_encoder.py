@@ -29,12 +29,16 @@ def clean_prompt(text: str) -> str:
 class VideoTextEncoder:
     """Prompt -> umt5-xxl embedding (tokens, d_model), on one device."""
 
-    def __init__(self, encoder_dir: Path, tokenizer_dir: Path, dtype: torch.dtype, text_len: int = TEXT_LEN):
+    def __init__(self, model, tokenizer, text_len: int = TEXT_LEN):
+        self.model, self.tokenizer, self.text_len = model.eval(), tokenizer, text_len
+
+    @classmethod
+    def load(cls, encoder_dir: Path, tokenizer_dir: Path, dtype: torch.dtype) -> VideoTextEncoder:
+        """From diffusers' text_encoder/ (safetensors) and a tokenizer folder."""
         from transformers import AutoTokenizer, UMT5EncoderModel
 
-        self.tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_dir))
-        self.model = UMT5EncoderModel.from_pretrained(str(encoder_dir), dtype=dtype, use_safetensors=True).eval()
-        self.text_len = text_len
+        return cls(UMT5EncoderModel.from_pretrained(str(encoder_dir), dtype=dtype, use_safetensors=True),
+                   AutoTokenizer.from_pretrained(str(tokenizer_dir)))
 
     def to(self, device: str) -> VideoTextEncoder:
         self.model.to(device)

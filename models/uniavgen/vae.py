@@ -14,14 +14,19 @@ import torch
 
 
 class VideoVAE:
-    def __init__(self, directory: Path, dtype: torch.dtype):
-        from diffusers import AutoencoderKLWan
-
-        self.vae = AutoencoderKLWan.from_pretrained(str(directory), dtype=dtype, use_safetensors=True).eval()
+    def __init__(self, vae, dtype: torch.dtype):
+        self.vae = vae.eval()
         channels = self.vae.config.z_dim
         self.mean = torch.tensor(self.vae.config.latents_mean, dtype=torch.float32).view(1, channels, 1, 1, 1)
         self.std = torch.tensor(self.vae.config.latents_std, dtype=torch.float32).view(1, channels, 1, 1, 1)
         self.dtype = dtype
+
+    @classmethod
+    def load(cls, directory: Path, dtype: torch.dtype) -> VideoVAE:
+        """From diffusers' vae/ folder (safetensors)."""
+        from diffusers import AutoencoderKLWan
+
+        return cls(AutoencoderKLWan.from_pretrained(str(directory), dtype=dtype, use_safetensors=True), dtype)
 
     @property
     def spatial(self) -> int:

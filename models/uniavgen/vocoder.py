@@ -15,12 +15,16 @@ from auteur.models.uniavgen.mel import denormalise
 
 
 class Vocoder:
-    def __init__(self, directory: Path, dtype: torch.dtype):
+    def __init__(self, model, dtype: torch.dtype):
+        self.model, self.dtype = model.eval(), dtype
+
+    @classmethod
+    def load(cls, directory: Path, dtype: torch.dtype) -> Vocoder:
+        """From code2wav_bigvgan_model/ (transformers' layout, safetensors)."""
         from transformers import Qwen2_5OmniToken2WavBigVGANModel
 
-        self.model = Qwen2_5OmniToken2WavBigVGANModel.from_pretrained(
-            str(directory), dtype=dtype, use_safetensors=True, attn_implementation="sdpa").eval()
-        self.dtype = dtype
+        return cls(Qwen2_5OmniToken2WavBigVGANModel.from_pretrained(str(directory), dtype=dtype, use_safetensors=True),
+                   dtype)
 
     def to(self, device: str) -> Vocoder:
         self.model.to(device)
