@@ -67,6 +67,24 @@ def write_vocoder(directory: Path) -> Path:
     return directory
 
 
+def tiny_config():
+    """16A's tiny transformer at the widths of the real VAE (48 channels), mel (80 bins), the tiny UMT5
+    (32) and vocab.txt (2545 symbols)."""
+    from auteur.models.uniavgen.config import UniAVGenConfig
+
+    return UniAVGenConfig.tiny(in_dim=48, out_dim=48, in_audio_dim=80, out_dim_audio=80, text_dim=TEXT_DIM,
+                               char_vocab_size=2545, text_len=64)
+
+
+def write_transformer(directory: Path, seed: int = 0) -> Path:
+    """config.json, an index and two shards, as the published repository's root holds them."""
+    from auteur.models.uniavgen.loading import save_transformer
+    from auteur.models.uniavgen.model import UniAVGen
+
+    torch.manual_seed(seed)
+    return save_transformer(UniAVGen(tiny_config()), directory, shards=2)
+
+
 def write_components(directory: Path) -> Path:
     """text_encoder/, tokenizer/ and vae/ as Wan-AI/Wan2.2-TI2V-5B-Diffusers lays them out."""
     write_text_encoder(directory / "text_encoder")
@@ -80,9 +98,7 @@ def write_uniavgen(directory: Path, *, components: Path | None = None, published
     """The model directory in the published layout; the Wan parts inside it unless `components` is given."""
     directory.mkdir(parents=True, exist_ok=True)
     if transformer:
-        from uniavgen_tiny import write_tiny_transformer
-
-        write_tiny_transformer(directory, seed=seed)
+        write_transformer(directory, seed=seed)
     write_vocoder(directory / "code2wav_bigvgan_model")
     write_tokenizer(directory / "google" / "umt5-xxl")
     write_vocab(directory / "vocab.txt")

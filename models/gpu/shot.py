@@ -113,6 +113,16 @@ def fit(x: np.ndarray, n: int) -> np.ndarray:
     return np.concatenate([x, np.zeros((n - len(x), *x.shape[1:]), dtype=np.float32)])
 
 
+def retime(frames: np.ndarray, source_fps: int, fps: int) -> np.ndarray:
+    """Frames made at `source_fps` shown at `fps`: each output frame is the source frame on screen at its
+    time, and the output lasts at least as long as the source (a model's 16 fps clip in a 24 fps film)."""
+    if source_fps == fps:
+        return frames
+    n = math.ceil(len(frames) * fps / source_fps - 1e-9)
+    index = np.minimum((np.arange(n) * source_fps) // fps, len(frames) - 1)
+    return frames[index]
+
+
 def to_frames(video: np.ndarray) -> np.ndarray:
     """A pipeline's `np` output (1, frames, h, w, 3) in [0, 1] as uint8 frames."""
     frames = np.asarray(video)
@@ -122,14 +132,12 @@ def to_frames(video: np.ndarray) -> np.ndarray:
 
 
 def write_clip(out: Path, frames: np.ndarray, audio: np.ndarray, audio_rate: int, request: RenderRequest,
-               *, crf: int = 18, progress: Progress | None = None, fps: int | None = None) -> float:
+               *, crf: int = 18, progress: Progress | None = None) -> float:
     """Encode frames (n, h, w, 3 uint8) and audio (samples, channels) into an H.264 + AAC mp4 at `out`.
 
-    The picture is scaled to the profile's frame size and, when the model makes frames at its own
-    rate (`fps`), retimed to the profile's; the audio keeps `audio_rate`. Returns seconds.
+    The picture is scaled to the profile's frame size; the audio keeps `audio_rate`. Returns seconds.
     """
     video = request.video
-    source_fps = fps or video.fps
     n, h, w, _ = frames.shape
     if n == 0:
         raise AuteurError(f"shot {request.shot.id}: the video model returned no frames")
@@ -138,7 +146,7 @@ def write_clip(out: Path, frames: np.ndarray, audio: np.ndarray, audio_rate: int
         wav = Path(scratch) / "sound.wav"
         write_wav(wav, audio, audio_rate)
         with atomic_path(out) as tmp:
-            args = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-framerate", str(source_fps),
+            args = ["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-framerate", str(video.fps),
                     "-i", "pipe:0", "-i", str(wav), "-map", "0:v:0", "-map", "1:a:0",
                     "-vf", f"scale={video.width}:{video.height}:flags=lanczos:out_color_matrix=bt709:out_range=tv,"
                            "format=yuv420p,setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709",
@@ -146,7 +154,7 @@ def write_clip(out: Path, frames: np.ndarray, audio: np.ndarray, audio_rate: int
                     "-c:a", "aac", "-b:a", "192k", "-ar", str(audio_rate), "-ac", "2",
                     "-movflags", "+faststart", "-f", "mp4", str(tmp)]
             pipe_frames(args, _frame_bytes(frames, n, progress), what=f"encoding shot {request.shot.id}")
-    return n / source_fps
+    return n / video.fps
 
 
 def load_keyframe(request: RenderRequest, size: tuple[int, int]):

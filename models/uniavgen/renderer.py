@@ -39,13 +39,14 @@ from auteur.core.errors import InputError
 from auteur.core.schema import Character
 from auteur.core.settings import VideoSettings
 from auteur.models.gpu import shot
-from auteur.models.gpu.memory import DTYPES, LevelMemo, MemoryLevel, MemorySettings, compute_dtype
+from auteur.models.gpu.memory import LevelMemo, MemoryLevel, MemorySettings, compute_dtype
 from auteur.models.gpu.pipelines import PIPELINES, default_device
 from auteur.models.gpu.settings import build_settings, check_frame_size, check_range
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine
 from auteur.models.uniavgen import mel as melspec
 from auteur.models.uniavgen import plan as planning
 from auteur.models.uniavgen import vocab as vocabulary
+from auteur.models.uniavgen.config import MEL_MEAN, MEL_STD
 from auteur.models.uniavgen.components import PUBLISHED, WAN_DIFFUSERS, Layout, locate
 from auteur.models.uniavgen.voices import ReferenceVoice, VoiceBank
 from auteur.tools.sound.audio import resample
@@ -53,7 +54,6 @@ from auteur.tools.sound.audio import resample
 RENDERER_VERSION = 1
 SPOKEN = ("en", "zh")  # the languages the audio branch was trained on
 FIRST_VOICES = ("model", "draft")
-MEL_MEAN, MEL_STD = -5.1753, 2.1544  # used when the checkpoint's config does not carry them
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class UniAVGenSettings:
     video_scale: float = 3.0
     audio_scale: float = 2.0
     macfg_prop: float = 0.5  # share of the steps whose unconditional pass has no cross-modal interaction
-    slg_layer: int = 11  # the block skipped in the unconditional pass; -1 for none
+    slg_layer: int = 11  # the block skipped in the unconditional pass; 0 for none (as the reference reads it)
     negative_prompt: str = ""  # the published inference runs with an empty negative video prompt
     max_segment_frames: int = planning.MAX_FRAMES  # frames a call makes (4k + 1); 81 is the trained 5 s
     max_seconds: float = 30.0  # the longest shot rendered (in consecutive calls)
@@ -233,9 +233,11 @@ class UniAVGenRenderer:
 
         pieces = self.memory.run(request.shot.id, attempt)
         frames, wave, lines = join(pieces, segments, request.shot.duration)
+        frames = shot.retime(frames, planning.MODEL_FPS, request.video.fps)
+        wave = shot.fit(wave, round(len(frames) / request.video.fps * melspec.SAMPLE_RATE))
         stereo = np.repeat(wave[:, None], 2, axis=1)
         duration = shot.write_clip(out, frames, stereo, melspec.SAMPLE_RATE, request, crf=self.config.crf,
-                                   progress=progress, fps=planning.MODEL_FPS)
+                                   progress=progress)
         return RenderedClip(path=out, duration=duration, lines=lines)
 
     def _render_segments(self, request, segments, keyframe, parts: Parts, bank: VoiceBank, progress):
@@ -248,7 +250,7 @@ class UniAVGenRenderer:
             call = self.call_for(request, segment, parts, bank)
             self.calls.append((request.shot.id, call))
             with self._on(parts, "vae"):
-                image_latent = parts.vae.encode_image(image).cpu()
+                image_latent = parts.vae.encode_image(image)[0].cpu()
             latent, mel = self._sample(parts, call, segment, video_text, negative_text, image_latent,
                                        shot.shot_seed(request, f"uniavgen-{i}"), progress, i, len(segments))
             with self._on(parts, "vae"):
@@ -270,27 +272,26 @@ class UniAVGenRenderer:
 
         cfg = self.config
         generator = torch.Generator("cpu").manual_seed(seed)
-        _, channels, _, h, w = image_latent.shape
-        noise_video = torch.randn(1, channels, segment.latent_frames, h, w, generator=generator)
-        noise_audio = torch.randn(1, segment.mel_frames, melspec.N_MELS, generator=generator)
+        channels, _, h, w = image_latent.shape
+        noise_video = torch.randn(channels, segment.latent_frames, h, w, generator=generator)
+        noise_audio = torch.randn(segment.mel_frames, melspec.N_MELS, generator=generator)
         settings = sampling.SamplerSettings(steps=cfg.steps, shift=cfg.shift, video_scale=cfg.video_scale,
                                             audio_scale=cfg.audio_scale, macfg_prop=cfg.macfg_prop,
-                                            slg_layer=cfg.slg_layer)
-        cond = conditions(parts, call.symbols, video_text, image_latent, call)
-        uncond = conditions(parts, call.uncond_symbols, negative_text, image_latent, call)
+                                            slg_layer=cfg.slg_layer or None)
+        cond = conditions(parts, call.symbols, video_text, image_latent, call, self.device)
+        uncond = conditions(parts, call.uncond_symbols, negative_text, image_latent, call, self.device)
 
-        def step(fraction: float) -> None:
+        def step(done: int, total: int) -> None:
             if progress is not None:
-                progress(0.9 * (index + fraction) / count)
+                progress(0.9 * (index + done / total) / count)
 
         with self._on(parts, "model"), torch.inference_mode():
-            video, mel = sampling.sample(parts.model, cond.to(self.device), uncond.to(self.device), settings,
-                                         sampling.Task[call.task], noise_video.to(self.device),
-                                         noise_audio.to(self.device), progress=step)
-        mel = mel.reshape(-1, melspec.N_MELS).float().cpu()
+            video, mel = sampling.sample(parts.model, cond, uncond, settings, sampling.Task[call.task],
+                                         noise_video.to(self.device), noise_audio.to(self.device), progress=step)
+        mel = mel.float().cpu().clone()
         if call.condition_mel is not None:  # the given speech is kept as given
             mel[: len(call.condition_mel)] = call.condition_mel
-        return video.float().cpu(), mel
+        return video.float().cpu()[None], mel
 
     @contextlib.contextmanager
     def _on(self, parts: Parts, name: str) -> Iterator[None]:
@@ -333,23 +334,25 @@ def load_parts(layout: Layout, config: UniAVGenSettings, device: str) -> Parts:
     from auteur.models.uniavgen.vocoder import Vocoder
 
     dtype = compute_dtype(config.memory, device)
-    name = {v: k for k, v in DTYPES.items()}[dtype]
-    model = load_transformer(layout.transformer, dtype={"bfloat16": "bf16", "float16": "fp16", "float32": "fp32"}[name],
-                             device="cpu")
-    mean = float(getattr(getattr(model, "config", None), "audio_mean", MEL_MEAN))
-    std = float(getattr(getattr(model, "config", None), "audio_std", MEL_STD))
-    return Parts(model=model, text=VideoTextEncoder.load(layout.text_encoder, layout.tokenizer, dtype),
+    short = {torch.bfloat16: "bf16", torch.float16: "fp16", torch.float32: "fp32"}[dtype]
+    model = load_transformer(layout.transformer, dtype=short, device="cpu", download=False)
+    text = VideoTextEncoder.load(layout.text_encoder, layout.tokenizer, dtype)
+    text.text_len = model.config.text_len  # prompts are padded or cut to what the model was trained on (512)
+    return Parts(model=model, text=text,
                  vae=VideoVAE.load(layout.vae, dtype), vocoder=Vocoder.load(layout.vocoder, dtype),
-                 vocab=vocabulary.read_vocab(layout.vocab), mel_mean=mean, mel_std=std)
+                 vocab=vocabulary.read_vocab(layout.vocab))
 
 
-def conditions(parts: Parts, symbols: list[str], video_text: torch.Tensor, image_latent: torch.Tensor, call: Call):
-    """One pass's conditioning in the sampler's terms."""
+def conditions(parts: Parts, symbols: list[str], video_text: torch.Tensor, image_latent: torch.Tensor, call: Call,
+               device: str):
+    """One pass's conditioning in the sampler's terms, on `device` (the picture is the segment's first frame)."""
     from auteur.models.uniavgen.sampling import Conditions
 
-    return Conditions(video_text=video_text, audio_text=vocabulary.symbol_ids(symbols, parts.vocab),
-                      ref_image=image_latent, cond_video=image_latent, ref_mel=call.reference_mel,
-                      cond_mel=call.condition_mel)
+    def on(x: torch.Tensor | None) -> torch.Tensor | None:
+        return None if x is None else x.to(device)
+
+    return Conditions(video_text=on(video_text), chars=on(vocabulary.symbol_ids(symbols, parts.vocab)[0]),
+                      ref_image=on(image_latent), ref_mel=on(call.reference_mel), cond_mel=on(call.condition_mel))
 
 
 def draft_speech(text: str, character: Character, language: str) -> np.ndarray:
@@ -386,8 +389,8 @@ def join(pieces: list[tuple[np.ndarray, np.ndarray]], segments: list[planning.Se
             bounds = start + (end - start) * weights / weights[-1]
             rate = float(melspec.SAMPLE_RATE)
             for part, a, b in zip(segment.parts, bounds[:-1], bounds[1:]):
-                lines.append(SpokenLine(part.speaker, part.text, round((cursor + a) / rate, 3),
-                                        round((cursor + b) / rate, 3)))
+                lines.append(SpokenLine(part.speaker, part.text, round(float(cursor + a) / rate, 3),
+                                        round(float(cursor + b) / rate, 3)))
         frames.append(picture)
         waves.append(wave)
         cursor += len(wave)

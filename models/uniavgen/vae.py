@@ -50,7 +50,7 @@ class VideoVAE:
     def encode_image(self, rgb: np.ndarray) -> torch.Tensor:
         """The normalised latent (1, 48, 1, h/16, w/16) of one (h, w, 3) uint8 image."""
         device = self.vae.device
-        pixels = torch.from_numpy(np.ascontiguousarray(rgb)).to(device, torch.float32)
+        pixels = torch.from_numpy(np.array(rgb, dtype=np.uint8)).to(device, torch.float32)
         pixels = (pixels / 127.5 - 1.0).permute(2, 0, 1)[None, :, None].to(self.dtype)
         latent = self.vae.encode(pixels).latent_dist.mode().float()
         return (latent - self.mean.to(device)) / self.std.to(device)

@@ -74,6 +74,8 @@ class VoiceBank:
                 write_text(self.directory / f"{name}.json",
                            json.dumps({"character": character.token, "text": voice.text, "source": voice.source,
                                        "shot": voice.shot}, ensure_ascii=False, indent=2))
+                # what is on disk (16-bit) is what every later shot uses, in this run or a resumed one
+                voice = self._read(name) or voice
             self._held[name] = voice
             return voice
 
