@@ -159,3 +159,33 @@ def test_the_cache_key_changes_with_what_changes_the_output(model):
     a, b = renderer(model), renderer(model, first_voice="draft")
     assert a.settings() != b.settings() and a.settings()["renderer_version"] >= 1
     json.dumps(a.settings())
+
+
+def test_a_tiny_uniavgen_profile_makes_a_film_through_the_whole_graph(model, tmp_path):
+    import importlib.util
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    from clirun import auteur
+
+    root = Path(__file__).resolve().parent
+    spec = importlib.util.spec_from_file_location("gpu_studio", root.parent / "benchmarks" / "gpu_studio.py")
+    studio = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("gpu_studio", studio)
+    spec.loader.exec_module(studio)
+    data = tomllib.loads((root / "tiny.toml").read_text())  # the draft director: the renderer is what is tested
+    data["renderer"] = {"backend": "uniavgen", "settings": {"model": str(model), **TINY, "width": 64, "height": 32}}
+    (tmp_path / "uniavgen.toml").write_text(studio.toml_text(data))
+    out = tmp_path / "film"
+    done = auteur("make", "A lighthouse keeper befriends a storm", "--profile", str(tmp_path / "uniavgen.toml"),
+                  "--shots", "2", "--out", str(out), cache=tmp_path / "cache")
+    assert done.returncode == 0, done.stderr[-2000:]
+    info = probe(out / "film.mp4")
+    assert info.codecs("video") == ["h264"] and info.codecs("audio") == ["aac"]
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["profile"]["renderer"]["backend"] == "uniavgen"
+    records = [json.loads(p.read_text()) for p in (out / "shots").glob("sc*-sh??.json")]
+    spoken = {ln["speaker"] for record in records for ln in record["lines"]}
+    voices = {json.loads(p.read_text())["character"] for p in (out / "renderer" / "uniavgen-voices").glob("*.json")}
+    assert spoken and voices == spoken  # every character who spoke has its voice kept in the run directory
