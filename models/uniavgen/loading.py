@@ -108,7 +108,10 @@ def load_transformer(source: str | Path, *, dtype: str = "bf16", device: str | t
             found = tuple(tensors[name].shape)
             if found != expected[name]:
                 raise InputError(f"{path / shard}: tensor {name} has shape {found}, the config implies {expected[name]}")
-            state[name] = tensors.pop(name).to(device=device, dtype=torch_dtype)
+            stored = tensors.pop(name)
+            tensor = stored.to(device=device, dtype=torch_dtype)
+            # a tensor still on the shard's memory map: own it (aligned memory, the map released)
+            state[name] = tensor.clone() if tensor.data_ptr() == stored.data_ptr() else tensor
     missing = [k for k in expected if k not in state]
     if missing:
         raise InputError(f"{path}: tensor {missing[0]} is missing ({len(missing)} missing in all)")
