@@ -1,6 +1,6 @@
 """A whole UniAVGen installation at tiny sizes, in the published folder layout, for the renderer's tests.
 
-    <dir>/diffusion_pytorch_model.safetensors.index.json + shards   16A's tiny dual-branch transformer
+    <dir>/config.json, diffusion_pytorch_model.safetensors.index.json + 2 shards   16A's tiny transformer
     <dir>/code2wav_bigvgan_model/    tiny BigVGAN (transformers save_pretrained, safetensors)
     <dir>/google/umt5-xxl/           a word-level tokenizer standing in for umt5-xxl's
     <dir>/vocab.txt                  the character vocabulary (the 95 printable ASCII characters, 2545 lines)
@@ -67,22 +67,18 @@ def write_vocoder(directory: Path) -> Path:
     return directory
 
 
-def tiny_config():
-    """16A's tiny transformer at the widths of the real VAE (48 channels), mel (80 bins), the tiny UMT5
-    (32) and vocab.txt (2545 symbols)."""
-    from auteur.models.uniavgen.config import UniAVGenConfig
-
-    return UniAVGenConfig.tiny(in_dim=48, out_dim=48, in_audio_dim=80, out_dim_audio=80, text_dim=TEXT_DIM,
-                               char_vocab_size=2545, text_len=64)
+TINY_WIDTHS = dict(in_dim=48, out_dim=48, in_audio_dim=80, out_dim_audio=80, text_dim=TEXT_DIM, char_vocab_size=2545,
+                   text_len=64)  # the real VAE's channels, 80 mel bins, the tiny UMT5's width, vocab.txt's size
 
 
 def write_transformer(directory: Path, seed: int = 0) -> Path:
-    """config.json, an index and two shards, as the published repository's root holds them."""
-    from auteur.models.uniavgen.loading import save_transformer
-    from auteur.models.uniavgen.model import UniAVGen
+    """16A's tiny random transformer (tests/uniavgen_tiny.py) at the widths the other parts need: config.json,
+    an index and two shards, as the published repository's root holds them."""
+    from uniavgen_tiny import tiny_model
 
-    torch.manual_seed(seed)
-    return save_transformer(UniAVGen(tiny_config()), directory, shards=2)
+    from auteur.models.uniavgen.loading import save_transformer
+
+    return save_transformer(tiny_model(seed, **TINY_WIDTHS), directory, shards=2)
 
 
 def write_components(directory: Path) -> Path:
