@@ -118,7 +118,7 @@ def test_lines_in_a_language_the_model_does_not_speak_drive_the_face_from_espeak
     req = dataclasses.replace(request(tmp_path, shot("s1", 0.5, [("<char1>", "Guten Abend.")])), language="de")
     clip = r.render(req, tmp_path / "de.mp4")
     [(_, call)] = r.calls
-    assert call.task == "A2V" and call.condition_mel.shape[1] == 80
+    assert call.task == "A2V" and call.condition_mel.shape[1] == 80 and "".join(call.symbols) == "Guten Abend."
     frames = round(clip.duration * 16)
     assert call.condition_mel.shape[0] >= frames * 100 // 16 - 7  # the speech conditions the whole call
     assert not (tmp_path / "run").exists()  # no workdir: nothing is kept

@@ -6,8 +6,8 @@ magnitudes with a 1e-9 floor inside the root, then the natural log clamped at 1e
 reflect-padded by (n_fft - hop) / 2 on each side and not centred, so n samples give n // 240 frames.
 The model sees the mel normalised by the training set's mean and standard deviation.
 
-A reference voice is first brought to a peak of 0.999146 and given 0.3 s of silence at its end, as
-the published model was run.
+Speech given to the model is first brought to a peak of 0.999146, and a reference voice is given
+0.3 s of silence at its end, as the published model was run.
 """
 
 from __future__ import annotations
@@ -58,13 +58,16 @@ def denormalise(mel: torch.Tensor, mean: float, std: float) -> torch.Tensor:
     return mel * std + mean
 
 
-def reference_wave(wave: np.ndarray) -> np.ndarray:
-    """A reference voice (mono, 24 kHz) at the model's peak level, with its silent tail."""
+def peaked(wave: np.ndarray) -> np.ndarray:
+    """Speech given to the model (a reference voice, or the speech that drives a face) at its peak level."""
     wave = np.asarray(wave, dtype=np.float32).reshape(-1)
     peak = float(np.max(np.abs(wave))) if wave.size else 0.0
-    if peak > 0:
-        wave = wave * (REFERENCE_PEAK / peak)
-    return np.concatenate([wave, np.zeros(round(REFERENCE_TAIL_S * SAMPLE_RATE), dtype=np.float32)])
+    return wave * (REFERENCE_PEAK / peak) if peak > 0 else wave
+
+
+def reference_wave(wave: np.ndarray) -> np.ndarray:
+    """A reference voice (mono, 24 kHz) at the model's peak level, with its silent tail."""
+    return np.concatenate([peaked(wave), np.zeros(round(REFERENCE_TAIL_S * SAMPLE_RATE), dtype=np.float32)])
 
 
 def model_mel(wave: np.ndarray, mean: float, std: float) -> torch.Tensor:

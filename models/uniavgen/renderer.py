@@ -25,6 +25,7 @@ shows most, so two-hander shots are best drawn with the speaker in front.
 from __future__ import annotations
 
 import contextlib
+from collections import deque
 import hashlib
 import json
 import threading
@@ -92,6 +93,10 @@ class UniAVGenSettings:
         if (self.max_segment_frames - 1) % planning.FRAME_STEP:
             raise InputError(f"uniavgen renderer setting max_segment_frames={self.max_segment_frames}: must be "
                              f"4k + 1 (81 is the model's 5 s)")
+        room = (self.max_segment_frames - 1) / planning.MODEL_FPS - self.lead_in_s - self.tail_s
+        if room < 0.5:
+            raise InputError(f"uniavgen renderer settings: a call of max_segment_frames={self.max_segment_frames} "
+                             f"leaves {room:.2f} s for speech after lead_in_s and tail_s; leave at least 0.5 s")
         if self.first_voice not in FIRST_VOICES:
             raise InputError(f"uniavgen renderer setting first_voice={self.first_voice!r}: must be one of "
                              f"{', '.join(FIRST_VOICES)}")
@@ -153,7 +158,8 @@ class UniAVGenRenderer:
         self.config = build_settings(UniAVGenSettings, "uniavgen", settings)
         self.device = default_device() if self.config.device == "auto" else self.config.device
         self.memory = LevelMemo(self.config.memory)
-        self.calls: list[tuple[str, Call]] = []  # (shot id, call) of every call made, for tests and benchmarks
+        # (shot id, call) of the latest calls, for tests and benchmarks (bounded: a call holds mels and a voice)
+        self.calls: deque[tuple[str, Call]] = deque(maxlen=64)
         self._own_voices: dict[str, VoiceBank] = {}
 
     def settings(self) -> dict[str, Any]:
@@ -201,11 +207,11 @@ class UniAVGenRenderer:
             return Call("AVG", [], [""])
         character = shot.cast_of(request)[segment.speaker]
         language = request.language
-        if language not in SPOKEN:
-            speech = draft_speech(segment.text, character, language)
+        if language not in SPOKEN:  # the transcript is still read, character by character, as the reference does
+            speech = melspec.peaked(draft_speech(segment.text, character, language))
             fitted = shot.fit(speech, segment.mel_frames * melspec.HOP)
             condition = melspec.model_mel(fitted, parts.mel_mean, parts.mel_std)[: segment.mel_frames]
-            return Call("A2V", [], [""], condition_mel=condition)
+            return Call("A2V", list(segment.text), [""], condition_mel=condition)
         reference = bank.get(character)
         if reference is None and self.config.first_voice == "draft":
             reference = bank.keep(character, ReferenceVoice(draft_speech(segment.text, character, "en"),
