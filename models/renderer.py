@@ -28,6 +28,9 @@ class RenderRequest:
     # A folder of the run directory where a backend keeps what outlives one shot (uniavgen's reference
     # voices); None when there is no run (a benchmark, a remote worker): the backend then keeps nothing.
     workdir: Path | None = None
+    # A folder shared by every run on the machine (beside the shot cache): what a backend keeps across runs,
+    # so a clip taken from the cache and a clip rendered anew agree (uniavgen's voices). None: nothing shared.
+    shared_dir: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -180,6 +180,26 @@ def test_a_kept_voice_is_found_again_by_a_resumed_run(tmp_path):
     assert np.allclose(again.wave, wave, atol=1 / 32767)
     assert VoiceBank(tmp_path, "other checkpoint").get(MARA) is None
     assert VoiceBank(tmp_path, "settings").get(MARA.model_copy(update={"voice": Voice(gender="male")})) is None
+    assert VoiceBank(tmp_path, "settings").get(MARA.model_copy(update={"appearance": "a sailor"})) is None
+
+
+def test_a_new_run_hears_the_voice_an_earlier_run_made_through_the_shared_folder(tmp_path):
+    wave = (0.1 * np.sin(np.arange(2400) / 5)).astype(np.float32)
+    shared = tmp_path / "cache"
+    VoiceBank(tmp_path / "run1", "s", shared).keep(MARA, ReferenceVoice(wave, "Hello.", "model", "sc1-sh01"))
+    second = VoiceBank(tmp_path / "run2", "s", shared)
+    found = second.get(MARA)
+    assert found is not None and found.text == "Hello."
+    assert sorted(p.name for p in (tmp_path / "run2").iterdir()) == sorted(p.name for p in shared.iterdir())
+    kept = second.keep(MARA, ReferenceVoice(wave * 2, "Other.", "model", "sc9-sh01"))
+    assert kept.text == "Hello."  # the first voice made on this machine stays the character's
+
+
+def test_a_damaged_voice_file_is_made_again(tmp_path):
+    bank = VoiceBank(tmp_path, "s")
+    bank.keep(MARA, ReferenceVoice(np.full(100, 0.1, np.float32), "Hi.", "model", "a"))
+    next(tmp_path.glob("*.wav")).write_bytes(b"not a wav")
+    assert VoiceBank(tmp_path, "s").get(MARA) is None
 
 
 def test_the_first_kept_voice_wins(tmp_path):

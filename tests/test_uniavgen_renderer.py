@@ -90,6 +90,21 @@ def test_a_character_keeps_one_reference_voice_across_two_shots_and_a_resumed_ru
     assert rate == 24_000 and len(list((run / "uniavgen-voices").iterdir())) == 2  # one voice: its wav and json
 
 
+def test_a_shot_rendered_in_a_new_run_hears_the_voice_of_a_shot_the_cache_kept(model, tmp_path):
+    shared = tmp_path / "cache" / "renderer"
+    first = dataclasses.replace(request(tmp_path, shot("s1", 0.5, [("<char1>", "I keep the light.")])),
+                                workdir=tmp_path / "run1", shared_dir=shared)
+    renderer(model).render(first, tmp_path / "1.mp4")
+    # the re-made film takes s1 from the cache (not rendered again) and renders only its changed s2
+    again = renderer(model)
+    second = dataclasses.replace(request(tmp_path, shot("s2", 0.5, [("<char1>", "A new line.")])),
+                                 workdir=tmp_path / "run2", shared_dir=shared)
+    again.render(second, tmp_path / "2.mp4")
+    [(_, call)] = again.calls
+    assert call.task == "RAVG" and call.reference.shot == "s1" and call.reference.text == "I keep the light."
+    assert len(list((tmp_path / "run2" / "uniavgen-voices").glob("*.json"))) == 1  # the run has its own copy
+
+
 def test_another_character_gets_a_voice_of_its_own(model, tmp_path):
     r = renderer(model)
     run = tmp_path / "run"

@@ -182,8 +182,9 @@ class UniAVGenRenderer:
         if request.workdir is None:  # no run: voices live as long as this renderer
             return self._own_voices.setdefault(digest, VoiceBank(None, digest))
         folder = request.workdir / "uniavgen-voices"
+        shared = request.shared_dir / "uniavgen-voices" if request.shared_dir is not None else None
         with _banks_lock:  # one bank per run folder, shared by the renderers of every device
-            return _banks.setdefault((folder, digest), VoiceBank(folder, digest))
+            return _banks.setdefault((folder, digest), VoiceBank(folder, digest, shared))
 
     # ---------------------------------------------------------------- planning
 
