@@ -15,7 +15,7 @@ import torch
 
 class VideoVAE:
     def __init__(self, vae, dtype: torch.dtype):
-        self.vae = vae.eval()
+        self.vae = vae.eval() if vae.dtype == dtype else vae.eval().to(dtype)
         channels = self.vae.config.z_dim
         self.mean = torch.tensor(self.vae.config.latents_mean, dtype=torch.float32).view(1, channels, 1, 1, 1)
         self.std = torch.tensor(self.vae.config.latents_std, dtype=torch.float32).view(1, channels, 1, 1, 1)

@@ -16,7 +16,8 @@ from auteur.models.uniavgen.mel import denormalise
 
 class Vocoder:
     def __init__(self, model, dtype: torch.dtype):
-        self.model, self.dtype = model.eval(), dtype
+        # buffers too (the anti-aliasing filters are built in float32 whatever the default dtype)
+        self.model, self.dtype = model.eval().to(dtype), dtype
 
     @classmethod
     def load(cls, directory: Path, dtype: torch.dtype) -> Vocoder:
