@@ -108,6 +108,8 @@ def test_missing_and_unexpected_tensors_are_named(tmp_path):
     save_file({**tensors, "patch_embedding.weight": torch.zeros(32, 4, 1, 2, 2), "extra.weight": torch.zeros(1)}, shard)
     with pytest.raises(InputError, match="unexpected tensor extra.weight"):
         load_transformer(tmp_path, download=False)
+    # the reference's loader tolerates extra tensors; so does strict=False (a missing one never)
+    assert load_transformer(tmp_path, dtype="fp32", download=False, strict=False).patch_embedding.weight.abs().sum() == 0
 
 
 def test_an_unknown_dtype_and_a_missing_directory_are_named(tmp_path):
@@ -250,3 +252,17 @@ def test_audio_tokens_blend_the_two_frames_around_their_time():
 def test_character_ids_are_padded_to_ten():
     assert pad_char_ids([4, 5]).tolist() == [4, 5] + [-1] * 8
     assert pad_char_ids(list(range(12))).shape == (12,)
+
+
+def test_a_hub_id_is_found_in_the_local_hub_cache(tmp_path, monkeypatch):
+    import huggingface_hub.constants
+
+    snapshot = tmp_path / "models--MCG-NJU--UniAVGen" / "snapshots" / "0123abcd"
+    write_tiny_transformer(snapshot, seed=2)
+    (tmp_path / "models--MCG-NJU--UniAVGen" / "refs").mkdir()
+    (tmp_path / "models--MCG-NJU--UniAVGen" / "refs" / "main").write_text("0123abcd")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
+    model = load_transformer("MCG-NJU/UniAVGen", dtype="fp32", download=False)
+    assert torch.equal(run(model).video, run(tiny_model(2)).video)
+    with pytest.raises(InputError, match="neither reachable nor in the local hub cache"):
+        load_transformer("MCG-NJU/NotThere", download=False)
