@@ -13,7 +13,6 @@ from auteur.models.uniavgen.char_embedding import pad_char_ids
 from auteur.models.uniavgen.config import UniAVGenConfig
 from auteur.models.uniavgen.interaction import audio_windows, blend_weights
 from auteur.models.uniavgen.loading import INDEX, load_transformer
-from auteur.models.uniavgen.model import UniAVGen
 from uniavgen_tiny import conditions, noise, tiny_model, write_tiny_transformer
 
 T = torch.tensor([700.0])
