@@ -10,7 +10,7 @@ from safetensors.torch import load_file, save_file
 
 from auteur.core.errors import InputError
 from auteur.models.uniavgen.char_embedding import pad_char_ids
-from auteur.models.uniavgen.config import UniAVGenConfig
+from auteur.models.uniavgen.config import UniAVGenConfig, clip_sizes
 from auteur.models.uniavgen.interaction import audio_windows, blend_weights
 from auteur.models.uniavgen.loading import INDEX, load_transformer
 from uniavgen_tiny import conditions, noise, tiny_model, write_tiny_transformer
@@ -44,6 +44,13 @@ def test_config_json_round_trips_with_the_reference_constructor_names():
     assert UniAVGenConfig.from_json_dict({**data, "_diffusers_version": "0.36.0"}) == tiny
     published = UniAVGenConfig().to_json_dict()
     assert "interaction_layers" not in published and "char_dim" not in published  # fixed in the reference's code
+
+
+def test_clip_sizes_match_the_reference_run_of_81_frames():
+    assert clip_sizes(81 / 16) == (21, 506)
+    assert clip_sizes(5.0) == (21, 506) and clip_sizes(1 / 16) == (1, 6)
+    latent, mel = clip_sizes(2.0)
+    assert (latent - 1) * 4 + 1 == 33 and mel == int(33 / 16 * 100)
 
 
 def test_a_config_whose_heads_do_not_fit_is_refused():
