@@ -10,10 +10,9 @@ from safetensors.torch import load_file, save_file
 
 from auteur.core.errors import InputError
 from auteur.models.uniavgen.char_embedding import pad_char_ids
-from auteur.models.uniavgen.config import UniAVGenConfig
+from auteur.models.uniavgen.config import UniAVGenConfig, clip_sizes
 from auteur.models.uniavgen.interaction import audio_windows, blend_weights
 from auteur.models.uniavgen.loading import INDEX, load_transformer
-from auteur.models.uniavgen.model import UniAVGen
 from uniavgen_tiny import conditions, noise, tiny_model, write_tiny_transformer
 
 T = torch.tensor([700.0])
@@ -45,6 +44,13 @@ def test_config_json_round_trips_with_the_reference_constructor_names():
     assert UniAVGenConfig.from_json_dict({**data, "_diffusers_version": "0.36.0"}) == tiny
     published = UniAVGenConfig().to_json_dict()
     assert "interaction_layers" not in published and "char_dim" not in published  # fixed in the reference's code
+
+
+def test_clip_sizes_match_the_reference_run_of_81_frames():
+    assert clip_sizes(81 / 16) == (21, 506)
+    assert clip_sizes(5.0) == (21, 506) and clip_sizes(1 / 16) == (1, 6)
+    latent, mel = clip_sizes(2.0)
+    assert (latent - 1) * 4 + 1 == 33 and mel == int(33 / 16 * 100)
 
 
 def test_a_config_whose_heads_do_not_fit_is_refused():
@@ -108,6 +114,8 @@ def test_missing_and_unexpected_tensors_are_named(tmp_path):
     save_file({**tensors, "patch_embedding.weight": torch.zeros(32, 4, 1, 2, 2), "extra.weight": torch.zeros(1)}, shard)
     with pytest.raises(InputError, match="unexpected tensor extra.weight"):
         load_transformer(tmp_path, download=False)
+    # the reference's loader tolerates extra tensors; so does strict=False (a missing one never)
+    assert load_transformer(tmp_path, dtype="fp32", download=False, strict=False).patch_embedding.weight.abs().sum() == 0
 
 
 def test_an_unknown_dtype_and_a_missing_directory_are_named(tmp_path):
@@ -250,3 +258,17 @@ def test_audio_tokens_blend_the_two_frames_around_their_time():
 def test_character_ids_are_padded_to_ten():
     assert pad_char_ids([4, 5]).tolist() == [4, 5] + [-1] * 8
     assert pad_char_ids(list(range(12))).shape == (12,)
+
+
+def test_a_hub_id_is_found_in_the_local_hub_cache(tmp_path, monkeypatch):
+    import huggingface_hub.constants
+
+    snapshot = tmp_path / "models--MCG-NJU--UniAVGen" / "snapshots" / "0123abcd"
+    write_tiny_transformer(snapshot, seed=2)
+    (tmp_path / "models--MCG-NJU--UniAVGen" / "refs").mkdir()
+    (tmp_path / "models--MCG-NJU--UniAVGen" / "refs" / "main").write_text("0123abcd")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path))
+    model = load_transformer("MCG-NJU/UniAVGen", dtype="fp32", download=False)
+    assert torch.equal(run(model).video, run(tiny_model(2)).video)
+    with pytest.raises(InputError, match="neither reachable nor in the local hub cache"):
+        load_transformer("MCG-NJU/NotThere", download=False)

@@ -106,6 +106,17 @@ def test_sampling_keeps_the_conditioning_frame_and_is_deterministic():
     assert torch.equal(video, again) and torch.equal(mel, mel_again)
 
 
+def test_a_bf16_model_samples_with_a_bf16_schedule_into_float32_latents():
+    model = tiny_model(4).to(torch.bfloat16)
+    cfg = model.config
+    nv, na = noise(cfg)
+    recorder = Recorder(model)
+    video, mel = sample(recorder, conditions(cfg), conditions(cfg, seed=9), SamplerSettings(steps=2, slg_layer=1),
+                        Task.AVG, nv, na)
+    assert video.dtype == mel.dtype == torch.float32 and torch.isfinite(video).all() and torch.isfinite(mel).all()
+    assert recorder.calls[0][0] == float(torch.tensor(1000.0, dtype=torch.bfloat16))
+
+
 def test_a2v_keeps_the_given_speech_and_v2a_the_given_video():
     model = tiny_model(2)
     cfg = model.config

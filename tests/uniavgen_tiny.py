@@ -34,9 +34,10 @@ def tiny_model(seed: int = 0, interaction: bool = True, **overrides) -> UniAVGen
     return randomise(UniAVGen(UniAVGenConfig.tiny(**overrides)), seed, interaction)
 
 
-def write_tiny_transformer(directory: str | Path, seed: int = 0) -> UniAVGenConfig:
-    """config.json, diffusion_pytorch_model.safetensors.index.json and two shards of a random tiny model."""
-    model = tiny_model(seed)
+def write_tiny_transformer(directory: str | Path, seed: int = 0, **overrides) -> UniAVGenConfig:
+    """config.json, diffusion_pytorch_model.safetensors.index.json and two shards of a random tiny model
+    (`overrides`: fields of UniAVGenConfig.tiny(), e.g. the real VAE's 48 channels)."""
+    model = tiny_model(seed, **overrides)
     save_transformer(model, directory, shards=2)
     return model.config
 

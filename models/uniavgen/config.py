@@ -22,6 +22,15 @@ FPS = 16
 VAE_STRIDE = (4, 16, 16)  # Wan 2.2 VAE: 4 frames, 16x16 pixels per latent
 MIN_CHAR_TOKENS = 10  # the reference pads character ids to at least this many (with -1)
 
+
+
+def clip_sizes(seconds: float) -> tuple[int, int]:
+    """(latent frames, mel frames) of a clip of about `seconds`: the pixel frame count is 4k+1 (the
+    VAE's temporal stride), the mel covers the same time (the reference: 21 latent, 506 mel for 81 frames)."""
+    pixel = max(1, 4 * round((seconds * FPS - 1) / 4) + 1)
+    return (pixel - 1) // VAE_STRIDE[0] + 1, int(pixel / FPS * SAMPLE_RATE / MEL_HOP)
+
+
 # Keys diffusers adds to config.json that are not hyper-parameters.
 _CLASS_NAME = "WanModel"
 _IN_CODE = ("char_vocab_size", "char_dim", "char_conv_layers", "char_conv_mult", "interaction_layers", "audio_window")

@@ -10,6 +10,7 @@ Output projections start at zero, so a fresh model's branches do not disturb eac
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 from torch import nn
@@ -90,7 +91,8 @@ class JointCrossAttention(Attention):
         return self.mask_head(video, e).to(video.dtype)
 
     def audio_into_video(self, video: torch.Tensor, audio: torch.Tensor, heat: torch.Tensor, grid: tuple[int, int, int],
-                         window: int, frame_rope: torch.Tensor, window_rope_for) -> torch.Tensor:
+                         window: int, frame_rope: torch.Tensor,
+                         window_rope_for: Callable[[int], torch.Tensor]) -> torch.Tensor:
         """video [B, F*h*w, C] (target frames), audio [B, S, Ca], heat [B, F*h*w, 1] -> update [B, F*h*w, C].
 
         `window_rope_for(width)` gives the audio window's rotation; `frame_rope` [h*w, D/2] a frame's."""

@@ -13,6 +13,7 @@ read, so a 5B model never exists twice. Safetensors only: pickled transformer we
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import torch
@@ -21,6 +22,8 @@ from auteur.core.errors import InputError
 from auteur.models.mot.loading import DTYPES, PICKLED, read_safetensors
 from auteur.models.uniavgen.config import UniAVGenConfig
 from auteur.models.uniavgen.model import UniAVGen
+
+log = logging.getLogger(__name__)
 
 RELEASED = "MCG-NJU/UniAVGen"
 WEIGHTS = "diffusion_pytorch_model.safetensors"
@@ -88,8 +91,12 @@ def shard_map(path: Path) -> dict[str, list[str]]:
 
 
 def load_transformer(source: str | Path, *, dtype: str = "bf16", device: str | torch.device = "cpu",
-                     revision: str | None = None, download: bool = True) -> UniAVGen:
-    """The UniAVGen transformer with the checkpoint's weights, in eval mode, on `device`."""
+                     revision: str | None = None, download: bool = True, strict: bool = True) -> UniAVGen:
+    """The UniAVGen transformer with the checkpoint's weights, in eval mode, on `device`.
+
+    `strict=False` skips (and logs) tensors the model has no parameter for, as the reference's own
+    loader tolerates them (it loads with strict=False); a missing tensor is an error either way.
+    """
     if dtype not in DTYPES:
         raise InputError(f"UniAVGen dtype {dtype!r}: choose one of {', '.join(sorted(DTYPES))}")
     torch_dtype = DTYPES[dtype]
@@ -100,9 +107,13 @@ def load_transformer(source: str | Path, *, dtype: str = "bf16", device: str | t
         model = UniAVGen(config)
     expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     state: dict[str, torch.Tensor] = {}
+    skipped: list[str] = []
     for shard in sorted(shards):
         tensors = read_safetensors(path / shard)
         for name in list(tensors):
+            if name not in expected and not strict:
+                skipped.append(name)
+                continue
             if name not in expected:
                 raise InputError(f"{path / shard}: unexpected tensor {name}; does the checkpoint match config.json?")
             found = tuple(tensors[name].shape)
@@ -115,6 +126,8 @@ def load_transformer(source: str | Path, *, dtype: str = "bf16", device: str | t
     missing = [k for k in expected if k not in state]
     if missing:
         raise InputError(f"{path}: tensor {missing[0]} is missing ({len(missing)} missing in all)")
+    if skipped:
+        log.warning("%s: %d tensors the model does not use were skipped (first: %s)", path, len(skipped), skipped[0])
     model.load_state_dict(state, strict=True, assign=True)
     return model.eval().requires_grad_(False)
 

@@ -101,7 +101,7 @@ class UniAVGen(nn.Module):
         tables = video_tables(c.head_dim, max(grid), device)
         video_rope = grid_rotation(tables, *grid)
         frame_rope = grid_rotation(tables, 1, h, w)
-        audio_table = rope_table(max(audio_tokens.shape[1], speech.shape[1], audio.shape[1]), c.audio_head_dim, device)
+        audio_table = rope_table(max(audio_tokens.shape[1], speech.shape[1]), c.audio_head_dim, device)
         audio_rope, speech_rope = audio_table[: audio_tokens.shape[1]], audio_table[: speech.shape[1]]
 
         def window_rope(width: int) -> torch.Tensor:

@@ -111,8 +111,13 @@ def sample(model: Callable, cond: Conditions, uncond: Conditions, settings: Samp
     """
     task = Task(task)
     check_task(task, cond, noise_video.shape[1])
-    ts = timesteps(settings.steps, settings.shift, settings.num_timesteps, model.dtype)
-    video, audio = pin(noise_video.unsqueeze(0).float(), noise_audio.unsqueeze(0).float(), cond)
+    device = getattr(model, "device", noise_video.device)
+    ts = timesteps(settings.steps, settings.shift, settings.num_timesteps, model.dtype).to(device)
+    # latents accumulate in float32 whatever the model's dtype (the reference's do too: its
+    # predictions are float32); the model casts its inputs
+    video = noise_video.unsqueeze(0).to(device, torch.float32)
+    audio = noise_audio.unsqueeze(0).to(device, torch.float32)
+    video, audio = pin(video, audio, cond)
     for i in range(settings.steps):
         cond_kw, uncond_kw = pass_switches(task, i, settings)
         c = model(video, audio, ts[i], cond, **cond_kw)
