@@ -99,6 +99,14 @@ def test_an_unreadable_vocabulary_names_its_path(tmp_path):
 
 # ---------------------------------------------------------------- segment plan
 
+def test_segment_sizes_agree_with_the_models_own_clip_sizes():
+    from auteur.models.uniavgen.config import clip_sizes
+
+    for frames in (5, 9, 25, 45, 81):
+        segment = plan.Segment(frames)
+        assert (segment.latent_frames, segment.mel_frames) == clip_sizes(frames / 16)
+
+
 def test_a_five_second_shot_without_lines_is_one_call_of_21_latent_frames():
     [only] = plan.plan(5.0, [])
     assert (only.frames, only.latent_frames, only.speaker) == (81, 21, None)

@@ -72,13 +72,12 @@ TINY_WIDTHS = dict(in_dim=48, out_dim=48, in_audio_dim=80, out_dim_audio=80, tex
 
 
 def write_transformer(directory: Path, seed: int = 0) -> Path:
-    """16A's tiny random transformer (tests/uniavgen_tiny.py) at the widths the other parts need: config.json,
-    an index and two shards, as the published repository's root holds them."""
-    from uniavgen_tiny import tiny_model
+    """16A's tiny random transformer at the widths the other parts need: config.json, an index and two shards,
+    as the published repository's root holds them."""
+    from uniavgen_tiny import write_tiny_transformer
 
-    from auteur.models.uniavgen.loading import save_transformer
-
-    return save_transformer(tiny_model(seed, **TINY_WIDTHS), directory, shards=2)
+    write_tiny_transformer(directory, seed=seed, **TINY_WIDTHS)
+    return directory
 
 
 def write_components(directory: Path) -> Path:
