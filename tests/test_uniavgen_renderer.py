@@ -28,6 +28,15 @@ def model(tmp_path_factory):
     return write_uniavgen(tmp_path_factory.mktemp("uniavgen") / "UniAVGen")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """Tiny models: a thread pool costs more than it gives, and on a loaded machine a lot more."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_pipelines():
     PIPELINES.clear()
@@ -194,7 +203,7 @@ def test_a_tiny_uniavgen_profile_makes_a_film_through_the_whole_graph(model, tmp
     (tmp_path / "uniavgen.toml").write_text(studio.toml_text(data))
     out = tmp_path / "film"
     done = auteur("make", "A lighthouse keeper befriends a storm", "--profile", str(tmp_path / "uniavgen.toml"),
-                  "--shots", "2", "--out", str(out), cache=tmp_path / "cache")
+                  "--shots", "2", "--out", str(out), cache=tmp_path / "cache", extra_env={"OMP_NUM_THREADS": "1"})
     assert done.returncode == 0, done.stderr[-2000:]
     info = probe(out / "film.mp4")
     assert info.codecs("video") == ["h264"] and info.codecs("audio") == ["aac"]
