@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pytest
 import torch
-from gpu_shots import MARA, TOM, request, shot
-from uniavgen_checkpoint import write_components, write_uniavgen
+from gpu_shots import MARA, request, shot
+from uniavgen_checkpoint import write_uniavgen
 
 from auteur.core.errors import InputError
 from auteur.core.settings import VideoSettings
