@@ -139,12 +139,17 @@ def test_a_draft_first_voice_is_the_espeak_take_of_the_first_line(model, tmp_pat
 
 def test_lines_in_a_language_the_model_does_not_speak_drive_the_face_from_espeak(model, tmp_path):
     r = renderer(model)
-    req = dataclasses.replace(request(tmp_path, shot("s1", 0.5, [("<char1>", "Guten Abend.")])), language="de")
+    line = "Donaudampfschifffahrtsgesellschaftskapitän."  # one word: far longer spoken than a word-count guess
+    req = dataclasses.replace(request(tmp_path, shot("s1", 0.5, [("<char1>", line)])), language="de")
     clip = r.render(req, tmp_path / "de.mp4")
     [(_, call)] = r.calls
-    assert call.task == "A2V" and call.condition_mel.shape[1] == 80 and "".join(call.symbols) == "Guten Abend."
+    assert call.task == "A2V" and call.condition_mel.shape[1] == 80 and "".join(call.symbols) == line
     frames = round(clip.duration * 16)
     assert call.condition_mel.shape[0] >= frames * 100 // 16 - 7  # the speech conditions the whole call
+    from auteur.models.uniavgen.renderer import draft_speech
+
+    take_s = len(draft_speech(line, MARA, "de")) / 24_000
+    assert clip.duration >= take_s + 0.3 + 0.4  # the call is as long as the take, not a word-count guess
     assert not (tmp_path / "run").exists()  # no workdir: nothing is kept
 
 

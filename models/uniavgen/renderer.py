@@ -25,6 +25,7 @@ shows most, so two-hander shots are best drawn with the speaker in front.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections import deque
 import hashlib
 import json
@@ -194,6 +195,10 @@ class UniAVGenRenderer:
         longest = (cfg.max_segment_frames - 1) / planning.MODEL_FPS - cfg.lead_in_s - cfg.tail_s
         parts = [p for line in request.shot.dialogue
                  for p in planning.split_line(line.speaker, line.line, cast[line.speaker].voice.rate, longest)]
+        if request.language not in SPOKEN:  # the espeak takes that will drive the face: their own lengths
+            parts = [dataclasses.replace(p, seconds=min(longest, len(draft_speech(p.text, cast[p.speaker],
+                                                                                  request.language))
+                                                        / melspec.SAMPLE_RATE)) for p in parts]
         segments = planning.plan(request.shot.duration, parts, max_frames=cfg.max_segment_frames,
                                  lead_in_s=cfg.lead_in_s, gap_s=cfg.gap_s, tail_s=cfg.tail_s)
         seconds = planning.joined_frames(segments) / planning.MODEL_FPS
