@@ -116,6 +116,14 @@ STEPS: list[Step] = [
           "--json", "{json}"],
          ["benchmarks/gpu_shot.py", "--backend", "wan", "--shots", "1", "--json", "{json}"],
          seconds=200, issue=15),
+
+    # issue 16: UniAVGen at its published size (random bf16 weights built on the GPU): seconds per 5-s 1280x704 shot
+    # (one call: 21 latent frames, 506 mel frames; 10 of its 50 steps, seconds per step given) and peak memory, the
+    # renderer against the bare sampling loop + VAE decode + vocoder (acceptance: ratio <= 1.05).
+    Step("uniavgen_shot_real",
+         ["benchmarks/uniavgen_shot.py", "--size", "real", "--shots", "1", "--steps", "10", "--json", "{json}"],
+         ["benchmarks/uniavgen_shot.py", "--shots", "1", "--json", "{json}"],
+         seconds=180, issue=16),
 ]
 
 

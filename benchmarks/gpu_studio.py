@@ -15,7 +15,8 @@ On a lent GPU this runs as steps of the one-call script, `python benchmarks/gpu_
 studio_ray), beside gpu_shot.py at real size and film_budget.py.
 
 Variants: `studio` (LTX-2, default schedule with MA-CFG), `studio-fast` (LTX-2 on the distilled
-schedule, FP8 where the GPU has it), `wan` (the studio profile with the Wan 2.2 renderer).
+schedule, FP8 where the GPU has it), `wan` (the studio profile with the Wan 2.2 renderer), `uniavgen`
+(the uniavgen profile: UniAVGen in the published layout, tests/uniavgen_checkpoint.py).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the tiny checkpoints are the tests' own
 
 PREMISE = "A lighthouse keeper befriends a storm that wants to stop raining"
-VARIANTS = ("studio", "studio-fast", "wan")
+VARIANTS = ("studio", "studio-fast", "wan", "uniavgen")
 
 
 def toml_text(data: dict, prefix: str = "") -> str:
@@ -64,6 +65,10 @@ def checkpoints(root: Path, variant: str) -> dict[str, Path]:
     from tiny_models import ltx2_components, saved_pipeline, studio_models
 
     paths = {"director": mot_tiny.checkpoint(root / "bagel", seed=1)}
+    if variant == "uniavgen":
+        from uniavgen_checkpoint import write_uniavgen
+
+        return {**paths, "uniavgen": write_uniavgen(root / "UniAVGen")}
     if variant == "wan":
         return {**paths, **studio_models(root)}
     return {**paths, "ltx2": saved_pipeline(LTX2ImageToVideoPipeline, ltx2_components(), root / "ltx2")}
@@ -71,7 +76,7 @@ def checkpoints(root: Path, variant: str) -> dict[str, Path]:
 
 def profile_for(variant: str, paths: dict[str, Path], device: str) -> dict:
     """The built-in profile with its models swapped for the tiny ones, on `device`, at tiny sizes."""
-    base = "studio-fast" if variant == "studio-fast" else "studio"
+    base = variant if variant in ("studio-fast", "uniavgen") else "studio"
     data = tomllib.loads((ROOT / "pipeline" / "profiles" / f"{base}.toml").read_text())
     data["description"] = f"{base} on tiny random checkpoints ({variant}, {device})"
     data["target_runtime_s"] = 12
@@ -82,7 +87,10 @@ def profile_for(variant: str, paths: dict[str, Path], device: str) -> dict:
         image_side=64, reference_side=32, reference_min_side=16, vit_side=16, vit_min_side=8, max_chars=10,
         max_items=2, max_new_tokens=1500)
     memory = {**data["renderer"]["settings"].get("memory", {}), "compile": False}
-    if variant == "wan":
+    if variant == "uniavgen":
+        data["renderer"]["settings"].update(model=str(paths["uniavgen"]), device=device, width=64, height=32, steps=2,
+                                            memory=memory)
+    elif variant == "wan":
         data["renderer"] = {"backend": "wan", "settings": {
             "model": str(paths["wan"]), "tts_model": str(paths["tts"]), "ambience_model": str(paths["ambience"]),
             "device": device, "width": 64, "height": 32, "steps": 2, "ambience_steps": 2, "max_sequence_length": 16,

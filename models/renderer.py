@@ -25,6 +25,12 @@ class RenderRequest:
     fade_in_s: float = 0.0
     fade_out_s: float = 0.0
     language: str = "en"  # ISO 639-1 code the lines are written in (Treatment.language): the voice speaks it
+    # A folder of the run directory where a backend keeps what outlives one shot (uniavgen's reference
+    # voices); None when there is no run (a benchmark, a remote worker): the backend then keeps nothing.
+    workdir: Path | None = None
+    # A folder shared by every run on the machine (beside the shot cache): what a backend keeps across runs,
+    # so a clip taken from the cache and a clip rendered anew agree (uniavgen's voices). None: nothing shared.
+    shared_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ RENDERERS = Backends("renderer", {
     "draft": "auteur.models.draft.renderer:DraftRenderer",
     "ltx2": "auteur.models.ltx2_renderer:Ltx2Renderer",
     "wan": "auteur.models.wan_renderer:WanRenderer",
+    "uniavgen": "auteur.models.uniavgen.renderer:UniAVGenRenderer",
 }, group="auteur.renderers")
 
 

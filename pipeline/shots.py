@@ -33,7 +33,8 @@ def render_shot(task: ShotTask, crew: Crew) -> ClipRecord:
     request = RenderRequest(shot=shot, keyframe=keyframe, cast=tuple(task["cast"]), location=task["location"],
                             video=crew.profile.video, seed=crew.seed,
                             fade_in_s=fade if task["dip_in"] else 0.0, fade_out_s=fade if task["dip_out"] else 0.0,
-                            language=task.get("language", "en"))
+                            language=task.get("language", "en"), workdir=crew.run.root / "renderer",
+                            shared_dir=crew.cache.root / "renderer")
     key = Cache.key("clip", crew.renderer.settings(), shot.model_dump(mode="json", exclude={"keyframe"}),
                     [c.model_dump(mode="json", exclude={"reference_image"}) for c in request.cast],
                     request.location.model_dump(mode="json", exclude={"reference_image"}),

@@ -113,6 +113,16 @@ def fit(x: np.ndarray, n: int) -> np.ndarray:
     return np.concatenate([x, np.zeros((n - len(x), *x.shape[1:]), dtype=np.float32)])
 
 
+def retime(frames: np.ndarray, source_fps: int, fps: int) -> np.ndarray:
+    """Frames made at `source_fps` shown at `fps`: each output frame is the source frame on screen at its
+    time, and the output lasts at least as long as the source (a model's 16 fps clip in a 24 fps film)."""
+    if source_fps == fps:
+        return frames
+    n = math.ceil(len(frames) * fps / source_fps - 1e-9)
+    index = np.minimum((np.arange(n) * source_fps) // fps, len(frames) - 1)
+    return frames[index]
+
+
 def to_frames(video: np.ndarray) -> np.ndarray:
     """A pipeline's `np` output (1, frames, h, w, 3) in [0, 1] as uint8 frames."""
     frames = np.asarray(video)
