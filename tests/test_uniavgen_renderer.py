@@ -218,3 +218,35 @@ def test_a_tiny_uniavgen_profile_makes_a_film_through_the_whole_graph(model, tmp
     spoken = {ln["speaker"] for record in records for ln in record["lines"]}
     voices = {json.loads(p.read_text())["character"] for p in (out / "renderer" / "uniavgen-voices").glob("*.json")}
     assert spoken and voices == spoken  # every character who spoke has its voice kept in the run directory
+
+
+def test_a_ray_worker_gets_the_runs_voices_with_its_shot_and_hands_back_the_voices_it_makes(model, tmp_path):
+    """Ray actors share no disk with the driver: the run's renderer folder travels with each shot, both ways."""
+    from auteur.pipeline.executors.ray_cluster import ShotWorker, folder_files, keep_new_files, request_to_json
+
+    first = ShotWorker("uniavgen", {"model": str(model), **TINY})
+    req = request(tmp_path, shot("s1", 0.5, [("<char1>", "I keep the light.")]))
+    _, _, added = first.render(request_to_json(req), req.keyframe.read_bytes(), {})
+    assert sorted(name.rsplit(".", 1)[1] for name in added) == ["json", "wav"]  # the voice first made there
+    assert list(added)[-1].endswith(".json")  # in the order written: the record that says it is complete last
+    run = tmp_path / "run" / "renderer"
+    keep_new_files(run, added)  # what the driver does with them
+
+    other = ShotWorker("uniavgen", {"model": str(model), **TINY})  # another actor, another process
+    req = request(tmp_path, shot("s2", 0.5, [("<char1>", "Go home.")]))
+    _, _, again = other.render(request_to_json(req), req.keyframe.read_bytes(), folder_files(run))
+    [(_, call)] = other.renderer.calls
+    assert call.task == "RAVG" and call.reference.shot == "s1" and again == {}
+
+
+def test_files_a_worker_returns_never_overwrite_the_runs_or_leave_its_folder(tmp_path):
+    from auteur.core.errors import AuteurError
+    from auteur.pipeline.executors.ray_cluster import keep_new_files
+
+    keep_new_files(tmp_path, {"voices/a.wav": b"first"})
+    keep_new_files(tmp_path, {"voices/a.wav": b"second", "voices/b.wav": b"b"})
+    assert (tmp_path / "voices" / "a.wav").read_bytes() == b"first"  # the first kept wins
+    assert (tmp_path / "voices" / "b.wav").read_bytes() == b"b"
+    with pytest.raises(AuteurError, match="outside"):
+        keep_new_files(tmp_path / "run", {"../escape.wav": b"x"})
+    assert not (tmp_path / "escape.wav").exists()

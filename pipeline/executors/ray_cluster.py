@@ -1,9 +1,10 @@
 """The Ray executor: one actor per GPU (or per CPU worker slot) keeps a renderer loaded.
 
-Shots go to a free actor as tasks carrying plain data (the request as JSON and the keyframe's
-bytes) and come back as the clip's bytes and its line timings; the driver writes them into the
-cache and the run directory, so workers on other machines need no shared disk, only auteur
-installed. An actor whose process dies is restarted by Ray and its shot re-run there
+Shots go to a free actor as tasks carrying plain data (the request as JSON, the keyframe's
+bytes, and the files of the run's renderer folder) and come back as the clip's bytes, its line
+timings and the renderer-folder files the shot added (uniavgen's reference voices); the driver writes
+them into the cache and the run directory, so workers on other machines need no shared disk, only
+auteur installed, and a character keeps one voice whichever actor renders its shots. An actor whose process dies is restarted by Ray and its shot re-run there
 (`max_restarts`, `max_task_retries`); a node that is gone moves its actors to live nodes.
 """
 
@@ -14,6 +15,7 @@ import os
 import queue
 import socket
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,27 @@ def request_from_json(text: str, keyframe: Path) -> RenderRequest:
                          language=data.get("language", "en"))
 
 
+def folder_files(root: Path | None) -> dict[str, bytes]:
+    """Every file under `root` by its relative path (what a backend keeps across shots, shipped with a shot)."""
+    if root is None or not root.is_dir():
+        return {}
+    files = sorted((p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")),
+                   key=lambda p: (p.stat().st_mtime_ns, str(p)))  # in the order they were written
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in files}
+
+
+def keep_new_files(root: Path, files: dict[str, bytes]) -> None:
+    """Write the files a worker added into `root`, in the worker's order; a file already here stays (the first kept wins)."""
+    for name, data in files.items():
+        rel = Path(name)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise AuteurError(f"a Ray worker returned a state file outside its folder: {name!r}")
+        dest = root / rel
+        if not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes(dest, data)
+
+
 class ShotWorker:
     """A Ray actor: loads the profile's renderer once, then renders shot after shot."""
 
@@ -60,15 +83,22 @@ class ShotWorker:
     def keyframe_size(self, video_json: str) -> tuple[int, int] | None:
         return keyframe_size(self.renderer, VideoSettings.model_validate_json(video_json))
 
-    def render(self, request_json: str, keyframe: bytes) -> tuple[bytes, str]:
-        """Render in a scratch folder on this worker; return the clip's bytes and lines as JSON."""
+    def render(self, request_json: str, keyframe: bytes, state: dict[str, bytes] | None = None
+               ) -> tuple[bytes, str, dict[str, bytes]]:
+        """Render in a scratch folder on this worker, the run's renderer folder rebuilt there from `state`;
+        return the clip's bytes, its lines as JSON, and the files the shot added to that folder."""
         suffix = json.loads(request_json)["keyframe_suffix"]
         with tempfile.TemporaryDirectory(prefix="auteur-shot-") as scratch:
             frame = Path(scratch) / f"keyframe{suffix}"
             frame.write_bytes(keyframe)
-            clip = self.renderer.render(request_from_json(request_json, frame), Path(scratch) / "clip.mp4")
+            workdir = Path(scratch) / "renderer"
+            keep_new_files(workdir, state or {})
+            before = set(folder_files(workdir))
+            request = replace(request_from_json(request_json, frame), workdir=workdir)
+            clip = self.renderer.render(request, Path(scratch) / "clip.mp4")
+            added = {k: v for k, v in folder_files(workdir).items() if k not in before}
             return clip.path.read_bytes(), json.dumps({"duration": clip.duration,
-                                                        "lines": [vars(ln) for ln in clip.lines]})
+                                                        "lines": [vars(ln) for ln in clip.lines]}), added
 
 
 def connect(address: str | None, num_cpus: int | None = None) -> bool:
@@ -154,15 +184,18 @@ class RayExecutor:
     def render(self, request: RenderRequest, out: Path, progress: Progress | None = None) -> RenderedClip:
         actor = self._idle.get()
         try:
-            ref = actor.render.remote(request_to_json(request), request.keyframe.read_bytes())
+            ref = actor.render.remote(request_to_json(request), request.keyframe.read_bytes(),
+                                      folder_files(request.workdir))
             try:
-                clip, meta = self._ray.get(ref)
+                clip, meta, added = self._ray.get(ref)
             except self._ray.exceptions.RayError as err:
                 if isinstance(getattr(err, "cause", None), InputError):
                     raise InputError(str(err.cause)) from None  # the shot itself is wrong: no retry helps
                 raise AuteurError(f"rendering on Ray failed: {_cause(err)}") from None
         finally:
             self._idle.put(actor)
+        if request.workdir is not None:
+            keep_new_files(request.workdir, added)
         write_bytes(out, clip)
         data = json.loads(meta)
         return RenderedClip(path=Path(out), duration=float(data["duration"]),
