@@ -9,7 +9,7 @@ run as they are, with two substitutions made here only: `flash_attention` (CUDA-
 casts to bf16) by SDPA in the inputs' dtype honouring `k_lens`, and the pipeline's
 `torch_gc` (torch.cuda calls) by a no-op.
 
-    pip install --target /tmp/uniavgen_refdeps einops==0.8.1
+    pip install --target /tmp/uniavgen_refdeps einops==0.8.1 librosa   (then delete from DIR what the venv has)
     PYTHONPATH=/tmp/uniavgen_refdeps python benchmarks/uniavgen_parity.py --reference /path/to/Sora2-mini
 
 Weights: every parameter of a tiny reference model is drawn at random (the zero-initialised
@@ -17,7 +17,8 @@ interaction projections and GRN scales too, so every path counts), written in th
 layout (config.json, index, two shards) and loaded by `load_transformer`. Compared (max |diff|,
 target <= 1e-4): one forward of both branches, and every face-mask heatmap, for each task's
 inputs and switches (zero_con, no_a2v, no_v2a, a skipped layer); then the final latents of a
-4-step run of each task with MA-CFG and skip-layer guidance from the same noise.
+4-step run of each task with MA-CFG and skip-layer guidance from the same noise; and, when librosa
+is importable, our log-mel (`models/uniavgen/mel.py`) against the reference's `utils/mel_dataset.py`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import importlib.util
 import sys
 import tempfile
 import types
@@ -232,6 +234,28 @@ def compare_sampling(ref, ref_model, ours, task: Task, inputs: dict, settings: S
     return max_diff(video, rv[0]), max_diff(mel, ra[0])
 
 
+def compare_mel(root: Path, seed: int) -> Diff | None:
+    """Our log-mel (models/uniavgen/mel.py) against the reference's `utils/mel_dataset.py` (librosa's Slaney
+    filters), on a wave with a glide, a chord and noise; None when librosa is not importable."""
+    try:
+        import librosa  # noqa: F401
+    except ImportError:
+        return None
+    from auteur.models.uniavgen import mel as ours
+
+    spec = importlib.util.spec_from_file_location("reference_mel_dataset", root / "utils" / "mel_dataset.py")
+    reference = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reference)
+    rate = ours.SAMPLE_RATE
+    t = torch.arange(int(1.3 * rate), dtype=torch.float64) / rate
+    glide = torch.sin(2 * torch.pi * (180 * t + 400 * t * t))
+    chord = sum(torch.sin(2 * torch.pi * f * t) for f in (220.0, 277.2, 329.6)) / 3
+    noise = torch.randn(t.shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    wave = (0.5 * glide + 0.3 * chord + 0.05 * noise).float()[None]
+    theirs = reference.get_mel_spectrogram(wave, sampling_rate=rate, hop_size=rate // 100)
+    return max_diff(ours.log_mel(wave), theirs)
+
+
 def run(reference: Path, seed: int = 0, verbose: bool = True, dim: int = 32, layers: int = 2,
         steps: int = 4) -> dict[str, float]:
     ref = import_reference(reference)
@@ -263,6 +287,11 @@ def run(reference: Path, seed: int = 0, verbose: bool = True, dim: int = 32, lay
         dv, da = compare_sampling(ref, ref_model, ours, task, task_inputs(task, cfg, seed + 10 + int(task)), settings)
         report(f"{steps}-step {task.name} (MA-CFG 0.5, SLG layer 1): video latent", dv)
         report(f"{steps}-step {task.name} (MA-CFG 0.5, SLG layer 1): mel", da)
+    mel_diff = compare_mel(reference, seed)
+    if mel_diff is not None:
+        report("log-mel of a 1.3-s wave (reference: librosa filters)", mel_diff)
+    elif verbose:
+        print("log-mel: skipped (the reference's mel needs librosa on PYTHONPATH)")
     worst = max(results.values())
     if verbose:
         print(f"{'all within 1e-4':<52} {'yes' if worst <= TARGET else 'NO'} (worst {worst:.3e})")
