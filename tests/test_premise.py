@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from premises import cases
@@ -132,3 +133,29 @@ def test_empty_premise_is_refused():
 
     with pytest.raises(AuteurError, match="empty"):
         read_premise("   ")
+
+
+def test_the_shipped_prototype_vectors_are_those_of_the_prototypes_as_they_are_now():
+    """Edit prototypes.toml and this fails until `build_prototype_vectors()` is run again."""
+    from auteur.tools.evaluation.semantic import embed
+    from auteur.tools.language import premise
+
+    shipped = premise._shipped_prototype_vectors()
+    texts = premise._prototype_texts()
+    assert list(shipped) == texts, "prototypes.toml changed: run build_prototype_vectors()"
+    live = embed(texts[:40])
+    assert np.allclose(np.stack([shipped[t] for t in texts[:40]]), live, atol=1e-5)
+
+
+def test_prototype_vectors_built_from_other_prototypes_are_not_used(tmp_path, monkeypatch):
+    from safetensors.numpy import save_file
+
+    from auteur.tools.language import premise
+
+    stale = tmp_path / "prototype_vectors.safetensors"
+    save_file({"vectors": np.zeros((1, 384), dtype=np.float32)}, str(stale),
+              metadata={"prototypes_sha256": "0" * 64, "texts": '["a person"]'})
+    monkeypatch.setattr(premise, "PROTOTYPE_VECTORS", stale)
+    assert premise._shipped_prototype_vectors() == {}
+    stale.write_bytes(b"not safetensors")
+    assert premise._shipped_prototype_vectors() == {}

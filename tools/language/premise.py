@@ -16,12 +16,15 @@ no entities rather than wrong ones.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
@@ -87,9 +90,56 @@ class PremiseReading:
 # ---------------------------------------------------------------- the language tools, loaded once
 
 
+PROTOTYPE_VECTORS = Path(__file__).with_name("prototype_vectors.safetensors")
+
+
+def _prototypes_text() -> str:
+    return resources.files("auteur.tools.language").joinpath("prototypes.toml").read_text("utf-8")
+
+
 @lru_cache(maxsize=1)
 def prototypes() -> dict:
-    return tomllib.loads(resources.files("auteur.tools.language").joinpath("prototypes.toml").read_text("utf-8"))
+    return tomllib.loads(_prototypes_text())
+
+
+def _prototype_texts() -> list[str]:
+    p = prototypes()
+    return list(dict.fromkeys(x for name in TYPERS for label in p[name] for x in p[name][label]))
+
+
+def build_prototype_vectors(dest: Path = PROTOTYPE_VECTORS) -> Path:
+    """Embed every prototype phrase with the packaged MiniLM once and ship the vectors (run after editing
+    prototypes.toml: `python -c "from auteur.tools.language.premise import build_prototype_vectors as b; b()"`)."""
+    from safetensors.numpy import save_file
+
+    from auteur.core.atomic import atomic_path
+    from auteur.tools.evaluation.semantic import embed
+
+    texts = _prototype_texts()
+    meta = {"prototypes_sha256": hashlib.sha256(_prototypes_text().encode("utf-8")).hexdigest(),
+            "texts": json.dumps(texts, ensure_ascii=False)}
+    with atomic_path(dest) as tmp:
+        save_file({"vectors": np.ascontiguousarray(embed(texts), dtype=np.float32)}, str(tmp), metadata=meta)
+    return dest
+
+
+def _shipped_prototype_vectors() -> dict[str, np.ndarray]:
+    """The shipped prototype vectors when they were built from this prototypes.toml, else nothing (embedded live)."""
+    if not PROTOTYPE_VECTORS.is_file():
+        return {}
+    from safetensors import SafetensorError, safe_open
+
+    try:
+        with safe_open(str(PROTOTYPE_VECTORS), framework="numpy") as f:
+            meta = f.metadata() or {}
+            vectors = f.get_tensor("vectors")
+        texts = json.loads(meta.get("texts", "[]"))
+    except (OSError, ValueError, SafetensorError):
+        return {}  # damaged: embedding the prototypes again costs a second, not a wrong reading
+    if meta.get("prototypes_sha256") != hashlib.sha256(_prototypes_text().encode("utf-8")).hexdigest() \
+            or len(texts) != len(vectors):
+        return {}
+    return dict(zip(texts, vectors))
 
 
 @lru_cache(maxsize=1)
@@ -124,10 +174,15 @@ class _Typer:
         return ranked[0][0], margin
 
 
+TYPERS = ("kind", "gender", "age", "story")
+
+
 @lru_cache(maxsize=1)
 def _typers() -> dict[str, _Typer]:
     p = prototypes()
-    return {name: _Typer(p[name]) for name in ("kind", "gender", "age", "story")}
+    for text, vec in _shipped_prototype_vectors().items():
+        _VECTORS.setdefault(text, vec)
+    return {name: _Typer(p[name]) for name in TYPERS}
 
 
 # ---------------------------------------------------------------- language
