@@ -21,12 +21,18 @@ def make(tmp_path: Path, take: str, seed: int) -> Path:
     return out
 
 
-def test_the_same_prompt_and_seed_make_the_same_film_bytes(tmp_path):
-    first, second = make(tmp_path, "first", 3), make(tmp_path, "second", 3)
+@pytest.fixture(scope="module")
+def first(tmp_path_factory) -> Path:
+    """The seed-3 film both tests compare against (made once: films are the slow part of this file)."""
+    return make(tmp_path_factory.mktemp("same"), "first", 3)
+
+
+def test_the_same_prompt_and_seed_make_the_same_film_bytes(first, tmp_path):
+    second = make(tmp_path, "second", 3)  # its own empty cache: everything is made again
     for name in ARTIFACTS:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
-def test_another_seed_makes_another_film(tmp_path):
-    first, other = make(tmp_path, "first", 3), make(tmp_path, "other", 4)
+def test_another_seed_makes_another_film(first, tmp_path):
+    other = make(tmp_path, "other", 4)
     assert (first / "script.json").read_bytes() != (other / "script.json").read_bytes()
