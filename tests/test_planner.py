@@ -9,7 +9,8 @@ def test_premise_yields_its_two_leads_and_its_place():
     keeper, storm = planner.cast()[:2]
     assert (keeper.kind, keeper.role) == ("person", "lighthouse keeper")
     assert (storm.kind, storm.name) == ("creature", "Storm")
-    assert "lighthouse keeper" in planner.story.places[0][0]
+    places = [name for name, _, _ in planner.story.places]
+    assert "lighthouse" in places[0] and "the lighthouse keeper's home" in places  # where it happens, then home
 
 
 def test_given_names_in_a_premise_become_the_leads():

@@ -61,6 +61,39 @@ def test_premise_places_are_the_film_s_places(case):
         assert head.lower() in names, f"{head} not among {names}"
 
 
+@pytest.mark.parametrize("prompt, place", [
+    ("A baker's sourdough starter becomes sentient and demands a name.", "the bakery"),
+    ("A chess grandmaster plays one final game against the computer that once humiliated him.", "the chess club"),
+    ("Two astronauts repairing a satellite argue about whose fault it is while their oxygen runs low.",
+     "the space station module"),
+])
+def test_a_premise_that_names_no_place_is_set_where_it_clearly_happens(prompt, place):
+    assert plan(prompt).locations[0].name.lower() == place
+
+
+def test_the_places_beyond_the_premise_are_near_it_in_meaning():
+    film = plan("The crew of a submarine hears knocking from outside the hull at the bottom of the sea.")
+    names = [p.name.lower() for p in film.locations]
+    assert "the submarine control room" in names and not {"the tailor's workshop", "the courtroom"} & set(names)
+    control = next(p for p in film.locations if p.name.lower() == "the submarine control room")
+    assert "sonar" in control.ambience  # a library place brings its own sound
+
+
+def test_no_place_beyond_the_premise_repeats_one_it_names():
+    film = plan("Twin brothers separated at birth meet as opposing lawyers in the same courtroom.")
+    names = {p.name.lower() for p in film.locations}  # a place a second scene returns to is listed again
+    assert sum(n.endswith("courtroom") for n in names) == 1, names
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["language"] in UNREAD], ids=_ids)
+def test_a_premise_the_encoder_cannot_read_gets_everyday_places(case):
+    from auteur.models.draft.story import library
+
+    anywhere = {n.lower() for n in library("en")["fallback"]["anywhere"]}
+    film = plan(case["text"])
+    assert {p.name.lower() for p in film.locations} <= anywhere
+
+
 @pytest.mark.parametrize("case", CASES, ids=_ids)
 def test_no_cast_member_is_named_by_a_common_noun_of_the_premise(case):
     film = plan(case["text"])

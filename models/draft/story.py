@@ -196,7 +196,8 @@ def _character(k: int, e: Entity | None, reading: PremiseReading, book: dict, rn
 
 
 def _places(reading: PremiseReading, book: dict, rng: random.Random) -> list[tuple[str, str, str]]:
-    """The premise's places as it names them, with its conditions in their looks; home first."""
+    """The premise's places as it names them, with its conditions in their looks; then, when it names none, the
+    place it clearly means and the protagonist's home; then the story library's places nearest the premise."""
     language = book["language"]
     condition = _condition(reading)
     out: list[tuple[str, str, str]] = []
@@ -212,23 +213,56 @@ def _places(reading: PremiseReading, book: dict, rng: random.Random) -> list[tup
         seen.add(name.lower())
         where = f" in {named[0].name}" if named and not e.name and named[0].name not in name else ""
         look = f"{e.phrase[:1].lower()}{e.phrase[1:]}{where}" + (f", {condition}" if condition else "")
-        out.append((name, look, _ambience(e, reading)))
+        out.append((name, look, _ambience(e, reading, book)))
+    stand_ins = _stand_in_places(reading, book, rng, seen)
+    when = f", {condition}" if condition else ""
     lead = next((e for e in reading.characters() if not e.name), None)
-    if not out and lead is not None and book.get("home"):
+    if not out and stand_ins and stand_ins[0][2] >= OWN_PLACE:
+        name, sound, _ = stand_ins.pop(0)  # no place in the premise, but one it clearly means: the baker's bakery
+        out.append((name, name + when, sound))
+    if not places and lead is not None and book.get("home"):
         # no place in the premise: the protagonist's own ("the retired boxer's home")
         who = (_definite(lead) if lead.count == 1 else f"the {_uncapitalised(lead, lead.core)}") if language == "en" \
             else lead.head
         home = book["home"].format(who=who, s="'" if who.endswith("s") else "'s")
-        out.append((home, home + (f", {condition}" if condition else ""), "room tone, clock"))
-    if len(out) < 3:
-        pool = list(book["fallback"]["places"])
-        rng.shuffle(pool)
-        for name in pool:
-            if len(out) >= 3:
-                break
-            if name not in seen:
-                out.append((name, name + (f", {condition}" if condition else ""), "room tone, distant voices"))
+        out.append((home, home + when, "room tone, clock"))
+    while len(out) < 3 and stand_ins:
+        name, sound, _ = stand_ins.pop(0)
+        out.append((name, name + when, sound))
     return out[:4]
+
+
+OWN_PLACE = 0.3  # a stand-in this close to the premise is where its story happens (MiniLM cosine)
+NEAR_PLACE = 0.2  # closer than this, a stand-in belongs to the premise; below it, the encoder did not read the premise
+DEFAULT_AMBIENCE = "room tone, distant voices"
+
+
+def _stand_in_places(reading: PremiseReading, book: dict, rng: random.Random,
+                     seen: set[str]) -> list[tuple[str, str, float]]:
+    """The story library's places for this premise, best first: (name, ambience, similarity).
+
+    The closest by meaning lead, the rest of the near ones follow in a seeded order (another seed is another
+    take), then the everyday places that fit any story (`anywhere`), by seed: all a premise gets when the
+    encoder cannot read it."""
+    heads = {name.lower().split()[-1] for name in seen}
+    # "the courtroom" beside the premise's "same courtroom" would be the same room twice
+    pool = [p for p in _library_places(book) if p[0].lower() not in seen and p[0].lower().split()[-1] not in heads]
+    if not pool:
+        return []
+    if reading.language != "en":  # MiniLM reads English: for another language a similarity is noise
+        sims = [0.0] * len(pool)
+    else:
+        from auteur.tools.language.premise import similarities
+
+        sims = similarities(reading.text, [name for name, _ in pool])
+    ranked = sorted(zip(pool, sims), key=lambda x: -x[1])
+    anywhere = set(book["fallback"].get("anywhere", [name for name, _ in pool]))
+    near = [(name, sound, sim) for (name, sound), sim in ranked if sim >= NEAR_PLACE]
+    far = [(name, sound, sim) for (name, sound), sim in ranked if sim < NEAR_PLACE and name in anywhere]
+    head, rest = near[:1], near[1:5]
+    rng.shuffle(rest)
+    rng.shuffle(far)
+    return head + rest + near[5:] + far
 
 
 def _condition(reading: PremiseReading) -> str:
@@ -241,7 +275,24 @@ def _condition(reading: PremiseReading) -> str:
     return ""
 
 
-def _ambience(e: Entity, reading: PremiseReading) -> str:
+def _library_places(book: dict) -> list[tuple[str, str]]:
+    """The story library's places as (name, ambience)."""
+    return [(p, DEFAULT_AMBIENCE) if isinstance(p, str) else (p[0], p[1]) for p in book["fallback"]["places"]]
+
+
+LIKE_PLACE = 0.55  # a premise place this close to a library place sounds like it ("the apartment": fridge hum)
+
+
+def _ambience(e: Entity, reading: PremiseReading, book: dict | None = None) -> str:
+    if book is not None and reading.language == "en":
+        library = _library_places(book)
+        if library:
+            from auteur.tools.language.premise import similarities
+
+            sims = similarities(e.phrase.lower(), [name for name, _ in library])
+            best = max(range(len(library)), key=lambda k: sims[k])
+            if sims[best] >= LIKE_PLACE:
+                return library[best][1]
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", reading.text)}
     sounds = ["room tone"]
     if words & {"sea", "ocean", "harbour", "harbor", "typhoon", "whale", "shore"}:
@@ -274,7 +325,7 @@ def _slots(reading: PremiseReading, book: dict, rng: random.Random, cast: list[C
     rng.shuffle(fallback)
     put("obj", fallback[0], premise=False)
     put("obj2", fallback[1], premise=False)
-    fallback_places = {p.lower() for p in book["fallback"]["places"]}
+    fallback_places = {(p if isinstance(p, str) else p[0]).lower() for p in book["fallback"]["places"]}
     articles = book.get("case_articles", [])
     for key, (name, _, _) in zip(("place", "place2"), places):
         if name.split(" ", 1)[0].lower() in articles:

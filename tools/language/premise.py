@@ -410,6 +410,13 @@ def _vector(text: str) -> np.ndarray:
 _VECTORS: dict[str, np.ndarray] = {}
 
 
+def similarities(text: str, candidates: list[str]) -> list[float]:
+    """Cosine similarity in MiniLM space between `text` and each candidate (embedded once per process)."""
+    _embed_all([text, *candidates])
+    vec = _VECTORS[text]
+    return [float(_VECTORS[c] @ vec) for c in candidates]
+
+
 def _kind(texts: tuple[str, ...], ent_label: str | None, allowed: tuple[str, ...] | None = None) -> str:
     if ent_label in ("GPE", "LOC", "FAC"):
         return "place"
