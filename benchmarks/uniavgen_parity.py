@@ -37,7 +37,7 @@ import torch.nn.functional as F
 
 from auteur.models.uniavgen.conditions import Conditions
 from auteur.models.uniavgen.config import UniAVGenConfig
-from auteur.models.uniavgen.loading import load_transformer, save_transformer
+from auteur.models.uniavgen.loading import load_transformer, random_weights, save_transformer
 from auteur.models.uniavgen.sampling import SamplerSettings, Task, sample
 
 TARGET = 1e-4
@@ -108,20 +108,6 @@ def reference_model(ref, cfg: UniAVGenConfig) -> torch.nn.Module:
             "freq_dim", "text_dim", "audio_cond_dim", "out_dim", "out_dim_audio", "num_heads", "audio_num_heads",
             "num_layers", "window_size", "qk_norm", "cross_attn_norm", "eps")
     return ref.model.WanModel(**{k: getattr(cfg, k) for k in keys}).eval()
-
-
-def randomise(model: torch.nn.Module, seed: int) -> None:
-    """Every parameter random: norm scales near 1, the rest N(0, 1/fan_in)-like, biases small."""
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            noise = torch.randn(p.shape, generator=g)
-            if name.endswith(("norm_q.weight", "norm_k.weight", "norm3.weight", "norm.weight")):
-                p.copy_(1 + 0.1 * noise)
-            elif p.dim() >= 2 and "modulation" not in name:
-                p.copy_(noise / p[0].numel() ** 0.5)
-            else:
-                p.copy_(0.1 * noise)
 
 
 @contextlib.contextmanager
@@ -262,7 +248,7 @@ def run(reference: Path, seed: int = 0, verbose: bool = True, dim: int = 32, lay
     cfg = parity_config(dim, layers)
     torch.manual_seed(seed)
     ref_model = reference_model(ref, cfg)
-    randomise(ref_model, seed)
+    random_weights(ref_model, seed)  # the zero-initialised projections too, so every path counts
     results: dict[str, float] = {}
 
     def report(name: str, diff: Diff) -> None:

@@ -23,7 +23,7 @@ Two settings trade quality for speed (the `studio-fast` profile uses both):
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,11 @@ import numpy as np
 import torch
 
 from auteur.models.gpu import memory, shot
+from auteur.models.gpu.backend import GpuBackend
 from auteur.models.gpu.memory import MemoryLevel, MemorySettings
-from auteur.models.gpu.pipelines import PIPELINES, ModelRef, default_device, load_diffusers
-from auteur.models.gpu.settings import build_settings, check_frame_size, check_range
+from auteur.models.gpu.pipelines import PIPELINES, ModelRef, load_diffusers
+from auteur.models.gpu.settings import check_frame_size, check_range
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest
-from auteur.core.settings import VideoSettings
 from auteur.core.errors import InputError
 
 RENDERER_VERSION = 2  # 2: frames at the film's aspect ratio (was the settings' width x height)
@@ -91,10 +91,12 @@ class Ltx2Settings:
         return ModelRef(self.model, self.revision or None)
 
 
-class Ltx2Renderer:
+class Ltx2Renderer(GpuBackend):
     """Keyframe + shot prompt -> picture and sound from one LTX-2 run; see the module docstring."""
 
     name = "ltx2"
+    settings_type = Ltx2Settings
+    renderer_version = RENDERER_VERSION
 
     def __init__(self, **settings: Any) -> None:
         self._setup(settings)
@@ -110,24 +112,6 @@ class Ltx2Renderer:
         self._given = pipe
         return self
 
-    def _setup(self, settings: dict[str, Any]) -> None:
-        self.config = build_settings(Ltx2Settings, "ltx2", settings)
-        self.device = default_device() if self.config.device == "auto" else self.config.device
-        self.memory = memory.LevelMemo(self.config.memory)
-
-    def settings(self) -> dict[str, Any]:
-        """Everything that changes the output; part of every cache key."""
-        data = asdict(self.config)
-        data["memory"] = self.config.memory.output_settings(self.device)
-        return {"renderer_version": RENDERER_VERSION, **data}
-
-    def frame_size(self, video: VideoSettings) -> tuple[int, int]:
-        """The generated frame (w, h): the film's aspect ratio at the settings' pixel budget."""
-        return shot.generation_size((self.config.width, self.config.height), video)
-
-    def keyframe_size(self, video: VideoSettings) -> tuple[int, int]:
-        """The keyframe the storyboard should draw: exactly the frame the model starts from."""
-        return self.frame_size(video)
 
     def call_arguments(self, request: RenderRequest) -> tuple[dict[str, Any], list, float]:
         """The pipeline's arguments for a shot (but the image), the line timings, and the clip's seconds."""

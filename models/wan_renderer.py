@@ -9,7 +9,7 @@ with a crossfade to the clip's length.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +18,12 @@ import torch
 
 from auteur.models.draft.renderer import Take, stereo_position
 from auteur.models.gpu import memory, shot
+from auteur.models.gpu.backend import GpuBackend
 from auteur.models.gpu.memory import MemoryLevel, MemorySettings
-from auteur.models.gpu.pipelines import PIPELINES, ModelRef, default_device, load_diffusers
-from auteur.models.gpu.settings import build_settings, check_frame_size, check_range
+from auteur.models.gpu.pipelines import PIPELINES, ModelRef, load_diffusers
+from auteur.models.gpu.settings import check_frame_size, check_range
 from auteur.models.gpu.tts import VitsSpeech
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine
-from auteur.core.settings import VideoSettings
 from auteur.core.errors import InputError
 from auteur.tools.sound.audio import db_to_gain, duck, limit, pan, resample, rms_db
 
@@ -76,10 +76,12 @@ class WanSettings:
                 "wan ambience": ModelRef(self.ambience_model, self.ambience_revision or None)}
 
 
-class WanRenderer:
+class WanRenderer(GpuBackend):
     """Wan 2.2 picture + VITS dialogue + Stable Audio ambience; see the module docstring."""
 
     name = "wan"
+    settings_type = WanSettings
+    renderer_version = RENDERER_VERSION
 
     def __init__(self, **settings: Any) -> None:
         self._setup(settings)
@@ -99,24 +101,6 @@ class WanRenderer:
         self._given = pipe
         return self
 
-    def _setup(self, settings: dict[str, Any]) -> None:
-        self.config = build_settings(WanSettings, "wan", settings)
-        self.device = default_device() if self.config.device == "auto" else self.config.device
-        self.memory = memory.LevelMemo(self.config.memory)
-
-    def settings(self) -> dict[str, Any]:
-        """Everything that changes the output; part of every cache key."""
-        data = asdict(self.config)
-        data["memory"] = self.config.memory.output_settings(self.device)
-        return {"renderer_version": RENDERER_VERSION, **data}
-
-    def frame_size(self, video: VideoSettings) -> tuple[int, int]:
-        """The generated frame (w, h): the film's aspect ratio at the settings' pixel budget."""
-        return shot.generation_size((self.config.width, self.config.height), video)
-
-    def keyframe_size(self, video: VideoSettings) -> tuple[int, int]:
-        """The keyframe the storyboard should draw: exactly the frame the model starts from."""
-        return self.frame_size(video)
 
     # ---------------------------------------------------------------- sound
 

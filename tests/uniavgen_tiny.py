@@ -8,26 +8,13 @@ import torch
 
 from auteur.models.uniavgen.conditions import Conditions
 from auteur.models.uniavgen.config import UniAVGenConfig
-from auteur.models.uniavgen.loading import save_transformer
+from auteur.models.uniavgen.loading import random_weights, save_transformer
 from auteur.models.uniavgen.model import UniAVGen
 
 
 def randomise(model: UniAVGen, seed: int, interaction: bool = True) -> UniAVGen:
-    """Every parameter random (norm scales near 1); the zero-initialised interaction output
-    projections stay zero unless `interaction`."""
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if not interaction and name.startswith(("a2v_blocks.", "v2a_blocks.")) and ".o." in name:
-                continue
-            noise = torch.randn(p.shape, generator=g)
-            if name.endswith(("norm_q.weight", "norm_k.weight", "norm3.weight", "norm.weight")):
-                p.copy_(1 + 0.1 * noise)
-            elif p.dim() >= 2 and "modulation" not in name:
-                p.copy_(noise / p[0].numel() ** 0.5)
-            else:
-                p.copy_(0.1 * noise)
-    return model.eval()
+    """Every parameter random (see `random_weights`), in eval mode."""
+    return random_weights(model, seed, interaction).eval()
 
 
 def tiny_model(seed: int = 0, interaction: bool = True, **overrides) -> UniAVGen:

@@ -158,3 +158,23 @@ def save_transformer(model: UniAVGen, directory: str | Path, shards: int = 1) ->
     total = sum(t.numel() * t.element_size() for t in state.values())
     write_text(path / INDEX, json.dumps({"metadata": {"total_size": total}, "weight_map": weight_map}, indent=2) + "\n")
     return path
+
+
+def random_weights(model: torch.nn.Module, seed: int, interaction: bool = True) -> torch.nn.Module:
+    """Every parameter drawn at random at about the scale of trained ones (norm scales near 1, matrices
+    N(0, 1/fan_in), the rest small), from one seeded generator; for tests, parity and benchmarks. Works on any
+    module with UniAVGen's parameter names (ours or the reference's). The zero-initialised interaction output
+    projections stay zero unless `interaction`."""
+    g = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if not interaction and name.startswith(("a2v_blocks.", "v2a_blocks.")) and ".o." in name:
+                continue
+            noise = torch.randn(p.shape, generator=g)
+            if name.endswith(("norm_q.weight", "norm_k.weight", "norm3.weight", "norm.weight")):
+                p.copy_(1 + 0.1 * noise)
+            elif p.dim() >= 2 and "modulation" not in name:
+                p.copy_(noise / p[0].numel() ** 0.5)
+            else:
+                p.copy_(0.1 * noise)
+    return model

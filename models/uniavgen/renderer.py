@@ -30,7 +30,7 @@ from collections import deque
 import hashlib
 import json
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -39,11 +39,11 @@ import torch
 
 from auteur.core.errors import InputError
 from auteur.core.schema import Character
-from auteur.core.settings import VideoSettings
 from auteur.models.gpu import shot
-from auteur.models.gpu.memory import LevelMemo, MemoryLevel, MemorySettings, compute_dtype
-from auteur.models.gpu.pipelines import PIPELINES, default_device
-from auteur.models.gpu.settings import build_settings, check_frame_size, check_range
+from auteur.models.gpu.backend import GpuBackend
+from auteur.models.gpu.memory import MemoryLevel, MemorySettings, compute_dtype
+from auteur.models.gpu.pipelines import PIPELINES
+from auteur.models.gpu.settings import check_frame_size, check_range
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine
 from auteur.models.uniavgen import mel as melspec
 from auteur.models.uniavgen import plan as planning
@@ -135,10 +135,12 @@ class Call:
     reference: ReferenceVoice | None = None
 
 
-class UniAVGenRenderer:
+class UniAVGenRenderer(GpuBackend):
     """Keyframe + lines -> picture and speech from UniAVGen; see the module docstring."""
 
     name = "uniavgen"
+    settings_type = UniAVGenSettings
+    renderer_version = RENDERER_VERSION
 
     def __init__(self, **settings: Any) -> None:
         self._setup(settings)
@@ -156,25 +158,10 @@ class UniAVGenRenderer:
         return self
 
     def _setup(self, settings: dict[str, Any]) -> None:
-        self.config = build_settings(UniAVGenSettings, "uniavgen", settings)
-        self.device = default_device() if self.config.device == "auto" else self.config.device
-        self.memory = LevelMemo(self.config.memory)
+        super()._setup(settings)
         # (shot id, call) of the latest calls, for tests and benchmarks (bounded: a call holds mels and a voice)
         self.calls: deque[tuple[str, Call]] = deque(maxlen=64)
         self._own_voices: dict[str, VoiceBank] = {}
-
-    def settings(self) -> dict[str, Any]:
-        """Everything that changes the output; part of every cache key."""
-        data = asdict(self.config)
-        data["memory"] = self.config.memory.output_settings(self.device)
-        return {"renderer_version": RENDERER_VERSION, **data}
-
-    def frame_size(self, video: VideoSettings) -> tuple[int, int]:
-        return shot.generation_size((self.config.width, self.config.height), video)
-
-    def keyframe_size(self, video: VideoSettings) -> tuple[int, int]:
-        """The keyframe the storyboard should draw: exactly the reference image the model starts from."""
-        return self.frame_size(video)
 
     def voices(self, request: RenderRequest) -> VoiceBank:
         key = json.dumps({k: v for k, v in self.settings().items() if k not in ("crf", "device", "max_seconds")},
