@@ -196,9 +196,12 @@ def _run_graph(run: RunDir, manifest: RunManifest, film_input: FilmInput, backen
     graph = build_graph(roster.roles, checkpointer(str(run.state)))
     snapshot = graph.get_state(THREAD)
     started = bool(snapshot.values)
-    if started and not snapshot.next:
+    if started and not snapshot.next and run.film.is_file():
         log.info("resume: nothing left to do")
         return RunResult(run, manifest.summary)
+    # A run killed between the graph's first checkpoint and its first step reads as having no next step
+    # (the input waits there as pending writes) though nothing was made: streaming on from the checkpoint
+    # applies them and runs the crew from the start.
     if not fresh:
         again = retry_failed_shots(graph, THREAD, roster.roles[-1].name)
         if again:

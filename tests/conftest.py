@@ -20,7 +20,8 @@ SLOWEST_FIRST = (
     "test_kill_resume.py",       # 101 s
     "test_ray_executor.py",      # 82 s
     "test_shot_failures.py",     # 56 s
-    "test_same_film.py",         # 56 s
+    "test_same_film.py",         # 56 s (42 s since it shares a film)
+    "test_resume.py",            # 50 s
     "test_sources.py",           # 43 s
     "test_mot_training.py",      # 41 s
     "test_film.py",              # 40 s
@@ -29,7 +30,6 @@ SLOWEST_FIRST = (
     "test_bad_input.py",         # 27 s
     "test_eval_cli.py",          # 26 s
     "test_report_browser.py",    # 25 s
-    "test_resume.py",            # 25 s
     "test_hardening.py",         # 25 s
     "test_uniavgen_renderer.py",  # 16 s
     "test_run_report.py",        # 14 s

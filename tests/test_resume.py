@@ -26,3 +26,51 @@ def test_a_second_process_on_the_same_run_is_refused(tmp_path):
         other = auteur("resume", str(out), cache=cache)
     assert other.returncode == 2
     assert "in use by another auteur process" in other.stderr
+
+
+# `auteur make`, in a process that dies (as under SIGKILL: no cleanup, no flush) the moment the graph has saved
+# its input as the pending writes of its first checkpoint, before the first role runs.
+DIES_AFTER_THE_INPUT_IS_SAVED = """
+import os, sys
+from auteur.pipeline import graph
+real = graph.checkpointer
+def dying(path):
+    saver = real(path)
+    put_writes = saver.put_writes
+    def put_writes_then_die(config, writes, task_id, task_path=""):
+        put_writes(config, writes, task_id, task_path)
+        if "branch:to:director" in [channel for channel, _ in writes]:
+            os._exit(9)
+    saver.put_writes = put_writes_then_die
+    return saver
+graph.checkpointer = dying
+from auteur.pipeline.cli import main
+sys.argv = ["auteur", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_run_killed_between_its_first_checkpoint_and_its_first_step_resumes_to_the_film(tmp_path):
+    """The ten-kill test once landed here: the input waited as pending writes of the first checkpoint, so the
+    graph read as having no next step, and resume said "nothing left to do" over an empty run."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tiny = str(Path(__file__).with_name("tiny.toml"))
+    reference = tmp_path / "reference"
+    assert auteur("make", PREMISE, "--profile", tiny, "--shots", "2", "--out", str(reference),
+                  cache=tmp_path / "cache-reference").returncode == 0
+
+    out, cache = tmp_path / "run", tmp_path / "cache"
+    killed = subprocess.run([sys.executable, "-c", DIES_AFTER_THE_INPUT_IS_SAVED, "make", PREMISE, "--profile", tiny,
+                             "--shots", "2", "--out", str(out)], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "AUTEUR_CACHE_DIR": str(cache)})
+    assert killed.returncode == 9, killed.stderr
+    assert (out / "state.sqlite").is_file() and not (out / "script.json").exists()
+
+    resumed = auteur("resume", str(out), cache=cache)
+    assert resumed.returncode == 0, resumed.stderr
+    for name in ("film.mp4", "film.srt", "script.json"):
+        assert (out / name).read_bytes() == (reference / name).read_bytes(), name
