@@ -10,8 +10,9 @@ settings.register_profile("explore", derandomize=False, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "replayable"))
 
 
-# The suite runs on both cores with pytest-xdist, one test file per unit of work (`-n auto --dist loadfile`,
-# the README's command). Files are handed out in collection order, so the longest go first (longest-
+# The suite runs on both cores with pytest-xdist (`-n auto`, the README's command), one test file per unit
+# of work, handed out in collection order (`--dist loadfile --no-loadscope-reorder` in pyproject.toml:
+# xdist would otherwise deal the files with the most tests first). So the longest go first (longest-
 # processing-time-first): the two workers then finish together instead of one waiting on a film-making
 # file dealt last. Seconds measured with `--durations=0` on the 2-core machine, 2026-12-01; a file not
 # listed runs after these, in its usual order.

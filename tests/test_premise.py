@@ -135,27 +135,26 @@ def test_empty_premise_is_refused():
         read_premise("   ")
 
 
-def test_the_shipped_prototype_vectors_are_those_of_the_prototypes_as_they_are_now():
-    """Edit prototypes.toml and this fails until `build_prototype_vectors()` is run again."""
+@pytest.mark.parametrize("which", ["prototypes", "places"])
+def test_the_shipped_phrase_vectors_are_those_of_the_lists_as_they_are_now(which):
+    """Edit prototypes.toml or story_en.toml's places and this fails until the vectors are built again."""
+    from auteur.models.draft import story
     from auteur.tools.evaluation.semantic import embed
     from auteur.tools.language import premise
+    from auteur.tools.language.vectors import shipped
 
-    shipped = premise._shipped_prototype_vectors()
-    texts = premise._prototype_texts()
-    assert list(shipped) == texts, "prototypes.toml changed: run build_prototype_vectors()"
-    live = embed(texts[:40])
-    assert np.allclose(np.stack([shipped[t] for t in texts[:40]]), live, atol=1e-5)
+    path, texts, rebuild = {"prototypes": (premise.PROTOTYPE_VECTORS, premise._prototype_texts(), "build_prototype_vectors"),
+                            "places": (story.PLACE_VECTORS, story.place_texts(), "build_place_vectors")}[which]
+    vectors = shipped(path, texts)
+    assert list(vectors) == texts, f"{which} changed: run {rebuild}()"
+    assert np.allclose(np.stack([vectors[t] for t in texts[:40]]), embed(texts[:40]), atol=1e-5)
 
 
-def test_prototype_vectors_built_from_other_prototypes_are_not_used(tmp_path, monkeypatch):
-    from safetensors.numpy import save_file
+def test_vectors_built_from_other_phrases_or_damaged_are_not_used(tmp_path):
+    from auteur.tools.language.vectors import build, shipped
 
-    from auteur.tools.language import premise
-
-    stale = tmp_path / "prototype_vectors.safetensors"
-    save_file({"vectors": np.zeros((1, 384), dtype=np.float32)}, str(stale),
-              metadata={"prototypes_sha256": "0" * 64, "texts": '["a person"]'})
-    monkeypatch.setattr(premise, "PROTOTYPE_VECTORS", stale)
-    assert premise._shipped_prototype_vectors() == {}
-    stale.write_bytes(b"not safetensors")
-    assert premise._shipped_prototype_vectors() == {}
+    path = build(tmp_path / "v.safetensors", ["a person", "a place"])
+    assert list(shipped(path, ["a person", "a place"])) == ["a person", "a place"]
+    assert shipped(path, ["a person", "a place", "a thing"]) == {}  # the list grew: embedded live instead
+    path.write_bytes(b"not safetensors")
+    assert shipped(path, ["a person", "a place"]) == {}

@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from auteur.core.schema import Character, Voice
 from auteur.tools.language.premise import Entity, PremiseReading, read_premise
@@ -277,7 +278,32 @@ def _condition(reading: PremiseReading) -> str:
 
 def _library_places(book: dict) -> list[tuple[str, str]]:
     """The story library's places as (name, ambience)."""
+    _remember_place_vectors()
     return [(p, DEFAULT_AMBIENCE) if isinstance(p, str) else (p[0], p[1]) for p in book["fallback"]["places"]]
+
+
+PLACE_VECTORS = Path(__file__).with_name("place_vectors.safetensors")
+
+
+def place_texts() -> list[str]:
+    """The English library's place names: what its shipped vectors hold (the other languages are not ranked)."""
+    return [p if isinstance(p, str) else p[0] for p in library("en")["fallback"]["places"]]
+
+
+def build_place_vectors(dest: Path = PLACE_VECTORS) -> Path:
+    """Ship the place names' vectors (run after editing the places of story_en.toml:
+    `python -c "from auteur.models.draft.story import build_place_vectors as b; b()"`)."""
+    from auteur.tools.language.vectors import build
+
+    return build(dest, place_texts())
+
+
+@lru_cache(maxsize=1)
+def _remember_place_vectors() -> None:
+    from auteur.tools.language.premise import remember
+    from auteur.tools.language.vectors import shipped
+
+    remember(shipped(PLACE_VECTORS, place_texts()))
 
 
 LIKE_PLACE = 0.55  # a premise place this close to a library place sounds like it ("the apartment": fridge hum)

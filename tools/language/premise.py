@@ -16,8 +16,6 @@ no entities rather than wrong ones.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import tomllib
 import unicodedata
@@ -93,13 +91,9 @@ class PremiseReading:
 PROTOTYPE_VECTORS = Path(__file__).with_name("prototype_vectors.safetensors")
 
 
-def _prototypes_text() -> str:
-    return resources.files("auteur.tools.language").joinpath("prototypes.toml").read_text("utf-8")
-
-
 @lru_cache(maxsize=1)
 def prototypes() -> dict:
-    return tomllib.loads(_prototypes_text())
+    return tomllib.loads(resources.files("auteur.tools.language").joinpath("prototypes.toml").read_text("utf-8"))
 
 
 def _prototype_texts() -> list[str]:
@@ -108,38 +102,17 @@ def _prototype_texts() -> list[str]:
 
 
 def build_prototype_vectors(dest: Path = PROTOTYPE_VECTORS) -> Path:
-    """Embed every prototype phrase with the packaged MiniLM once and ship the vectors (run after editing
-    prototypes.toml: `python -c "from auteur.tools.language.premise import build_prototype_vectors as b; b()"`)."""
-    from safetensors.numpy import save_file
+    """Ship the prototype phrases' vectors (run after editing prototypes.toml:
+    `python -c "from auteur.tools.language.premise import build_prototype_vectors as b; b()"`)."""
+    from auteur.tools.language.vectors import build
 
-    from auteur.core.atomic import atomic_path
-    from auteur.tools.evaluation.semantic import embed
-
-    texts = _prototype_texts()
-    meta = {"prototypes_sha256": hashlib.sha256(_prototypes_text().encode("utf-8")).hexdigest(),
-            "texts": json.dumps(texts, ensure_ascii=False)}
-    with atomic_path(dest) as tmp:
-        save_file({"vectors": np.ascontiguousarray(embed(texts), dtype=np.float32)}, str(tmp), metadata=meta)
-    return dest
+    return build(dest, _prototype_texts())
 
 
-def _shipped_prototype_vectors() -> dict[str, np.ndarray]:
-    """The shipped prototype vectors when they were built from this prototypes.toml, else nothing (embedded live)."""
-    if not PROTOTYPE_VECTORS.is_file():
-        return {}
-    from safetensors import SafetensorError, safe_open
-
-    try:
-        with safe_open(str(PROTOTYPE_VECTORS), framework="numpy") as f:
-            meta = f.metadata() or {}
-            vectors = f.get_tensor("vectors")
-        texts = json.loads(meta.get("texts", "[]"))
-    except (OSError, ValueError, SafetensorError):
-        return {}  # damaged: embedding the prototypes again costs a second, not a wrong reading
-    if meta.get("prototypes_sha256") != hashlib.sha256(_prototypes_text().encode("utf-8")).hexdigest() \
-            or len(texts) != len(vectors):
-        return {}
-    return dict(zip(texts, vectors))
+def remember(vectors: dict[str, np.ndarray]) -> None:
+    """Vectors embedded ahead of time (shipped with a phrase list) for `similarities` and the typers to use."""
+    for text, vec in vectors.items():
+        _VECTORS.setdefault(text, vec)
 
 
 @lru_cache(maxsize=1)
@@ -179,9 +152,10 @@ TYPERS = ("kind", "gender", "age", "story")
 
 @lru_cache(maxsize=1)
 def _typers() -> dict[str, _Typer]:
+    from auteur.tools.language.vectors import shipped
+
     p = prototypes()
-    for text, vec in _shipped_prototype_vectors().items():
-        _VECTORS.setdefault(text, vec)
+    remember(shipped(PROTOTYPE_VECTORS, _prototype_texts()))
     return {name: _Typer(p[name]) for name in TYPERS}
 
 
