@@ -4,8 +4,9 @@ Shots go to a free actor as tasks carrying plain data (the request as JSON, the 
 bytes, and the files of the run's renderer folder) and come back as the clip's bytes, its line
 timings and the renderer-folder files the shot added (uniavgen's reference voices); the driver writes
 them into the cache and the run directory, so workers on other machines need no shared disk, only
-auteur installed, and a character keeps one voice whichever actor renders its shots. An actor whose process dies is restarted by Ray and its shot re-run there
-(`max_restarts`, `max_task_retries`); a node that is gone moves its actors to live nodes.
+auteur installed, and a character keeps one voice whichever actor renders its shots. An actor whose
+process dies is restarted by Ray and its shot re-run there (`max_restarts`, `max_task_retries`); a node
+that is gone moves its actors to live nodes.
 """
 
 from __future__ import annotations
@@ -92,11 +93,11 @@ class ShotWorker:
             frame = Path(scratch) / f"keyframe{suffix}"
             frame.write_bytes(keyframe)
             workdir = Path(scratch) / "renderer"
-            keep_new_files(workdir, state or {})
-            before = set(folder_files(workdir))
+            state = state or {}
+            keep_new_files(workdir, state)
             request = replace(request_from_json(request_json, frame), workdir=workdir)
             clip = self.renderer.render(request, Path(scratch) / "clip.mp4")
-            added = {k: v for k, v in folder_files(workdir).items() if k not in before}
+            added = {k: v for k, v in folder_files(workdir).items() if k not in state}
             return clip.path.read_bytes(), json.dumps({"duration": clip.duration,
                                                         "lines": [vars(ln) for ln in clip.lines]}), added
 
