@@ -235,6 +235,7 @@ def _places(reading: PremiseReading, book: dict, rng: random.Random) -> list[tup
 
 OWN_PLACE = 0.3  # a stand-in this close to the premise is where its story happens (MiniLM cosine)
 NEAR_PLACE = 0.2  # closer than this, a stand-in belongs to the premise; below it, the encoder did not read the premise
+NEAR_SHARE = 0.75  # and within this share of the best match's similarity (MiniLM's tail is noise)
 DEFAULT_AMBIENCE = "room tone, distant voices"
 
 
@@ -258,8 +259,10 @@ def _stand_in_places(reading: PremiseReading, book: dict, rng: random.Random,
         sims = similarities(reading.text, [name for name, _ in pool])
     ranked = sorted(zip(pool, sims), key=lambda x: -x[1])
     anywhere = set(book["fallback"].get("anywhere", [name for name, _ in pool]))
-    near = [(name, sound, sim) for (name, sound), sim in ranked if sim >= NEAR_PLACE]
-    far = [(name, sound, sim) for (name, sound), sim in ranked if sim < NEAR_PLACE and name in anywhere]
+    # near: close in absolute terms and to the best match (a mall film's set, not the oasis that scores 0.23)
+    floor = max(NEAR_PLACE, NEAR_SHARE * ranked[0][1])
+    near = [(name, sound, sim) for (name, sound), sim in ranked if sim >= floor]
+    far = [(name, sound, sim) for (name, sound), sim in ranked if sim < floor and name in anywhere]
     head, rest = near[:1], near[1:5]
     rng.shuffle(rest)
     rng.shuffle(far)
