@@ -284,6 +284,9 @@ def read_english(text: str) -> EnglishReading:
         det = {t.lower_ for t in toks if t.pos_ == "DET"}
         if kind == "object" and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE:
             kind = "place"  # "in the bakery": what the story happens inside is a place
+        if kind in ("object", "machine") and root.dep_ == "pobj" and root.head.lower_ == "of" \
+                and root.head.head.lemma_.lower() in COLLECTIVES:
+            kind = "place"  # "the crew of a submarine" are inside it
         if kind in ("object", "place", "time", "event", "abstract") and _animate(doc, root):
             # "a patient who died": the grammar says someone; "a storm that wants ...": something with a will
             kind = "person" if any(g.lower_ == "who" for c in root.children for g in c.children) else "creature"

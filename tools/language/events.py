@@ -264,15 +264,18 @@ class _Reader:
             clause = next((c for c in kids if c.dep_ in ("ccomp", "xcomp")), None)
             if clause is not None:
                 obj = _text(clause.subtree)
-        particle = next((c.text.lower() for c in kids if c.dep_ == "prt"), "")
+        particle = next((c.text.lower() for c in kids if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in
+                                                                            ("back", "home", "away", "out", "in", "down", "up"))), "")
         skip = {"dobj", "attr", "acomp", "oprd", "ccomp", "xcomp", "relcl", "conj", "cc", "punct", "advcl",
                 "nsubj", "nsubjpass", "aux", "auxpass", "neg", "mark", "prt", "agent", "expl", "acl", "advmod"}
         if v in self.repaired:
             skip |= {"npadvmod", "pobj"}
-        inner = {t.i for r in self.repaired if r.i != v.i for t in [r, *(r.subtree), *self._after_as(r)]}
+        inner = {t.i for r in self.repaired if r.i != v.i for t in [r, *(r.subtree), *self._after_as(r)]
+                 if t.dep_ != "compound" or t.head.i != r.i}
+        inner |= {t.i for c in kids for r in c.subtree if r.dep_ == "relcl" for t in r.subtree}  # "the crow it was built to"
         parts = [_text(t for t in c.subtree if t.i not in inner) for c in kids if c.dep_ not in skip and c.i > v.i
                  and c.pos_ != "PUNCT" and not (c.dep_ == "npadvmod" and c.lemma_ in ("week", "day", "year", "night", "time"))]
-        if v in self.repaired and not obj:
+        if v in self.repaired and not obj and self._after_as(v):
             parts = [_text(self._after_as(v))]
         rest = " ".join([*moved, *parts]).strip()
         negated = any(c.dep_ == "neg" for c in kids)
@@ -303,6 +306,8 @@ class _Reader:
             return self._mode(head, head.lemma_.lower(), None, False) if mode == "change" and head.dep_ == "xcomp" else mode
         if head.lower_ == "about" and head.dep_ == "acomp":
             return "act"  # "is about to be flooded": it is coming, nobody wants it
+        if v.dep_ == "advcl" and _infinitive(v) and any(c.dep_ == "auxpass" for c in head.children):
+            return "act"  # "it was built to frighten": someone else's purpose, not its own goal
         if v.dep_ in ("xcomp", "advcl", "acl") and _infinitive(v):
             return "goal"  # "teaches her to cook", "race a typhoon to free a whale", "escapes to find the ocean"
         if lemma in ("lose", "forget") and obj is not None and obj.lemma_.lower() in FACULTIES | {"hear"}:
