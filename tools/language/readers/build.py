@@ -156,8 +156,7 @@ def _entity(phrase: Phrase, layout: Layout) -> Entity | None:
     words = [t for t in phrase.tokens if t.pos not in ("DET", "NUM") and t.owner is None]
     core = layout.joiner.join(t.text for t in words) or head.text
     written = layout.joiner.join(t.text for t in phrase.tokens)
-    lemma = head.lemma if head.plural else head.text
-    return Entity(phrase=written, head=head.text if head.name else lemma, kind=kind, count=count, name=name,
+    return Entity(phrase=written, head=head.lemma, kind=kind, count=count, name=name,
                   gender=gender, age=age, core=core, en=en)
 
 
@@ -221,11 +220,18 @@ def _events(tokens: list[Token], found: list[Phrase], entities: list[Entity], la
             agent = _agent(i, tok, inside, found, chars, layout)
             if agent is None and part in ("main", "content", "deadline", "twist"):
                 agent = protagonist
+            agent = None if agent == -1 else agent
             patient_phrase = _patient(i, tok, inside, agent, layout)
+            if patient_phrase is None:
+                # "고양이와 친구가 된다", "se dispute avec": the one it is done with
+                patient_phrase = next((p for p in inside if p.case == "with" and p.entity in chars
+                                       and p.entity != agent), None)
             patient = patient_phrase.entity if patient_phrase is not None else None
             obj = patient_phrase.en if patient_phrase is not None else ""
             rest = " ".join(p.en for p in inside if p.case == "loc" and p is not patient_phrase and p.en)
-            this_part = "backstory" if tok.past and part in ("main", "detail") else part
+            if tok.attributive:
+                m = own or "state"  # "走失的小狗": what the noun is, not what anyone wills
+            this_part = ("backstory" if tok.past else "detail") if tok.attributive else part
             words = verb.split()
             particle = words[1] if len(words) == 2 and words[1] in PARTICLES else ""
             lemma = words[0] if particle else verb
@@ -240,13 +246,16 @@ def _events(tokens: list[Token], found: list[Phrase], entities: list[Entity], la
 
 
 def _agent(i: int, tok: Token, inside: list[Phrase], everything: list[Phrase], chars: set, layout: Layout) -> int | None:
-    if tok.past:
+    if tok.attributive and layout.head_final:
+        described = next((p for p in inside if p.start > i), None)  # "走失的小狗": the dog got lost
+        return described.entity if described is not None and described.entity in chars else None
+    if tok.attributive:
         by = next((p for p in inside if p.start > i and p.case == "by" and p.entity in chars), None)
         if by is not None:
             return by.entity  # "un mensaje escrito por su hija": the daughter wrote it
-    marked = [p for p in inside if p.case == "subj" and p.entity in chars and p.start < i]
+    marked = [p for p in inside if p.case == "subj" and p.start < i]
     if marked:
-        return marked[-1].entity
+        return marked[-1].entity if marked[-1].entity in chars else -1  # "비가 와서": the rain comes, no one
     if layout.order == "sov":
         topic = [p for p in everything if p.case == "subj" and p.entity in chars and p.start < i]
         if topic:
@@ -261,7 +270,10 @@ def _agent(i: int, tok: Token, inside: list[Phrase], everything: list[Phrase], c
 
 def _patient(i: int, tok: Token, inside: list[Phrase], agent: int | None, layout: Layout) -> Phrase | None:
     candidates = [p for p in inside if p.entity != agent or p.entity is None]
-    if tok.past:
+    if tok.attributive and layout.head_final:
+        described = next((p for p in candidates if p.start > i), None)  # "写的信": the letter was written
+        return described if described is not None and described.entity != agent else None
+    if tok.attributive:
         before = [p for p in candidates if p.end <= i and p.case not in ("loc", "by")]
         return before[-1] if before else None
     marked = [p for p in candidates if p.case == "obj"]
@@ -327,7 +339,8 @@ def build(text: str, lang: str, tokens: list[Token], layout: Layout) -> PremiseR
         if c and c not in conditions:
             conditions.append(c)
     english = " ".join(t.en for t in tokens if t.en)
-    main = next((e for e in events if e.mode == "goal"), events[0] if events else None)
+    main = next((e for e in events if e.mode == "goal"), None) or next(
+        (e for e in events if e.part == "main" and e.mode not in ("state",)), events[0] if events else None)
     want = " ".join(x for x in (main.verb, main.particle, main.obj) if x) if main else None
     hard = next((e for e in events if e.mode == "inability" or e.part in ("twist", "deadline")), None)
     obstacle = " ".join(x for x in (hard.verb, hard.particle, hard.obj) if x) if hard else None

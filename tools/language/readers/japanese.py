@@ -145,7 +145,7 @@ def _mark(out: list[Token], g: dict) -> list[Token]:
             tok.cue = "twist"
         if tok.pos == "VERB" and k + 1 < len(out) and out[k + 1].text == "た" and k + 2 < len(out) \
                 and out[k + 2].pos in ("NOUN",):
-            tok.past = True  # "見つけた少年": a past form before a noun describes it
+            tok.attributive = tok.past = True  # "見つけた少年": a past form before a noun describes it
     return out
 
 

@@ -27,7 +27,8 @@ class Token:
     plural: bool = False        # a plural form or marker
     cue: str = ""               # one of CUES, for a function word
     owner: str | None = None    # a possessive before a noun: "" (someone's) or the owner's gender ("seine": male)
-    past: bool = False          # a verb used as a participle or adnominal past form ("escrito", "失散多年的")
+    past: bool = False          # a past form ("escrito", "잃어버린")
+    attributive: bool = False   # a verb that describes a noun ("escrito por", "오는 고양이", "走失的小狗")
     name: bool = False          # a proper name
     roman: str = ""             # the word in Latin letters where the analyser knows its reading ("maigo")
 
