@@ -90,6 +90,27 @@ def cues(lang: str) -> dict:
     return grammar().get(lang, {})
 
 
+# What each lexicon file holds, as the kinds its words may take: a word of beings.tsv is someone (a person, or a
+# creature or machine that acts), of animals.tsv an animal, and so on; MiniLM picks among them.
+TABLE_KINDS = {"beings.tsv": ("person", "creature", "machine"), "animals.tsv": ("animal",),
+               "places.tsv": ("place",), "things.tsv": ("object", "machine", "event", "abstract"),
+               "weather_times.tsv": ("time", "event"), "words.tsv": ()}
+
+
+@lru_cache(maxsize=1)
+def _kinds_by_english() -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for name in NOUN_FILES:
+        for row in _read_table(name)[1]:
+            out.setdefault(row[0], TABLE_KINDS[name])
+    return out
+
+
+def kinds(english: str) -> tuple[str, ...] | None:
+    """The kinds an English gloss of the lexicon may take ("baker" -> person/creature/machine), None if not there."""
+    return _kinds_by_english().get(english) or None
+
+
 def romanise(word: str) -> str:
     """The word in Latin letters (anyascii, ISC): "서울" -> "seoul", "茶农" -> "chanong"; Latin words as they are."""
     if all(ord(c) < 0x250 for c in word):

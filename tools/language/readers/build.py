@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from auteur.tools.language.english import COLLECTIVES, PLURAL_DEFAULT
-from auteur.tools.language.gloss import condition, cues, mode, nouns
+from auteur.tools.language.gloss import condition, cues, kinds, mode, nouns
 from auteur.tools.language.meaning import embed_all, gender_age, typers, vector
 from auteur.tools.language.reading import CHARACTER_KINDS, Entity, Event, PremiseReading, Relation
 from auteur.tools.language.readers.tokens import Token
@@ -142,7 +142,8 @@ def _entity(phrase: Phrase, layout: Layout) -> Entity | None:
             # a word no source knows: MiniLM cannot type its romanised form, the grammar can
             kind = {"loc": "place", "subj": "person"}.get(phrase.case, "object")
         else:
-            kind = kind_of((_article(head_en), _article(en)))
+            # the lexicon's table narrows the choice ("Uhrmacher" is someone, never a thing)
+            kind = kind_of((_article(head_en), _article(en)), kinds(head_en))
         if kind == "abstract":
             return None  # an idea is not filmed
         if kind in ("object", "machine") and phrase.case == "loc":
@@ -196,12 +197,15 @@ def _events(tokens: list[Token], found: list[Phrase], entities: list[Entity], la
     chars = {p.entity for p in found if p.entity is not None and entities[p.entity].is_character}
     protagonist = next((p.entity for p in found if p.entity in chars), None)
     events: list[Event] = []
+    carried: set[str] = set()
     for lo, hi, part in _clauses(tokens):
         inside = [p for p in found if lo <= p.start and p.end <= hi]
         verbs = [i for i in range(lo, hi) if tokens[i].pos == "VERB"]
         will = None
         negated = any(tokens[i].cue == "negation" for i in range(lo, hi))
-        clause_cues = {tokens[i].cue for i in range(lo, hi)}
+        clause_cues = {tokens[i].cue for i in range(lo, hi)} | carried
+        # "versucht, die Zeit anzuhalten": a will with no verb of its own goes to the next clause's verb
+        carried = clause_cues & {"goal", "inability"} if not verbs else set()
         for n, i in enumerate(verbs):
             tok = tokens[i]
             verb = tok.en or tok.own()
@@ -265,6 +269,8 @@ def _agent(i: int, tok: Token, inside: list[Phrase], everything: list[Phrase], c
         if after:
             return after[0].entity
     before = [p for p in inside if p.end <= i and p.entity in chars and p.case in ("", "subj")]
+    if before and layout.extra.get("subject_first"):
+        return before[0].entity  # "Eine Großmutter muss ... drei Schafe retten": the verb waits at the end
     return before[-1].entity if before else None
 
 
@@ -283,7 +289,11 @@ def _patient(i: int, tok: Token, inside: list[Phrase], agent: int | None, layout
         before = [p for p in candidates if p.end <= i and p.case in ("",)]
         return before[-1] if before else None
     after = [p for p in candidates if p.start > i and p.case in ("", "obj")]
-    return after[0] if after else None
+    if after:
+        return after[0]
+    # "muss ... drei Schafe retten": a verb at the clause's end has its object before it
+    before = [p for p in candidates if p.end <= i and p.case in ("", "obj") and p.entity is not None]
+    return before[-1] if before and layout.head_final else None
 
 
 def _relations(found: list[Phrase], entities: list[Entity]) -> tuple[list[Relation], list[Entity]]:
