@@ -91,6 +91,11 @@ def phrases(tokens: list[Token], layout: Layout) -> list[Phrase]:
                 close()  # "서울의 | 편의점": the particle closed the phrase before
             elif not layout.head_final and (tok.case or tok.pos == "DET" or tok.owner is not None):
                 close()  # "de | Lyon", "son | pain": a preposition or a determiner opens a new phrase
+            elif tok.pos == "DET" and tok.owner is not None:
+                close()  # "दर्ज़ी | अपनी पोती": a possessive opens the next one's phrase
+            elif not layout.head_final and prev.pos == "ADJ" and tok.pos in NOMINAL and \
+                    any(t.pos in NOMINAL for t in (tokens[j] for j in run)):
+                close()  # "صبي صغير | فوانيس": a noun after the describing words of one is another
             elif prev.pos in NOMINAL and tok.pos in NOMINAL and prev.name != tok.name:
                 close()  # "سوق | القاهرة": a name beside a common noun is a phrase of its own
             elif not layout.head_final and prev.pos in NOMINAL and tok.pos in ("NUM", "DET"):
