@@ -108,7 +108,8 @@ def phrases(tokens: list[Token], layout: Layout) -> list[Phrase]:
 def _en(phrase: Phrase, layout: Layout) -> str:
     words = [t for t in phrase.tokens if t.pos in ("ADJ", "NOUN", "PROPN")]
     if not layout.head_final:  # "jeune boulangère", "pescador viejo": describing words before the head in English
-        words = [t for t in words if t.pos == "ADJ"] + [t for t in words if t.pos != "ADJ"]
+        words = [t for t in words if t.pos == "ADJ"] + [t for t in words if t.pos != "ADJ" and t is not phrase.head] \
+            + [phrase.head]  # "hermanas gemelas": twin sisters
     out: list[str] = []
     for t in words:
         w = t.en or t.own()
@@ -156,9 +157,9 @@ def _entity(phrase: Phrase, layout: Layout) -> Entity | None:
     count = _count(phrase) if kind in CHARACTER_KINDS and not head.name else 1
     gender = age = None
     if kind == "person":
-        gender = next((t.gender for t in phrase.tokens if t.gender and t.pos in ("NOUN", "PROPN", "ADJ", "DET")), None)
+        # the head's own form first ("boulangère"), then what its English says ("sister"), then agreeing words
         g, age = gender_age((_article(head_en), _article(en)) if not head.name else (name,))
-        gender = gender or g
+        gender = head.gender or g or next((t.gender for t in phrase.tokens if t.gender), None)
     words = [t for t in phrase.tokens if t.pos not in ("DET", "NUM") and t.owner is None]
     core = layout.joiner.join(t.text for t in words) or head.text
     written = layout.joiner.join(t.text for t in phrase.tokens)
