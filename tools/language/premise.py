@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from functools import lru_cache
 
 from auteur.core.errors import AuteurError
 from auteur.tools.language.english import COLLECTIVES, english, read_english
 from auteur.tools.language.events import conditions, read_events
 from auteur.tools.language.latin import read_latin
+from auteur.tools.language.readers import read as read_other
 from auteur.tools.language.meaning import (build_prototype_vectors, embed_all, prototypes, remember,  # noqa: F401
                                            similarities, typers, vector)
 from auteur.tools.language.reading import (CHARACTER_KINDS, CONDITIONS, KINDS, STATUS_WORDS, Entity,  # noqa: F401
@@ -122,6 +124,9 @@ def read_premise(text: str) -> PremiseReading:
         found = conditions(read.doc)
         story = _story_type(text, entities)
     else:
+        reading = read_other(text, lang)
+        if reading is not None:  # a reader for the language: its English gloss gives the story's shape
+            return replace(reading, story_type=_story_type(reading.english or text, list(reading.entities)))
         entities = read_latin(text, lang)
         story = "quest"  # no parser to tell more; a quest is the shape that fits any protagonist
     return PremiseReading(text=text, language=lang, entities=tuple(entities), want=want, obstacle=obstacle,
