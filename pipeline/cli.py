@@ -58,6 +58,23 @@ def _report(result) -> None:
     if "shots_rendered" in s:
         out_console.print(f"  shots rendered {s['shots_rendered']}, from cache {s['shots_cached']}; "
                           f"images drawn {s['images_drawn']}, from cache {s['images_cached']}")
+    scores = _weakest(run.root / "eval.json")
+    if scores:
+        out_console.print(f"  score {scores}", highlight=False)
+
+
+def _weakest(path, n: int = 3) -> str | None:
+    """The overall score and the n weakest metrics of a run's eval.json, as one line ("0.912; weakest: ...")."""
+    import json
+
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        ran = [(m["name"], float(m["score"])) for m in data["metrics"] if m.get("score") is not None]
+        overall = float(data["overall"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    weakest = ", ".join(f"{name} {score:.2f}" for name, score in sorted(ran, key=lambda x: x[1])[:n])
+    return f"{overall:.3f} (auteur eval {safe(str(path.parent))} for why); weakest: {safe(weakest)}"
 
 
 def _planned_language(script) -> str | None:
