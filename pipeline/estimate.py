@@ -82,8 +82,10 @@ class _Figures:
         self.device, self.devices, self.figures = device, table["devices"], table["figures"]
         self.used: dict[str, str] = {}
 
-    def __call__(self, key: str) -> float:
+    def __call__(self, key: str, mpx: float | None = None) -> float:
         fig = self.figures[key]
+        if "points" in fig:
+            return self._at(key, fig, mpx)
         home = fig["device"]
         rule = fig.get("scales")
         if home == self.device or rule is None or self.device == "cpu" or home == "cpu":
@@ -95,6 +97,16 @@ class _Figures:
         self.used[key] = f"{key} extrapolated from {home} by {rule} (x{ratio:.2f})"
         # a rate (tok/s) grows with the device; a time shrinks
         return float(fig["value"]) / ratio if fig["unit"].endswith("/s") else float(fig["value"]) * ratio
+
+    def _at(self, key: str, fig: dict, mpx: float | None) -> float:
+        """A size-dependent figure at `mpx` frame megapixels: linear through the two measured sizes."""
+        (x0, y0), (x1, y1) = sorted(fig["points"])[:2]
+        value = y0 + (y1 - y0) * (mpx - x0) / (x1 - x0)
+        how = "measured" if any(abs(mpx - x) < 1e-3 for x, _ in fig["points"]) else \
+            "interpolated" if x0 < mpx < x1 else "extrapolated"
+        self.used[key] = f"{key} {how} at {mpx:.2f} Mpx from cpu figures at {x0:.2f} and {x1:.2f} Mpx"
+        # below the smaller size what is left is fixed work (start-up, encoding), which does not shrink further
+        return max(value, min(y0, y1) * 0.25)
 
     def basis(self, *keys: str) -> str:
         return "; ".join(self.used[k] for k in keys)
@@ -112,9 +124,12 @@ def estimate(film: Film, profile: Profile, device: str) -> Estimate:
     draws = len(shots) + len(film.characters) + len(film.locations)
     video = profile.video
     notes: list[str] = []
-    rows = [_director(profile, len(shots), fig), _keyframes(profile, draws, fig), _shots(profile, shots, film_s, fig, notes),
-            Row("assembly", fig("assembly.s_per_film_s_mpx") * film_s * _mpx(video.width, video.height),
-                fig("assembly.peak_gib"), fig.basis("assembly.s_per_film_s_mpx"))]
+    mpx = _mpx(video.width, video.height)
+    cards = profile.assembly.title_card_s + profile.assembly.end_card_s
+    rows = [_director(profile, len(shots), fig, mpx), _keyframes(profile, draws, fig, mpx),
+            _shots(profile, shots, film_s, fig, notes, mpx),
+            Row("assembly", fig("assembly.s_per_film_s", mpx) * (film_s + cards), fig("assembly.peak_gib", mpx),
+                fig.basis("assembly.s_per_film_s"))]
     if device != "cpu" and not uses_gpu(profile):
         notes.append(f"the {profile.name} profile runs on the CPU: the figures are the CPU's, whatever the GPU")
     limit = fig.devices[device].get("memory_gib")
@@ -127,30 +142,30 @@ def estimate(film: Film, profile: Profile, device: str) -> Estimate:
     return Estimate(profile=profile.name, device=device, rows=rows, notes=notes)
 
 
-def _director(profile: Profile, n_shots: int, fig: _Figures) -> Row:
+def _director(profile: Profile, n_shots: int, fig: _Figures, mpx: float) -> Row:
     if profile.director.backend == "mot":
         tokens = fig("mot.text_tokens_per_shot") * n_shots
         return Row("director text", tokens / fig("mot.decode_tok_per_s"), fig("mot.peak_gib"),
                    fig.basis("mot.text_tokens_per_shot", "mot.decode_tok_per_s"))
-    return Row("director text", fig("draft.plan_s"), fig("draft.peak_gib"), fig.basis("draft.plan_s"))
+    return Row("director text", fig("draft.plan_s"), fig("draft.peak_gib", mpx), fig.basis("draft.plan_s"))
 
 
-def _keyframes(profile: Profile, draws: int, fig: _Figures) -> Row:
-    video = profile.video
+def _keyframes(profile: Profile, draws: int, fig: _Figures, mpx: float) -> Row:
     if profile.director.backend == "mot":
         steps = int(profile.director.settings.get("steps", 50))
+        # keyframes are drawn at the renderer's frame size where it names one (LTX-2: 768x512), else image_side
+        r = profile.renderer.settings
         side = int(profile.director.settings.get("image_side", 1024))
-        tokens = (side // 16) ** 2
+        tokens = (int(r["width"]) // 16) * (int(r["height"]) // 16) if "width" in r and "height" in r else (side // 16) ** 2
         low, high = fig("mot.step_ms_512"), fig("mot.step_ms_1024")
         step_ms = low + (high - low) * (tokens - 1024) / (4096 - 1024)  # linear in latent tokens between the two
         return Row("keyframes", draws * steps * step_ms / 1000, fig("mot.peak_gib"),
                    fig.basis("mot.step_ms_512", "mot.step_ms_1024") + f"; {draws} pictures x {steps} steps")
-    # the draft artist draws keyframes 1.2x the frame (room for camera moves), sheets and plates at about the frame
-    seconds = fig("draft.draw_s_per_mpx") * draws * _mpx(video.width, video.height) * 1.2 ** 2
-    return Row("keyframes", seconds, fig("draft.peak_gib"), fig.basis("draft.draw_s_per_mpx") + f"; {draws} pictures")
+    return Row("keyframes", draws * fig("draft.draw_s", mpx), fig("draft.peak_gib", mpx),
+               fig.basis("draft.draw_s") + f"; {draws} pictures")
 
 
-def _shots(profile: Profile, shots, film_s: float, fig: _Figures, notes: list[str]) -> Row:
+def _shots(profile: Profile, shots, film_s: float, fig: _Figures, notes: list[str], mpx: float) -> Row:
     backend, settings = profile.renderer.backend, profile.renderer.settings
     if backend == "ltx2":
         # a shot is at least its duration; the cost of a 5-s shot scales with its frames
@@ -175,8 +190,6 @@ def _shots(profile: Profile, shots, film_s: float, fig: _Figures, notes: list[st
     if backend != "draft":
         notes.append(f"no figures for the {backend!r} renderer: its shots are not estimated")
         return Row("shot renders", 0.0, 0.0, "no figures")
-    video = profile.video
-    # the figure is for 2 workers; more (or fewer) share the same 2 cores (or more cores) as they can
-    seconds = fig("draft.render_s_per_film_s_mpx") * film_s * _mpx(video.width, video.height)
-    return Row("shot renders", seconds, fig("draft.peak_gib"), fig.basis("draft.render_s_per_film_s_mpx") +
-               f"; {len(shots)} shots, {film_s:.0f} s")
+    # measured with 2 workers on 2 cores: more workers on the same cores would not be faster
+    return Row("shot renders", fig("draft.render_s_per_film_s", mpx) * film_s, fig("draft.peak_gib", mpx),
+               fig.basis("draft.render_s_per_film_s") + f"; {len(shots)} shots, {film_s:.0f} s")
