@@ -133,11 +133,15 @@ def test_an_unknown_export_format_is_refused_in_one_line(retaken):
 def exported(retaken, tmp_path_factory):
     run = retaken[0]
     out = tmp_path_factory.mktemp("cuts")
-    files = {}
-    for fmt, suffix in (("otio", ".otio"), ("fcpxml", ".fcpxml"), ("edl", ".edl"), ("kdenlive", ".kdenlive")):
-        files[fmt] = out / f"cut{suffix}"
-        result = auteur("export", str(run), "--to", fmt, "--out", str(files[fmt]))
-        assert result.returncode == 0, result.stderr
+    files = {fmt: out / f"cut{suffix}" for fmt, suffix in
+             (("otio", ".otio"), ("fcpxml", ".fcpxml"), ("edl", ".edl"), ("kdenlive", ".kdenlive"))}
+    result = auteur("export", str(run), "--to", "kdenlive", "--out", str(files["kdenlive"]))  # as a user does
+    assert result.returncode == 0, result.stderr
+    assert str(files["kdenlive"]) in result.stdout and f"{files['kdenlive']}.srt" in result.stdout
+    from auteur.pipeline.exporting import export_run
+
+    for fmt in ("otio", "fcpxml", "edl"):  # the same code, without three more interpreter start-ups
+        assert export_run(run, fmt, files[fmt])[0] == files[fmt]
     return run, files
 
 
@@ -171,6 +175,10 @@ def test_opentimelineio_reads_each_export_back_with_one_clip_per_shot_and_the_fi
         kinds = [m.metadata["auteur"]["kind"] for m in cut.tracks.markers]
         subtitles = [m.name for m in cut.tracks.markers if m.metadata["auteur"]["kind"] == "subtitle"]
         assert kinds.count("chapter") >= 1 and RETAKE_LINE in subtitles
+    if fmt == "kdenlive":  # guides for the chapters; the subtitle track's file beside the project, named in it
+        assert len(cut.tracks.markers) == len(json.loads((run / "timeline.json").read_text())["chapters"])
+        sidecar = Path(f"{files[fmt]}.srt")
+        assert RETAKE_LINE in sidecar.read_text("utf-8") and str(sidecar.resolve()) in files[fmt].read_text("utf-8")
 
 
 def _gray_frames(path: Path) -> np.ndarray:
