@@ -253,15 +253,16 @@ def _stream(graph, graph_input, crew, manifest: RunManifest) -> RunResult:
             manifest.status = "rendering" if node == "render_shot" else manifest.status
         mark = now
         run.write_manifest(manifest)
-    state = graph.get_state(THREAD)
-    if state.next == ("review",) and state.interrupts:
+    from auteur.pipeline.graph import waiting_for_review
+
+    if waiting_for_review(graph, THREAD):
         manifest.status = "review"
         manifest.summary.update({"images_drawn": crew.keyframes.rendered, "images_cached": crew.keyframes.cached,
                                  "stage_seconds": {k: round(v, 3) for k, v in timings.items()}})
         run.write_manifest(manifest)
         log.info("stopped for review after the storyboard: %s", run.root)
         return RunResult(run, manifest.summary, waiting=True)
-    if state.values.get("edited"):
+    if graph.get_state(THREAD).values.get("edited"):
         manifest.summary["edited_at_review"] = True
     manifest.status = "done"
     manifest.summary.update({
