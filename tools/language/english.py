@@ -7,6 +7,8 @@ a character, one that is repaired is an object); NER gives places and times; eac
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from auteur.core.errors import AuteurError
@@ -226,13 +228,27 @@ def _kind(texts: tuple[str, ...], ent_label: str | None, allowed: tuple[str, ...
     return ranked[0]
 
 
-def read_english(text: str) -> tuple[list[Entity], str | None, str | None, str | None]:
-    doc = english()(text)
+@dataclass(frozen=True)
+class EnglishReading:
+    """What the parse gave: the entities, the doc, and the token each entity stands on (for reading events)."""
+
+    entities: list[Entity]
+    anchors: list[int]  # the token index of each entity's head word in `doc`
+    doc: object
+    want: str | None
+    obstacle: str | None
+    situation: str | None
+    aliases: dict[int, int] = field(default_factory=dict)  # a later mention's token -> the anchor it refers to
+
+
+def read_english(text: str) -> EnglishReading:
+    doc = english()(_clauses(text))
     ents = {t.i: e.label_ for e in doc.ents for t in e}
     chunks, given = _given_names(_chunk_tokens(doc))  # before roles: "named Otto" reads as a predicate
     chunks = [toks for toks in chunks if not _is_role(toks)]
     embed_all([x for toks in chunks for x in _type_texts(toks)] + [text])
-    found: list[tuple[int, Entity]] = []
+    found: list[tuple[int, Entity, int]] = []
+    aliases: dict[int, int] = {}
     seen: set[int] = set()
     for toks in chunks:
         root = _root(toks)
@@ -243,7 +259,12 @@ def read_english(text: str) -> tuple[list[Entity], str | None, str | None, str |
         for t in toks[:-1]:
             if t.pos_ == "PROPN" and ents.get(t.i) in ("GPE", "LOC", "FAC") and t.i not in seen:
                 seen.add(t.i)
-                found.append((t.i, Entity(phrase=t.text, head=t.text, kind="place", name=t.text, core=t.text)))
+                found.append((t.i, Entity(phrase=t.text, head=t.text, kind="place", name=t.text, core=t.text), t.i))
+        if any(t.lower_ == "the" for t in toks) and len(toks) <= 3:
+            earlier = next((a for _, e, a in found if e.is_character and e.head == root.lemma_.lower()), None)
+            if earlier is not None:
+                aliases[root.i] = earlier  # "a seagull ...; the seagull has other plans": the same seagull
+                continue
         core = _core(toks)
         texts = _type_texts(toks)
         label = ents.get(root.i)
@@ -263,6 +284,9 @@ def read_english(text: str) -> tuple[list[Entity], str | None, str | None, str |
         det = {t.lower_ for t in toks if t.pos_ == "DET"}
         if kind == "object" and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE:
             kind = "place"  # "in the bakery": what the story happens inside is a place
+        if kind in ("object", "machine") and root.dep_ == "pobj" and root.head.lower_ == "of" \
+                and root.head.head.lemma_.lower() in COLLECTIVES:
+            kind = "place"  # "the crew of a submarine" are inside it
         if kind in ("object", "place", "time", "event", "abstract") and _animate(doc, root):
             # "a patient who died": the grammar says someone; "a storm that wants ...": something with a will
             kind = "person" if any(g.lower_ == "who" for c in root.children for g in c.children) else "creature"
@@ -280,21 +304,27 @@ def read_english(text: str) -> tuple[list[Entity], str | None, str | None, str |
             gender, age = gender_age((texts[0], texts[2]) if not proper else (root.text,))
             if named and gender is None:
                 gender = gender_age((" ".join(t.text for t in named),))[0]  # "her friend Mara"
-        if kind in CHARACTER_KINDS and not proper:
-            found.extend(_compound_things(toks, ents))  # "a lighthouse keeper" has a lighthouse
+        if kind == "person" and not proper:
+            found.extend(_compound_things(toks, ents))  # "a lighthouse keeper" has a lighthouse (a "robot vacuum" is one)
         name = " ".join(t.text for t in named) if named else root.text if proper else None
         head = _root(toks).lemma_.lower() if named else root.text if proper else root.lemma_.lower()
         last = named[-1].i if named else toks[-1].i  # as written: "a retired pilot named Otto"
         phrase = doc[toks[0].i:last + 1].text.strip(" ,;")
         found.append((toks[0].i, Entity(phrase=phrase, head=head, kind=kind, count=count, name=name,
-                                        gender=gender, age=age, core=core)))
+                                        gender=gender, age=age, core=core), _root(toks).i))
     found.sort(key=lambda p: p[0])
     entities = _pronoun_genders(doc, found)
     want, obstacle, situation = _want_obstacle_situation(doc)
-    return entities, want, obstacle, situation
+    return EnglishReading(entities=entities, anchors=[a for _, _, a in found], doc=doc, want=want, obstacle=obstacle,
+                          situation=situation, aliases=aliases)
 
 
-def _compound_things(toks: list, ents: dict) -> list[tuple[int, Entity]]:
+def _clauses(text: str) -> str:
+    """A premise with ";" or a dash between clauses, as sentences: the parser reads each clause on its own."""
+    return re.sub(r"\s*(?:;|\s[\u2014\u2013-]\s|\u2014)\s*(\w)", lambda m: ". " + m.group(1).upper(), text)
+
+
+def _compound_things(toks: list, ents: dict) -> list[tuple[int, Entity, int]]:
     """The noun a character's head is compounded with, when it is a place or thing: "lighthouse" of
     "lighthouse keeper", "food-truck" of "food-truck owners" (a person or animal there is a modifier:
     "detective duck")."""
@@ -305,27 +335,36 @@ def _compound_things(toks: list, ents: dict) -> list[tuple[int, Entity]]:
         return []
     first = max(toks[0].i, min(m.left_edge.i for m in mods))  # "night-shift": the whole compound, not "shift"
     span = [t for t in toks if first <= t.i < root.i and t.pos_ in ("NOUN", "PROPN", "PUNCT", "X")]
-    words = "".join(t.text_with_ws for t in span).strip()
+    words = "".join(t.text_with_ws for t in span).strip().lstrip("-").strip()
     lemma = mods[-1].lemma_.lower()
+    if not words or any(t.pos_ == "ADJ" for t in toks if first <= t.i < root.i and t.text != "-" and t.dep_ == "amod"
+                        and t.head.i in {m.i for m in mods}):
+        return []  # "small-town" is how the mayor is, not a town of its own
     kind = _kind((_with_article(lemma), _with_article(words.lower())), None)
     kind = "object" if kind == "machine" else kind  # a food truck an owner runs is a thing, not a character
     if kind not in ("place", "object"):
         return []
     # listed after the premise's own phrases: the valley and the map come before the keeper's lighthouse
-    return [(len(root.doc) + first, Entity(phrase=words, head=lemma, kind=kind, core=words))]
+    return [(len(root.doc) + first, Entity(phrase=words, head=lemma, kind=kind, core=words), mods[-1].i)]
 
 
-def _pronoun_genders(doc, found: list[tuple[int, Entity]]) -> list[Entity]:
+def _pronoun_genders(doc, found: list[tuple[int, Entity, int]]) -> list[Entity]:
     """"A violinist loses her hearing": a gendered pronoun fixes the gender of the last person before it."""
-    out = [e for _, e in found]
+    out = [e for _, e, _ in found]
     for tok in doc:
         g = PRONOUN_GENDER.get(tok.lower_)
         if not g:
             continue
-        before = [k for k, (i, e) in enumerate(found) if i < tok.i and e.kind == "person" and e.count == 1]
+        before = [k for k, (i, e, _) in enumerate(found) if i < tok.i and out[k].kind == "person" and e.count == 1]
+        if not before:
+            # "a blind gardener cannot see the flowers she grows": whoever "she" is, is someone; the subject it was
+            # typed as a place or thing by its sound is that someone
+            before = [k for k, (i, e, a) in enumerate(found) if i < tok.i and e.kind in ("place", "object")
+                      and doc[a].dep_ == "nsubj" and e.count == 1]
+            if before:
+                out[before[-1]] = replace(out[before[-1]], kind="person")
         if before and out[before[-1]].gender is None:
-            e = out[before[-1]]
-            out[before[-1]] = Entity(e.phrase, e.head, e.kind, e.count, e.name, g, e.age, e.core)
+            out[before[-1]] = replace(out[before[-1]], gender=g)
     return out
 
 

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 from functools import lru_cache
 
 from auteur.core.errors import AuteurError
-from auteur.tools.language.english import english, read_english
+from auteur.tools.language.english import COLLECTIVES, english, read_english
+from auteur.tools.language.events import conditions, read_events
 from auteur.tools.language.latin import read_latin
+from auteur.tools.language.readers import read as read_other
 from auteur.tools.language.meaning import (build_prototype_vectors, embed_all, prototypes, remember,  # noqa: F401
                                            similarities, typers, vector)
-from auteur.tools.language.reading import (CHARACTER_KINDS, CONDITIONS, KINDS, Entity, Event,  # noqa: F401
-                                           PremiseReading, Relation)
+from auteur.tools.language.reading import (CHARACTER_KINDS, CONDITIONS, KINDS, STATUS_WORDS, Entity,  # noqa: F401
+                                           Event, PremiseReading, Relation)
 
 # ---------------------------------------------------------------- language
 
@@ -61,6 +64,40 @@ def detect_language(text: str) -> str:
 # ---------------------------------------------------------------- the whole reading
 
 
+# Verbs only someone with a will does: a thing that does them is a character ("the computer that humiliated him",
+# "the marching band must lead the parade"); a clock that stops or a book that rewrites itself stays a thing.
+AGENTIVE = {"humiliate", "lead", "demand", "refuse", "want", "talk", "speak", "call", "sing", "befriend", "love", "hate",
+            "ask", "help", "follow", "escape", "plan", "decide", "steal", "teach", "answer", "whisper", "warn", "argue",
+            "choose", "win", "beat", "play", "dispense", "fall", "frighten", "chase", "hunt", "guard", "save", "rescue",
+            "challenge", "defeat", "trick", "march", "dance", "mock", "betray", "invite", "lie", "promise", "demand"}
+
+
+def settle(entities: list[Entity], events: tuple[Event, ...]) -> list[Entity]:
+    """What the events tell about the entities: who is gone (dead, missing, unseen) and which things act as
+    characters. A collective that acts is a group of people ("the marching band" leads the parade)."""
+    from dataclasses import replace
+
+    out = list(entities)
+    for k, e in enumerate(out):
+        words = set(e.phrase.lower().replace(",", " ").split())
+        status = next((STATUS_WORDS[w] for w in words if w in STATUS_WORDS), "")
+        if any(ev.agent == k and ev.verb == "die" for ev in events):
+            status = "dead"
+        if status and e.is_character:
+            out[k] = replace(e, status=status)
+    for ev in events:
+        k = ev.agent
+        if k is None or out[k].is_character or out[k].kind not in ("object", "event") or ev.verb not in AGENTIVE:
+            continue
+        e = out[k]
+        if e.head in COLLECTIVES:
+            out[k] = replace(e, kind="person", count=COLLECTIVES[e.head])
+        else:
+            out[k] = replace(e, kind="machine" if e.kind == "object" else "creature")
+    return out
+
+
+
 def _story_type(text: str, entities: list[Entity]) -> str:
     label, _ = typers()["story"].best(vector(text))
     chars = [e for e in entities if e.is_character]
@@ -78,12 +115,21 @@ def read_premise(text: str) -> PremiseReading:
         raise AuteurError("the premise is empty: type one line that says who wants what")
     lang = detect_language(text)
     want = obstacle = situation = None
+    events, relations, found = (), (), ()
     if lang == "en":
-        entities, want, obstacle, situation = read_english(text)
+        read = read_english(text)
+        entities, want, obstacle, situation = read.entities, read.want, read.obstacle, read.situation
+        events, relations = read_events(read.doc, read.entities, read.anchors, read.aliases)
+        entities = settle(entities, events)
+        found = conditions(read.doc)
         story = _story_type(text, entities)
     else:
+        reading = read_other(text, lang)
+        if reading is not None:  # a reader for the language: its English gloss gives the story's shape
+            return replace(reading, story_type=_story_type(reading.english or text, list(reading.entities)))
         entities = read_latin(text, lang)
         story = "quest"  # no parser to tell more; a quest is the shape that fits any protagonist
     return PremiseReading(text=text, language=lang, entities=tuple(entities), want=want, obstacle=obstacle,
-                          situation=situation, story_type=story)
+                          situation=situation, story_type=story, events=events, relations=relations, conditions=found,
+                          english=text if lang == "en" else "")
 

@@ -15,6 +15,11 @@ KINDS = CHARACTER_KINDS + ("object", "place", "time", "event")
 # The conditions a premise can set, one word each (Location.conditions in the film schema uses the same words).
 CONDITIONS = ("rain", "storm", "snow", "fog", "wind", "heat", "cold", "drought", "night", "blackout", "eclipse",
               "underwater", "space", "flood", "fire", "smoke", "dust")
+# Words that say a character is gone or cannot be shown ("her late mother", "a missing owner", "the unseen whale").
+STATUS_WORDS = {"late": "dead", "dead": "dead", "deceased": "dead", "departed": "dead", "missing": "missing",
+                "lost": "missing", "long-lost": "missing", "vanished": "missing", "disappeared": "missing",
+                "estranged": "missing", "absent": "missing", "unseen": "unseen", "invisible": "unseen",
+                "hidden": "unseen", "faceless": "unseen"}
 # What an event is to the one it belongs to: done, wanted, tried, refused, impossible, lost, found out, ...
 MODES = ("act", "goal", "attempt", "refusal", "inability", "loss", "discovery", "change", "perception", "state")
 # What an event is to the story: the premise's main event, what was found out, a deadline, a clock running down,
@@ -33,6 +38,7 @@ class Entity:
     age: str | None = None     # "child" | "young" | "adult" | "old" | None
     core: str = field(default="", compare=False)  # the phrase without article, number or given name: "rival food-truck owners"
     en: str = field(default="", compare=False)  # the core in English for a premise in another language ("old tea farmer")
+    status: str = field(default="", compare=False)  # "dead", "missing" or "unseen": someone the film cannot simply show
 
     @property
     def english(self) -> str:
@@ -52,6 +58,7 @@ class Event:
 
     verb: str                      # English lemma ("lose", "share", "dispense")
     agent: int | None = None       # who does it
+    subject: str = ""              # the doer as written when it is no entity ("their oxygen" of "their oxygen runs low")
     patient: int | None = None     # the entity it is done to, when the object is one
     obj: str = ""                  # the object as written, in English ("her hearing", "advice")
     rest: str = ""                 # the rest of the predicate ("in the honeycomb", "instead of drinks")
