@@ -94,12 +94,15 @@ class Planner:
         one across from them only arrives with the inciting incident."""
         cast = self.story.cast
         lead = cast[0]
-        others = [m for m in cast[1:]] or [None]
-        talkers = [m for m in others if m is not None and m.speech in ("speaks", "voice", "echo")] or others
+        # everyone else in turn, the lead's own group after the others (its members are in every scene anyway), so
+        # each character of the film has a scene opposite the lead; one who cannot speak is spoken to
+        others = [m for m in cast[1:] if m.source != lead.source or m.source is None] + \
+                 [m for m in cast[1:] if m.source == lead.source and m.source is not None]
+        others = others or [None]
         tied = len(cast) > 1 and (cast[1].source == lead.source or self._related(lead, cast[1]))
         out = []
         for k, beat in enumerate(beats):
-            b = talkers[k % len(talkers)] if k else (cast[1] if len(cast) > 1 else None)
+            b = others[max(0, k - 1) % len(others)]
             solo = beat == "setup" and not tied and self.story.situation.arc not in ("confinement", "goal", "contest", "lesson")
             out.append((lead, b, solo or b is None))
         return out
