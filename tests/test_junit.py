@@ -56,9 +56,11 @@ def test_script_text_with_markup_and_control_characters_stays_valid_xml(tmp_path
     assert root.get("failures") == "1" and "<b>Ann & \"Bo\"</b>" in root.find(".//failure").text
 
 
-def run_dir(root: Path, name: str, kind: str, fixture: str) -> Row:
+def run_dir(root: Path, name: str, kind: str, fixture: str, prompt: str | None = None) -> Row:
     """A run directory as a bench leaves it (script.json and eval.json), without rendering a film."""
     f = film(kind, fixture)
+    if prompt:
+        f = f.revise(prompt=prompt)
     where = root / name
     where.mkdir(parents=True)
     (where / "script.json").write_text(f.to_json())
@@ -70,21 +72,22 @@ def run_dir(root: Path, name: str, kind: str, fixture: str) -> Row:
 
 def test_bench_flags_lines_repeated_across_films_of_different_prompts(tmp_path, junit_schema):
     suite = load_suite("examples/suites/smoke.toml")
-    rows = [run_dir(tmp_path, "01", "off_premise", "storm_story_beekeeper"),
-            run_dir(tmp_path, "02", "off_premise", "wrong_gender_violinist"),
+    rows = [run_dir(tmp_path, "01", "faithful", "lighthouse_storm"),
+            run_dir(tmp_path, "02", "faithful", "lighthouse_storm",
+                    prompt="A violinist loses her hearing the week before her debut at the concert hall."),
             run_dir(tmp_path, "03", "faithful", "robot_painter")]
     gated = with_repetition(rows, suite)
     assert gated[0].repeats and gated[1].repeats and not gated[2].repeats
     assert any("film 02 ('A violinist loses her hearing" in i and i.startswith("scene sc") for i in gated[0].repeats)
-    assert gated[0].metrics["specificity"] < rows[0].metrics["specificity"] and gated[0].overall < rows[0].overall
+    assert gated[0].metrics["template"] < rows[0].metrics["template"] and gated[0].overall < rows[0].overall
     assert gated[2] == rows[2]
     path = write(junit_films(suite, gated), tmp_path / "bench.xml", name="auteur bench smoke")
     junit_schema.validate(str(path))
     suites = ET.parse(path).getroot().findall("testsuite")
     assert [s.get("name") for s in suites] == ["smoke/01", "smoke/02", "smoke/03"]
-    spec = next(c for c in suites[0].findall("testcase") if c.get("name") == "specificity")
-    assert "is also spoken in film 02" in spec.find("failure").text
-    assert suites[2].get("failures") == "0" and int(suites[0].get("failures")) >= 3
+    case = next(c for c in suites[0].findall("testcase") if c.get("name") == "template")
+    assert "is also spoken in film 02" in case.find("failure").text
+    assert suites[2].get("failures") == "0"
 
 
 def test_a_suite_of_one_prompt_twice_does_not_flag_its_own_lines(tmp_path):

@@ -14,7 +14,7 @@ WEIGHTS: dict[str, float] = {
     "membership": 3.0,
     "appearance": 2.0,
     "locations": 1.0,
-    "beats": 1.0,
+    "beats": 2.0,
     "durations": 1.0,
     "dialogue_fit": 1.0,
     "orphans": 1.0,
