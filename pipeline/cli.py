@@ -82,7 +82,10 @@ def _progress_run(fn, *args, **kwargs):
 
 @app.command()
 def make(
-    source: str = typer.Argument(..., help="a one-line premise, a script.json, or a MovieAgent script_synopsis.json"),
+    source: Optional[str] = typer.Argument(None, help="a one-line premise, a script.json, a MovieAgent "
+                                           "script_synopsis.json, or a story (.txt, .md; - for standard input)"),
+    from_text: Optional[str] = typer.Option(None, "--from-text", help="make the film of this story file "
+                                            "(a short story or a book chapter; - for standard input)"),
     profile: str = typer.Option("draft", "--profile", "-p", help="built-in profile name or a profile .toml"),
     shots: Optional[int] = typer.Option(None, "--shots", help="number of shots (1 to 400)"),
     minutes: Optional[float] = typer.Option(None, "--minutes", help="target running time (0.2 to 60)"),
@@ -96,14 +99,17 @@ def make(
     director: Optional[str] = typer.Option(None, "--director", help="override the profile's director: BACKEND or "
                                            "BACKEND:MODEL, e.g. mot:models/BAGEL-7B-MoT"),
 ) -> None:
-    """Make a film from a one-line premise (or a script)."""
+    """Make a film from a one-line premise, a script, or a story."""
 
     def body():
+        from auteur.core.errors import InputError
         from auteur.pipeline.config import load_profile
         from auteur.core.settings import parse_executor
-        from auteur.pipeline.inputs import read_input
+        from auteur.pipeline.inputs import read_input, read_story_input
         from auteur.pipeline.run import make as make_film
 
+        if (source is None) == (from_text is None):
+            raise InputError("give one thing to make a film of: a premise, a script or story file, or --from-text FILE")
         _check_make_options(shots, minutes, workers, out)
         chosen = load_profile(profile)
         update: dict = {}
@@ -119,7 +125,7 @@ def make(
         if director is not None:
             update["director"] = _director_override(chosen.director, director)
         chosen = chosen.model_copy(update=update)
-        film_input = read_input(source)
+        film_input = read_story_input(from_text) if from_text is not None else read_input(source)
         result = _progress_run(make_film, film_input, chosen, seed=seed, target_shots=shots,
                                out=None if out is None else Path(out),
                                plugins=False if no_plugins else None)
