@@ -9,6 +9,9 @@ of it as plain data. English is read with spaCy, German with simplemma and close
 """
 
 from auteur.tools.language.story_text.model import Passage, StoryCharacter, StoryPlace, StoryReading, StoryScene
+from auteur.tools.language.story_text.outline import (OutlineCharacter, OutlineEvent, OutlinePlace, StoryOutline,
+                                                      story_outline)
 from auteur.tools.language.story_text.reading import read_story, story_language
 
-__all__ = ["Passage", "StoryCharacter", "StoryPlace", "StoryReading", "StoryScene", "read_story", "story_language"]
+__all__ = ["OutlineCharacter", "OutlineEvent", "OutlinePlace", "Passage", "StoryCharacter", "StoryOutline", "StoryPlace",
+           "StoryReading", "StoryScene", "read_story", "story_language", "story_outline"]
