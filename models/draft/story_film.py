@@ -35,7 +35,7 @@ ESTABLISHING_S = 4.0     # what an establishing shot costs before any narration
 MIN_LINES = 2            # a kept scene shows at least this many of its lines (when it has them)
 LINE_OVERHEAD_S = LEAD_IN_S + TAIL_S + 0.3
 MAX_CAST = 8
-NARRATOR = {"en": "Narrator", "de": "Erzähler"}
+PERSON_NOUNS = {"girl", "boy", "woman", "man", "lady", "mädchen", "junge", "frau", "mann", "dame"}
 
 
 @dataclass
@@ -78,8 +78,11 @@ class StoryFilmPlanner(Planner):
     # -- the text's cast and places as film material
     def _characters(self) -> list[Character]:
         rng = random.Random(f"{self.seed}|story-cast|{self.prompt}")
-        speaking = sorted(self.reading.characters, key=lambda c: (-c.lines, -c.mentions))[:MAX_CAST]
-        kept = [c for c in self.reading.characters if c in speaking]
+        # the film's cast: who speaks, and who is there without a word in more than one scene (not the remembered)
+        scenes = {c.key: sum(c.key in s.characters for s in self.reading.scenes) for c in self.reading.characters}
+        cast = [c for c in self.reading.characters if c.lines or scenes[c.key] >= 2]
+        speaking = sorted(cast, key=lambda c: (-c.lines, -c.mentions))[:MAX_CAST]
+        kept = [c for c in cast if c in speaking]
         out = []
         for k, c in enumerate(kept, start=1):
             gender = c.gender or "neutral"
@@ -115,7 +118,7 @@ class StoryFilmPlanner(Planner):
             spent += minimal[i].seconds()
         chosen.sort()
         if target_shots:
-            chosen = chosen[:max(1, target_shots // 2)] if len(chosen) > target_shots else chosen
+            return self._by_shots(full, target_shots)
         kept = {i: minimal[i] for i in chosen}
         # the time left: more lines, a scene at a time by importance, each scene's lines spread evenly
         share = {i: full[i].scene.importance for i in chosen}
@@ -130,13 +133,26 @@ class StoryFilmPlanner(Planner):
                     break
                 extra -= trial.seconds() - kept[i].seconds()
                 kept[i], allowed = trial, allowed + 1
-        left_out = [f"scene {i + 1} ({_where(full[i].scene)}): {_trim(full[i].scene.opening, 20)}"
-                    for i in range(len(full)) if i not in kept]
-        shown = sum(len(c.lines) for c in kept.values())
-        said = sum(len(c.lines) for c in full)
-        if shown < said:
-            left_out.append(f"{said - shown} of {said} lines of dialogue (the film keeps {shown})")
-        return [kept[i] for i in chosen], left_out
+        return [kept[i] for i in chosen], _left_out(full, kept)
+
+    def _by_shots(self, full: list[Cut], shots: int) -> tuple[list[Cut], list[str]]:
+        """`--shots N`: a shot per kept line and one to open each scene, N in all where the text has the lines."""
+        ends = list(dict.fromkeys([0, len(full) - 1]))
+        ranked = ends + [i for i in sorted(range(len(full)), key=lambda i: (-full[i].scene.importance, i)) if i not in ends]
+        chosen = sorted(ranked[:max(1, min(len(full), shots // 2 if shots >= 4 else 1))])
+        lines = {i: 0 for i in chosen}
+        left = shots - len(chosen)
+        while left > 0 and any(lines[i] < len(full[i].lines) for i in chosen):
+            for i in sorted(chosen, key=lambda i: (lines[i] / max(1, len(full[i].lines)), -full[i].scene.importance)):
+                if lines[i] < len(full[i].lines):
+                    lines[i] += 1
+                    left -= 1
+                    break
+        kept = {i: _trimmed(full[i], lines[i]) if lines[i] else Cut(full[i].scene, [], full[i].narration[:1])
+                for i in chosen}
+        for i in chosen:  # the speaker-coverage of a trimmed scene may add a line: keep to the count asked for
+            kept[i].lines = kept[i].lines[:lines[i]]
+        return [kept[i] for i in chosen], _left_out(full, kept)
 
     # -- director: the treatment
     def treatment(self, target_runtime_s: float, target_shots: int | None = None) -> Treatment:
@@ -228,6 +244,17 @@ def _cut(scene: StoryScene, cast: set[str]) -> Cut:
     return cut
 
 
+def _left_out(full: list[Cut], kept: dict[int, Cut]) -> list[str]:
+    """What the film leaves out of the text: each scene not kept, and how many lines of dialogue."""
+    out = [f"scene {i + 1} ({_where(full[i].scene)}): {_trim(full[i].scene.opening, 20)}"
+           for i in range(len(full)) if i not in kept]
+    shown = sum(len(c.lines) for c in kept.values())
+    said = sum(len(c.lines) for c in full)
+    if shown < said:
+        out.append(f"{said - shown} of {said} lines of dialogue (the film keeps {shown})")
+    return out
+
+
 def _trimmed(cut: Cut, n_lines: int) -> Cut:
     """The cut with `n_lines` of its lines, spread evenly through the scene, every speaker keeping one if it can;
     only the opening narration is kept when the scene is cut down."""
@@ -304,7 +331,7 @@ def _appearance(c: StoryCharacter, language: str) -> str:
     """The text's own description of the character, else what their gender says."""
     if c.looks:
         return _trim(c.looks[0], 30)
-    if c.role:  # "a girl", "ein Junge": what the text calls them
+    if c.role.lower() in PERSON_NOUNS:  # "a girl", "ein Junge": what the text calls them
         role = c.role if language == "en" else c.role.capitalize()
         article = {"en": "an" if role[:1] in "aeiou" else "a", "de": "eine" if c.gender == "female" else "ein"}
         return f"{article.get(language, 'a')} {role}"

@@ -442,7 +442,8 @@ def _roles(src: Source, runs: list[Run], run_keys: dict[int, str], people: dict[
         # "the innkeeper, Mrs. Halloran," before the name
         if r.start >= 3 and toks[r.start - 1].text == "," and toks[r.end:r.end + 1] and toks[r.end].text == ",":
             j = r.start - 2
-            if toks[j].quote < 0 and _noun(src, toks[j]) and toks[j - 1].text.lower() in src.cues["definite"]:
+            if toks[j].quote < 0 and _noun(src, toks[j]) and (toks[j - 1].text.lower() in src.cues["definite"]
+                                                              or toks[j - 1].text.lower() in src.cues["possessive"]):
                 _add_role(src, person, toks[j].lemma if src.language == "en" else toks[j].text.lower())
 
 
@@ -524,7 +525,9 @@ def _descriptions(src: Source, cast: Cast, run_keys: dict[int, str]) -> None:
 def _subject_like(src: Source, toks: list[Tok], r: Run) -> bool:
     """Is the name its sentence's subject (so an apposition after it describes the person, not "than Mara, a boat")?"""
     if src.language == "en":
-        return any(toks[k].dep in ("nsubj", "nsubjpass") for k in range(r.start, r.end)) or toks[r.start].first
+        return any(toks[k].dep in ("nsubj", "nsubjpass") or  # "kept by Mrs. Halloran, a round ... woman"
+                   (toks[k].dep == "pobj" and toks[k].head >= 0 and toks[toks[k].head].dep == "agent")
+                   for k in range(r.start, r.end)) or toks[r.start].first
     return toks[r.start].first
 
 
@@ -547,6 +550,12 @@ def _describe(src: Source, person: Person, toks: list[Tok], sent: list[Tok], cop
             if look:
                 person.looks.append(look[0])
                 _head(src, person, look[1])
+            return
+        if t.lemma in copulas and nxt is not None and nxt.pos == "ADJ" and src.language == "en":
+            # "He was taller than Ines by a head, fair-haired and loose-limbed, with a long grey coat"
+            look = _look(src, toks, toks.index(nxt))
+            if look and " with " in f" {look[0]} " and len(look[0].split()) >= 5:
+                person.looks.append(look[0])
             return
         if t.lemma in wears and nxt is not None and not person.wardrobe:
             look = _look(src, toks, toks.index(nxt))
