@@ -24,6 +24,8 @@ from auteur.tools.language.story_text.source import Source
 from auteur.tools.language.story_text.tokens import Tok
 
 MAX_LOOK_WORDS = 28
+RANKS = {"captain", "kapitän", "doctor", "doktor", "dr", "professor", "inspector", "sergeant", "kommissar"}
+ADDRESS = {"mr", "mrs", "ms", "miss", "mister", "herr", "frau"}  # forms of address: part of a name, not a role
 ADJ_ENDINGS = ("e", "en", "er", "em", "es")
 
 
@@ -75,6 +77,8 @@ class Cast:
     mentions: list[Mention]
     runs: list[Run]
     place_names: list[tuple[str, int]]  # names the text uses as places, with how often
+    _index: dict = field(default_factory=dict, repr=False)
+    _indexed: int = field(default=-1, repr=False)
 
     def at(self, p: int, i: int) -> str | None:
         """The character a mention covering token i of paragraph p refers to."""
@@ -88,11 +92,11 @@ class Cast:
         return [m for m in self.mentions if (m.p, m.start) < (p, i)]
 
     def _by_paragraph(self) -> dict[int, list[Mention]]:
-        if not hasattr(self, "_index"):
-            index: dict[int, list[Mention]] = {}
+        if self._indexed != len(self.mentions):  # (re)built once the mentions are read
+            self._index = {}
             for m in self.mentions:
-                index.setdefault(m.p, []).append(m)
-            self._index = index
+                self._index.setdefault(m.p, []).append(m)
+            self._indexed = len(self.mentions)
         return self._index
 
     def characters(self, lines: Counter) -> tuple[StoryCharacter, ...]:
@@ -328,8 +332,7 @@ def _people(src: Source, runs: list[Run], ev: dict[str, Evidence]) -> tuple[dict
         strong = e.said > 0 or titled
         return strong or (e.subject >= 2 and e.place == 0)
 
-    titled_names = {" ".join(r.words) for r in runs if r.title and titles.get(r.title, "") != "" or
-                    (r.title and r.title in ("captain", "kapitän", "doctor", "doktor", "dr", "professor"))}
+    titled_names = {" ".join(r.words) for r in runs if r.title and (titles.get(r.title, "") != "" or r.title in RANKS)}
     people: dict[str, Person] = {}
     run_keys: dict[int, str] = {}
     def full_person(r: Run) -> bool:
@@ -351,12 +354,11 @@ def _people(src: Source, runs: list[Run], ev: dict[str, Evidence]) -> tuple[dict
                 people[name].first = min(people[name].first, (r.p, r.start))
             continue
         word = r.words[0]
-        if not person(name, name in titled_names or bool(r.title)) and not _surname_of(people, word, r.title):
+        if not person(name, name in titled_names or bool(r.title)) and _match_single(people, word, r.title) is None:
             continue
         key = _match_single(people, word, r.title)
         if key is None:
-            key = f"{_title_case(r.title)} {word}" if r.title and r.title in ("mr", "mrs", "ms", "miss", "mister", "herr", "frau") \
-                else word
+            key = f"{_title_case(r.title)} {word}" if r.title in ADDRESS else word
             if key not in people:
                 people[key] = Person(key=key, words=(word,), title=r.title)
         run_keys[n] = key
@@ -370,10 +372,6 @@ def _people(src: Source, runs: list[Run], ev: dict[str, Evidence]) -> tuple[dict
     return people, run_keys
 
 
-def _surname_of(people: dict[str, Person], word: str, title: str | None) -> bool:
-    return _match_single(people, word, title) is not None
-
-
 def _match_single(people: dict[str, Person], word: str, title: str | None) -> str | None:
     """The character a one-word name stands for: a unique given name, else a unique surname (titles agreeing)."""
     given = [p for p in people.values() if len(p.words) >= 2 and p.words[0] == word]
@@ -381,15 +379,12 @@ def _match_single(people: dict[str, Person], word: str, title: str | None) -> st
         return given[0].key
     last = [p for p in people.values() if p.words[-1] == word and (len(p.words) >= 2 or p.title)]
     if title:
-        last = [p for p in last if p.title == title or (p.title is None and len(p.words) >= 2 and _title_fits(title, p))]
+        # "Captain Reyes" is "Ada Reyes" only by a title that is not a form of address ("Mrs. Halloran" is not "Kit Halloran")
+        last = [p for p in last if p.title == title or (p.title is None and len(p.words) >= 2 and title in RANKS)]
     if len(last) == 1:
         return last[0].key
     own = [p for p in people.values() if p.words == (word,) and (p.title == title or not title or not p.title)]
     return own[0].key if len(own) == 1 else None
-
-
-def _title_fits(title: str, p: Person) -> bool:
-    return title in ("captain", "kapitän", "doctor", "doktor", "dr", "professor")
 
 
 def _place_names(runs: list[Run], ev: dict[str, Evidence], people: dict[str, Person], run_keys: dict[int, str]
@@ -425,8 +420,8 @@ def _roles(src: Source, runs: list[Run], run_keys: dict[int, str], people: dict[
             continue
         person = people[key]
         toks = src.toks[r.p]
-        if r.title and src.cues["titles"].get(r.title, None) is not None and r.title not in (
-                "mr", "mrs", "ms", "miss", "mister", "herr", "frau", "old", "young", "little", "alte", "kleine", "junge"):
+        if r.title and src.cues["titles"].get(r.title, None) is not None and r.title not in ADDRESS | {
+                "old", "young", "little", "alte", "kleine", "junge"}:
             _add_role(src, person, r.title)
         # a role noun right before the name: "brother Tobias", "Bürgermeister Brandt" (when not read as a title)
         k = r.start - 1

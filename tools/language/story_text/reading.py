@@ -26,9 +26,20 @@ def story_language(text: str) -> str:
     return detect_language(sample)
 
 
-@lru_cache(maxsize=8)
+WHAT = "\x00what\x00"  # stands for the text's name in a refusal, so one reading serves every caller
+
+
 def read_story(text: str, what: str = "the story") -> StoryReading:
     """Read a short story or a book chapter; refuse code, lists and non-fiction with one line (InputError)."""
+    try:
+        return _read(text)
+    except InputError as err:
+        raise InputError(str(err).replace(WHAT, what)) from None
+
+
+@lru_cache(maxsize=8)
+def _read(text: str) -> StoryReading:
+    what = WHAT
     check_shape(text, what)
     language = story_language(text)
     if language not in LANGUAGES:
