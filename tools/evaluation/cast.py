@@ -71,10 +71,11 @@ def link(terms: PremiseTerms, cast: list[Character]) -> dict[str, Term]:
     out: dict[str, Term] = {}
     entities = list(terms.entities)
     for c in cast:
-        by_name = next((e for e in entities if e.name and e.name.lower() == c.name.lower()), None)
+        by_name = next((e for e in entities if e.name and (e.name.lower() == c.name.lower()
+                                                           or e.name.lower() in c.name.lower().split())), None)
         if by_name:
             out[c.token] = by_name
-    for source in (lambda c: c.role.split()[-1] if c.role.split() else "", lambda c: c.name, lambda c: c.appearance):
+    for source in (lambda c: c.role, lambda c: c.name, lambda c: c.appearance.split(",")[0], lambda c: c.appearance):
         for c in cast:
             if c.token in out:
                 continue
