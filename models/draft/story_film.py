@@ -21,12 +21,15 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import tomllib
+from importlib import resources
+
 from auteur.core.schema import (
     Beat, BeatName, Character, DialogueLine, Film, Narration, Scene, Screenplay, ShotList, TimeOfDay, Treatment, Voice,
 )
-from auteur.models.draft.planner import LEAD_IN_S, SCENE_BEATS, TAIL_S, WORDS_PER_SECOND, Planner
-from auteur.models.draft.story import LIBRARIES, Story, library
-from auteur.tools.language.premise import PremiseReading
+from auteur.models.draft.planner import LEAD_IN_S, SCENE_BEATS, TAIL_S, WORDS_PER_SECOND, Planner, _distinct_voices
+from auteur.models.draft.story.library import frames, world
+from auteur.models.draft.story.places import Place
 from auteur.tools.language.story_text import StoryCharacter, StoryReading, StoryScene, read_story
 
 MAX_LINE_WORDS = 24      # a line longer than this is cut at a sentence (else a comma) within it
@@ -58,22 +61,47 @@ def _reading(text: str) -> StoryReading:
     return read_story(text)
 
 
+@lru_cache(maxsize=1)
+def phrases() -> dict:
+    """The few words this planner writes itself, per language (story_film.toml)."""
+    return tomllib.loads(resources.files("auteur.models.draft").joinpath("story_film.toml").read_text("utf-8"))
+
+
+@dataclass
+class _TextStory:
+    """What the draft planner's location and shot stages read of a story: its places, conditions and props."""
+
+    places: list[Place]
+    conditions: list[str] = field(default_factory=list)
+
+    def props(self) -> list[str]:
+        return []
+
+
 class StoryFilmPlanner(Planner):
     """Plans a film of a story text; the location and shot stages are the draft planner's."""
 
     def __init__(self, text: str, seed: int, prompt: str):
-        # Planner.__init__ reads a premise; a story is read by the story reader instead, and the attributes the
-        # shared stages use (prompt, seed, story, premise, book) are set from it.
+        # Planner.__init__ plans a premise's story; here the story reader's reading is the story, and the
+        # attributes the shared stages read (prompt, seed, story, book, world) are set from it.
         self.reading = _reading(text)
         self.prompt = prompt
         self.seed = seed
-        language = self.reading.language if self.reading.language in LIBRARIES else "en"
-        self.book = library(language)
-        self.premise = PremiseReading(text=prompt, language=self.reading.language, entities=(), want=None,
-                                      obstacle=None, situation=None, story_type="quest")
-        self.story = Story(reading=self.premise, language=language, cast=self._characters(),
-                           cast_entities=[None] * len(self.reading.characters), places=self._places(), props=[])
-        self.story.cast_entities = [None] * len(self.story.cast)
+        self.words = phrases()[self.reading.language if self.reading.language in phrases() else "en"]
+        # the picture's words (visual prompts, light) are English, which the draft artist reads
+        self.book, self.world = frames("en"), world("en")
+        self.characters = self._characters()
+        self.story = _TextStory(places=self._places())
+
+    @property
+    def language(self) -> str:
+        return self.reading.language
+
+    def cast(self) -> list[Character]:
+        return _distinct_voices(list(self.characters))
+
+    def _told(self, film: Film, scene: Scene):
+        return None  # the premise engine's telling of a scene: a story's scenes are the text's own
 
     # -- the text's cast and places as film material
     def _characters(self) -> list[Character]:
@@ -92,20 +120,20 @@ class StoryFilmPlanner(Planner):
                                              rate=round(rng.uniform(0.94, 1.06), 2))))
         return out
 
-    def _places(self) -> list[tuple[str, str, str]]:
-        return [(p.name, _trim(p.look or p.name, 40), _ambience(p.name + " " + p.look, self.book))
+    def _places(self) -> list[Place]:
+        return [Place(name=p.name, look=_trim(p.look or p.name, 40), ambience=_ambience(p.name + " " + p.look, self.world))
                 for p in self.reading.places]
 
     def language_note(self) -> str:
         r = self.reading
-        return f"planned from a {r.words}-word story in {self.book['name']} ({r.language}): {len(r.scenes)} scenes, " \
+        return f"planned from a {r.words}-word story in {self.words['name']} ({r.language}): {len(r.scenes)} scenes, " \
                f"{len(r.characters)} characters, {len(r.quotes())} quotations"
 
     # -- what the film keeps
     def cuts(self, target_shots: int | None, target_runtime_s: float) -> tuple[list[Cut], list[str]]:
         """The kept scenes with their lines and narration, and what was left out (one line each)."""
         budget = target_runtime_s if not target_shots else target_shots * 4.2
-        cast = {c.name for c in self.story.cast}
+        cast = {c.name for c in self.characters}
         full = [_cut(s, cast) for s in self.reading.scenes]
         minimal = [_trimmed(c, MIN_LINES) for c in full]
         ends = list(dict.fromkeys([0, len(full) - 1]))  # the story's opening and ending are always shown
@@ -163,8 +191,8 @@ class StoryFilmPlanner(Planner):
         summaries: dict[str, str] = {}
         for beat, cut in zip(beats, cuts):
             summaries.setdefault(beat, _trim(cut.scene.opening or _where(cut.scene), 40))
-        title = self.reading.title or (self.reading.chapters[0] if self.reading.chapters else self.story.cast[0].name)
-        return Treatment(title=title[:200], logline=self.prompt, genre="adaptation of a story",
+        title = self.reading.title or (self.reading.chapters[0] if self.reading.chapters else self.characters[0].name)
+        return Treatment(title=title[:200], logline=self.prompt, genre=self.words["genre"],
                          tone=rng.choice(t["tones"]), visual_style=rng.choice(t["styles"]),
                          target_runtime_s=target_runtime_s,
                          beats=[Beat(name=BeatName(b), summary=s) for b, s in summaries.items()],
@@ -188,14 +216,26 @@ class StoryFilmPlanner(Planner):
             present = [token[k] for k in s.characters if k in token]
             present += [ln.speaker for ln in lines if ln.speaker not in present]
             plot = self._with_speakers(_trim(s.opening or _where(s), 40), lines, cast)
-            scenes.append(Scene(id=f"sc{n}", heading=f"{place.upper()} - {time.upper()}", beat=BeatName(beat), plot=plot,
+            heading_place = place
+            scenes.append(Scene(id=f"sc{n}", heading=f"{heading_place.upper()} - {time.upper()}", beat=BeatName(beat), plot=plot,
                                 setting=f"{place}, {time}", characters=present, dialogue=lines, narration=narration,
                                 chapter=s.chapter))
         return Screenplay(characters=cast, scenes=scenes)
 
     def _home(self) -> str:
-        lead = self.story.cast[0].name.split()[0]
-        return self.book["home"].format(who=lead, s="'" if lead.endswith("s") else "'s")
+        lead = self.characters[0].name.split()[0] if self.characters else ""
+        return self.words["home"].format(who=lead, s="'" if lead.endswith("s") else "'s")
+
+    def _with_speakers(self, plot: str, lines: list[DialogueLine], cast: list[Character]) -> str:
+        """The plot, naming every speaker of the scene it leaves out ("Tobias is there too.")."""
+        names = {c.token: c.name.split()[0] if c.name.split()[0].rstrip(".").lower() not in ("mr", "mrs", "ms", "herr", "frau")
+                 else c.name for c in cast}
+        missing = list(dict.fromkeys(names[ln.speaker] for ln in lines if names[ln.speaker] not in plot))
+        if not missing:
+            return plot
+        words = self.words["also_present"]
+        joined = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} {words['and']} {missing[-1]}"
+        return f"{plot} {words['one' if len(missing) == 1 else 'many'].format(names=joined)}"
 
     # -- storyboard: the draft planner's coverage, with the narration laid over it
     def shots(self, film: Film, scene: Scene, n_shots: int | None = None) -> ShotList:
@@ -339,12 +379,10 @@ def _appearance(c: StoryCharacter, language: str) -> str:
     return noun.get(c.gender or "", {}).get(language, "a person")
 
 
-def _ambience(text: str, book: dict) -> str:
-    """The ambience of the story library's place nearest this one by its words, else room tone."""
+def _ambience(text: str, world_: dict) -> str:
+    """The ambience of the story library's place sharing a word with this one, else room tone."""
     words = set(re.findall(r"\w+", text.lower()))
-    for entry in book["fallback"]["places"]:
-        if isinstance(entry, str):
-            continue
+    for entry in world_["places"]["library"]:
         name, sound = entry[0], entry[1]
         if words & set(re.findall(r"\w+", name.lower())) - {"the", "a", "old", "der", "die", "das", "alte"}:
             return sound
