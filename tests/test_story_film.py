@@ -102,7 +102,8 @@ def test_chapters_of_the_text_become_chapters_of_the_film():
     film = _plan(SALT, 3)
     chapters = [s.chapter for s in film.scenes]
     assert chapters[0] == "The Map" and chapters[-1] == "The Survey"
-    assert chapters == sorted(chapters, key=["The Map", "The Barge", "The Crooked Eel", "Low Water", "The Survey"].index)
+    order = ["The Map", "The Barge", "The Crooked Eel", "The Storm", "The Ledger", "Low Water", "The Survey"]
+    assert chapters == sorted(chapters, key=order.index) and len(set(chapters)) >= 4
 
 
 def test_a_german_story_is_planned_in_german_with_its_own_words():
