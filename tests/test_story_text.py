@@ -139,3 +139,26 @@ def test_texts_that_are_not_stories_are_refused_in_one_line_saying_why(text, rea
         read_story(text, "notes.txt")
     message = str(err.value)
     assert reason in message and "notes.txt" in message and "\n" not in message
+
+
+TAGS = """Anna Berg and her brother Tobias kept the lighthouse at Skarr, and their cousin Nell kept the shop below it.
+
+Anna put the kettle on while Tobias watched the sea. "Not for me," said Tobias. "I've had three cups."
+
+Nell came in with the post and set it on the table. Anna looked at the letters, one after another. "This one is
+for you," Nell said to her, "and this one, and this one."
+
+Tobias laughed, and Anna frowned at him. "Nobody writes to me," he said.
+
+"Somebody does now," said Anna, and handed him an envelope with a green stamp. He turned it over twice before
+he opened it, and then he read it standing at the window, where the light was best, while the kettle boiled and
+the two women watched him. Nell fetched the cups. Anna poured. The sea outside was flat and grey and quiet, and
+the gulls sat on the rail in a row, waiting for crumbs, as they did every morning of the year.
+"""
+
+
+def test_a_said_tag_names_the_speaker_even_when_the_paragraph_is_about_someone_else():
+    quotes = read_story(TAGS).quotes()
+    assert [(q.text.rstrip(",."), q.speaker) for q in quotes] == [
+        ("Not for me", "Tobias"), ("I've had three cups", "Tobias"), ("This one is for you", "Nell"),
+        ("and this one, and this one", "Nell"), ("Nobody writes to me", "Tobias"), ("Somebody does now", "Anna Berg")]

@@ -499,9 +499,12 @@ def _descriptions(src: Source, cast: Cast, run_keys: dict[int, str]) -> None:
                 subject = previous
                 cast.people[subject].votes[src.cues["pronouns"][lead.text.lower()]] += 1
             if subject is not None:
-                _describe(src, cast.people[subject], toks, sent, copulas, wears)
+                _describe(src, cast.people[subject], toks, sent, copulas, wears, pronoun)
+            # the next sentence's pronoun is this one's only name only when no other pronoun here could be its antecedent
+            others = any((t.text.lower() in src.cues["pronouns"] or t.text.lower() in src.cues["object_pronouns"])
+                         and t.dep != "poss" for t in sent if t.quote < 0 and t is not lead)
             if named:
-                previous, previous_only = named[0], len(named) == 1
+                previous, previous_only = named[0], len(named) == 1 and not others
             elif not pronoun:
                 previous_only = False
         # a paragraph's apposition with an article: "Mrs. Halloran, a round, red-cheeked woman in a flowered apron,"
@@ -535,7 +538,8 @@ def _singular(src: Source, toks: list[Tok], k: int) -> bool:
         not any(t.text in ("waren", "sind", "haben", "hatten") for t in near)
 
 
-def _describe(src: Source, person: Person, toks: list[Tok], sent: list[Tok], copulas: set[str], wears: set[str]) -> None:
+def _describe(src: Source, person: Person, toks: list[Tok], sent: list[Tok], copulas: set[str], wears: set[str],
+              led_by_pronoun: bool = False) -> None:
     for j, t in enumerate(sent):
         if t.quote >= 0:
             continue
@@ -546,7 +550,7 @@ def _describe(src: Source, person: Person, toks: list[Tok], sent: list[Tok], cop
                 person.looks.append(look[0])
                 _head(src, person, look[1])
             return
-        if t.lemma in copulas and nxt is not None and nxt.pos == "ADJ" and src.language == "en":
+        if t.lemma in copulas and nxt is not None and nxt.pos == "ADJ" and src.language == "en" and led_by_pronoun:
             # "He was taller than Ines by a head, fair-haired and loose-limbed, with a long grey coat"
             look = _look(src, toks, toks.index(nxt))
             if look and " with " in f" {look[0]} " and len(look[0].split()) >= 5:
