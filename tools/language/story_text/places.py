@@ -199,7 +199,7 @@ def _article(noun: str) -> str:
 def _name(src: Source, s: Sighting, all_: list[Sighting]) -> str:
     if src.language == "en":
         if s.key[:1].isupper():
-            return s.phrase if not s.phrase.lower().startswith("the ") else s.phrase
+            return s.phrase  # a named place as written: "Holm", "the Crooked Eel"
         phrases = [x.phrase for x in all_ if x.key == s.key]
         definite = [x for x in phrases if x.lower().startswith("the ")]
         best = min(definite or phrases, key=len)

@@ -77,7 +77,9 @@ def _tagged(src: Source, cast: Cast, q: Quote) -> str | None:
     first, last = inside[0], inside[-1]
     after = _narration_run(toks, last + 1, +1)
     before = _narration_run(toks, first - 1, -1)
-    for window in (after, before[-6:] if before and toks[before[-1]].text in (",", ":") or _ends_tag(toks, before) else []):
+    # a tag before the quotation ends right at it, with a comma or colon ("Lena sagte:", "Then Anna said,")
+    lead_in = before[-6:] if before and toks[before[-1]].text in (",", ":") else []
+    for window in (after, lead_in):
         for v in window:
             if src.is_said(toks[v]):
                 span = tag_subject(src, q.p, v)
@@ -87,10 +89,6 @@ def _tagged(src: Source, cast: Cast, q: Quote) -> str | None:
                 if who:
                     return who
     return None
-
-
-def _ends_tag(toks: list[Tok], run: list[int]) -> bool:
-    return bool(run) and toks[run[-1]].text in (",", ":")
 
 
 def _narration_run(toks: list[Tok], k: int, step: int) -> list[int]:
