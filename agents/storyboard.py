@@ -66,11 +66,11 @@ def act(film: Film, crew: Crew) -> Film:
     scenes = [s.model_copy(update={"shots": [sh.model_copy(update={"keyframe": drawn[sh.id]}) for sh in s.shots]})
               for s in film.scenes]
     film = film.revise(scenes=scenes)
-    _storyboard_sheet(film, crew)
+    draw_sheet(film, crew)
     return film
 
 
-def _storyboard_sheet(film: Film, crew: Crew) -> None:
+def draw_sheet(film: Film, crew: Crew) -> None:
     """All panels on one page: what a person looks at before (or instead of) watching the film.
 
     Kept in the cache under everything drawn on it (each shot, its keyframe's bytes, the names, the
@@ -103,6 +103,18 @@ def _with_sheet(character: Character, style: str, crew: Crew) -> Character:
     request = DrawRequest(kind="character", prompt=prompt, width=_even(height * 0.75), height=height,
                           seed=crew.seed, character=character)
     return character.model_copy(update={"reference_image": crew.draw(request, f"characters/{character.token.strip('<>')}.png")})
+
+
+def redraw_keyframe(shot: Shot, film: Film, crew: Crew) -> str:
+    """Draw one shot's keyframe again (a retake): at crew.seed, seeing the keyframe before it in its scene
+    when the director draws scenes in sequence."""
+    style = film.treatment.visual_style if film.treatment else "storyboard"
+    previous = None
+    if crew.director.settings().get("scene_context"):
+        shots = film.scene_of(shot.id).shots
+        k = next(i for i, sh in enumerate(shots) if sh.id == shot.id)
+        previous = crew.run.inside(shots[k - 1].keyframe) if k > 0 and shots[k - 1].keyframe else None
+    return _keyframe(shot.model_copy(update={"keyframe": None}), film, style, crew, previous)
 
 
 def _keyframe(shot: Shot, film: Film, style: str, crew: Crew, previous: Path | None = None) -> str:

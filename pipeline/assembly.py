@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from auteur.core.atomic import write_text
 from auteur.pipeline.cache import Cache, code_digest
 from auteur.pipeline.crew import Crew
 from auteur.core.errors import AuteurError
@@ -26,7 +29,8 @@ def assemble_film(film: Film, clips: dict[str, ClipRecord], crew: Crew) -> str:
         raise AuteurError(f"cannot assemble: shots {', '.join(missing)} were not rendered")
     names = {c.token: c.name for c in film.characters}
     items = [ShotClip(clip=as_rendered(clips[shot.id], crew.run.root), scene_id=scene.id,
-                      scene_title=scene.heading.title(), speaker_names=names, chapter=scene.chapter)
+                      scene_title=scene.heading.title(), speaker_names=names, shot_id=shot.id,
+                      chapter=scene.chapter)
              for scene in film.scenes for shot in scene.shots]
     treatment = film.treatment
     title, logline = (treatment.title, treatment.logline) if treatment else ("Untitled", "")
@@ -39,13 +43,18 @@ def assemble_film(film: Film, clips: dict[str, ClipRecord], crew: Crew) -> str:
                       [(ln.speaker, ln.text, ln.start, ln.end) for ln in item.clip.lines],
                       item.scene_id, item.scene_title, item.chapter) for item in items], names)
     run, cache = crew.run, crew.cache
-    if cache.reuse("films", key, ".srt", run.srt) and cache.reuse("films", key, ".mp4", run.film):
+    made = [(".timeline.json", run.timeline), (".srt", run.srt), (".mp4", run.film)]  # film.mp4 last: it marks done
+    if all(cache.reuse("films", key, suffix, path) for suffix, path in made):
         crew.emit("assemble", "done", 1.0)
         return run.film.name
     run.work.mkdir(exist_ok=True)
-    assemble(items, title=title, logline=logline, credits=credits, out_dir=run.root, work_dir=run.work,
-             video=crew.profile.video, settings=crew.profile.assembly,
-             progress=lambda stage, fraction: crew.emit("assemble", stage, fraction))
-    cache.keep("films", key, ".srt", run.srt)
-    cache.keep("films", key, ".mp4", run.film)
+    film = assemble(items, title=title, logline=logline, credits=credits, out_dir=run.root, work_dir=run.work,
+                    video=crew.profile.video, settings=crew.profile.assembly,
+                    progress=lambda stage, fraction: crew.emit("assemble", stage, fraction))
+    timeline = film.timeline.model_copy(update={"pieces": [
+        p.model_copy(update={"clip": Path(p.clip).resolve().relative_to(run.root.resolve()).as_posix()}) if p.clip else p
+        for p in film.timeline.pieces]})
+    write_text(run.timeline, timeline.model_dump_json(indent=1) + "\n")
+    for suffix, path in made:
+        cache.keep("films", key, suffix, path)
     return run.film.name

@@ -1,4 +1,4 @@
-"""The `auteur` command line: make, resume, eval, bench, train, roles, doctor."""
+"""The `auteur` command line: make, plan, resume, retake, export, eval, bench, train, roles, doctor."""
 
 from __future__ import annotations
 
@@ -49,6 +49,9 @@ def _report(result) -> None:
     for problem in result.warnings:
         warning(problem)
     run = result.run
+    if result.waiting:
+        _report_review(result)
+        return
     out_console.print(f"[bold green]film:[/] {safe(run.film)}")
     out_console.print(f"  subtitles {safe(run.srt)}  script {safe(run.script)}  storyboard {safe(run.storyboard)}")
     out_console.print(f"  report {safe(run.report)}")
@@ -58,6 +61,31 @@ def _report(result) -> None:
     if "shots_rendered" in s:
         out_console.print(f"  shots rendered {s['shots_rendered']}, from cache {s['shots_cached']}; "
                           f"images drawn {s['images_drawn']}, from cache {s['images_cached']}")
+    scores = _weakest(run.root / "eval.json")
+    if scores:
+        out_console.print(f"  score {scores}", highlight=False)
+
+
+def _weakest(path, n: int = 3) -> str | None:
+    """The overall score and the n weakest metrics of a run's eval.json, as one line ("0.912; weakest: ...")."""
+    import json
+
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        ran = [(m["name"], float(m["score"])) for m in data["metrics"] if m.get("score") is not None]
+        overall = float(data["overall"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    weakest = ", ".join(f"{name} {score:.2f}" for name, score in sorted(ran, key=lambda x: x[1])[:n])
+    return f"{overall:.3f} (auteur eval {safe(str(path.parent))} for why); weakest: {safe(weakest)}"
+
+
+def _report_review(result) -> None:
+    run = result.run
+    out_console.print(f"[bold yellow]stopped for review:[/] the storyboard is drawn, no shot is rendered yet")
+    out_console.print(f"  storyboard {safe(run.storyboard)}  report {safe(run.report)}")
+    out_console.print(f"  edit {safe(run.script)} if you like (a line, an action, a camera move, a look)")
+    out_console.print(f"  then render it: auteur resume {safe(run.root)}", highlight=False)
 
 
 def _planned_language(script) -> str | None:
@@ -98,40 +126,155 @@ def make(
     no_plugins: bool = typer.Option(False, "--no-plugins", help="use only auteur's own roles"),
     director: Optional[str] = typer.Option(None, "--director", help="override the profile's director: BACKEND or "
                                            "BACKEND:MODEL, e.g. mot:models/BAGEL-7B-MoT"),
+    review: bool = typer.Option(False, "--review", help="stop once the storyboard is drawn, before any shot renders; "
+                                "edit script.json if you like, then `auteur resume RUN`"),
 ) -> None:
     """Make a film from a one-line premise, a script, or a story."""
 
     def body():
         from auteur.core.errors import InputError
-        from auteur.pipeline.config import load_profile
-        from auteur.core.settings import parse_executor
         from auteur.pipeline.inputs import read_input, read_story_input
         from auteur.pipeline.run import make as make_film
 
         if (source is None) == (from_text is None):
             raise InputError("give one thing to make a film of: a premise, a script or story file, or --from-text FILE")
-        _check_make_options(shots, minutes, workers, out)
-        chosen = load_profile(profile)
-        update: dict = {}
-        if minutes is not None:
-            update["target_runtime_s"] = minutes * 60
-        if workers is not None:
-            update["workers"] = workers
-        if executor is not None:
-            parse_executor(executor)
-            update["executor"] = executor
-        if burn_subtitles:
-            update["assembly"] = chosen.assembly.model_copy(update={"burn_subtitles": True})
-        if director is not None:
-            update["director"] = _director_override(chosen.director, director)
-        chosen = chosen.model_copy(update=update)
+        chosen = _make_profile(profile, shots, minutes, workers, out, executor, burn_subtitles, director)
         film_input = read_story_input(from_text) if from_text is not None else read_input(source)
         result = _progress_run(make_film, film_input, chosen, seed=seed, target_shots=shots,
                                out=None if out is None else Path(out),
-                               plugins=False if no_plugins else None)
+                               plugins=False if no_plugins else None, review=review)
         _report(result)
 
     _guard(body)
+
+
+@app.command()
+def plan(
+    source: str = typer.Argument(..., help="a one-line premise, a script.json, or a MovieAgent script_synopsis.json"),
+    profile: str = typer.Option("draft", "--profile", "-p", help="built-in profile name or a profile .toml"),
+    gpu: Optional[str] = typer.Option(None, "--gpu", help="estimate for this device: cpu, h100, h200, a100, l40s, "
+                                      "rtx4090 (default: cpu for CPU profiles, h200 for GPU ones)"),
+    shots: Optional[int] = typer.Option(None, "--shots", help="number of shots (1 to 400)"),
+    minutes: Optional[float] = typer.Option(None, "--minutes", help="target running time (0.2 to 60)"),
+    seed: int = typer.Option(7, "--seed", help="same prompt + seed = same film"),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="run directory (default runs/<time>-<slug>)"),
+    workers: Optional[int] = typer.Option(None, "--workers", help="shots rendered at once (1 to 64)"),
+    no_plugins: bool = typer.Option(False, "--no-plugins", help="use only auteur's own roles"),
+    director: Optional[str] = typer.Option(None, "--director", help="override the profile's director: BACKEND or "
+                                           "BACKEND:MODEL"),
+) -> None:
+    """Plan the film and draw its storyboard, render no shot, and estimate what rendering it will take."""
+
+    def body():
+        from auteur.pipeline.estimate import check_device, estimate
+        from auteur.pipeline.inputs import read_input
+        from auteur.pipeline.run import make as make_film
+
+        chosen = _make_profile(profile, shots, minutes, workers, out, None, False, director)
+        device = check_device(gpu, chosen)
+        film_input = read_input(source)
+        result = _progress_run(make_film, film_input, chosen, seed=seed, target_shots=shots,
+                               out=None if out is None else Path(out),
+                               plugins=False if no_plugins else None, review=True)
+        for problem in result.warnings:
+            warning(problem)
+        from auteur.core.schema import Film
+
+        film = Film.from_json(result.run.script.read_text("utf-8"))
+        table = estimate(film, chosen, device)
+        _print_estimate(table)
+        run = result.run
+        out_console.print(f"[bold green]planned:[/] {safe(run.root)}  (no shot rendered)")
+        out_console.print(f"  storyboard {safe(run.storyboard)}  report {safe(run.report)}  script {safe(run.script)}")
+        out_console.print(f"  render it: auteur resume {safe(run.root)}", highlight=False)
+
+    _guard(body)
+
+
+def _print_estimate(table) -> None:
+    grid = Table("stage", "seconds", "peak memory", "figures", title=f"estimate: {table.profile} on {table.device}")
+    for row in table.rows:
+        grid.add_row(row.stage, _seconds(row.seconds), _gib(row.memory_gib), safe(row.basis))
+    grid.add_row("[bold]total[/]", f"[bold]{_seconds(table.total_s)}[/]", _gib(table.peak_gib), "")
+    out_console.print(grid)
+    for note in table.notes:
+        out_console.print(f"  {safe(note)}", highlight=False)
+
+
+def _seconds(s: float) -> str:
+    if s < 10:
+        return f"{s:.1f} s"
+    return f"{s:.0f} s" if s < 120 else f"{s:.0f} s ({s / 60:.1f} min)"
+
+
+def _gib(g: float) -> str:
+    return f"{g:.1f} GiB" if g >= 1 else f"{g * 1024:.0f} MiB"
+
+
+@app.command()
+def retake(
+    run_dir: Path = typer.Argument(..., help="a finished run directory"),
+    shot_id: str = typer.Argument(..., help="the shot to make again, e.g. sc2-sh01"),
+    seed: Optional[int] = typer.Option(None, "--seed", help="the take's seed (default: the run's seed + the take number)"),
+    line: Optional[str] = typer.Option(None, "--line", help="new words for the shot's (first) line"),
+    action: Optional[str] = typer.Option(None, "--action", help="a new action for the shot"),
+) -> None:
+    """Draw and render one shot again (previous takes kept) and assemble the film with it."""
+
+    def body():
+        from auteur.pipeline.retake import check_retake, retake as make_take
+
+        check_retake(run_dir, shot_id, line, action)  # before the progress view: a refusal is one line
+        result, take = _progress_run(make_take, run_dir, shot_id, seed=seed, line=line, action=action)
+        for problem in result.warnings:
+            warning(problem)
+        run = result.run
+        out_console.print(f"[bold green]take {take.take} of {safe(shot_id)}[/] (seed {take.seed}) is in the film: "
+                          f"{safe(run.film)}")
+        out_console.print(f"  this take {safe(run.root / take.clip)}; every take is listed in {safe(run.report)}")
+
+    _guard(body)
+
+
+@app.command()
+def export(
+    run_dir: Path = typer.Argument(..., help="a finished run directory"),
+    to: str = typer.Option(..., "--to", help="otio, fcpxml, edl or kdenlive"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="the file to write (default RUN/cut.<format>)"),
+) -> None:
+    """Export the cut as an editor's project: one clip per shot, sound, chapter markers, subtitles where kept."""
+
+    def body():
+        from auteur.pipeline.exporting import export_run
+
+        if out is not None and not str(out).strip():
+            raise AuteurError("--out is empty; name the file to write")
+        for path in export_run(run_dir, to, out):
+            out_console.print(f"[bold green]wrote[/] {safe(path)}")
+
+    _guard(body)
+
+
+def _make_profile(profile: str, shots, minutes, workers, out, executor, burn_subtitles: bool, director):
+    """The profile `make` and `plan` run with: the named one, with the command line's changes."""
+    from auteur.core.settings import parse_executor
+    from auteur.pipeline.config import load_profile
+
+    _check_make_options(shots, minutes, workers, out)
+    chosen = load_profile(profile)
+    update: dict = {}
+    if minutes is not None:
+        update["target_runtime_s"] = minutes * 60
+    if workers is not None:
+        update["workers"] = workers
+    if executor is not None:
+        parse_executor(executor)
+        update["executor"] = executor
+    if burn_subtitles:
+        update["assembly"] = chosen.assembly.model_copy(update={"burn_subtitles": True})
+    if director is not None:
+        update["director"] = _director_override(chosen.director, director)
+    return chosen.model_copy(update=update)
 
 
 def _check_make_options(shots: int | None, minutes: float | None, workers: int | None, out: str | None) -> None:

@@ -1,7 +1,11 @@
 """The LangGraph state machine: the planning roles in order, one render task per shot, assembly.
 
     START -> director -> screenwriter -> location_manager -> storyboard -> [plugin roles]
-          -> render_shot x N (fanned out with Send) -> assemble -> END
+          -> review -> render_shot x N (fanned out with Send) -> assemble -> END
+
+`review` passes straight through unless the run asked to stop there (`auteur plan`, `make --review`):
+then it interrupts the graph with the storyboard drawn and nothing rendered, and on `auteur resume`
+takes in whatever was edited in script.json meanwhile.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
-from langgraph.types import Send
+from langgraph.types import Send, interrupt
 from pydantic import BaseModel, ValidationError
 
 from auteur.agents.registry import Role
@@ -23,7 +27,7 @@ from auteur.pipeline import state
 from auteur.pipeline.assembly import assemble_film
 from auteur.core.atomic import write_text
 from auteur.pipeline.crew import Crew
-from auteur.core.errors import AuteurError
+from auteur.core.errors import AuteurError, InputError
 from auteur.core.schema import Film, describe_validation_error
 from auteur.pipeline.shots import ShotFailed, render_shot
 from auteur.pipeline.state import FilmState, ShotTask
@@ -38,23 +42,80 @@ def checkpointer(path: str) -> SqliteSaver:
     return SqliteSaver(conn, serde=JsonPlusSerializer(pickle_fallback=False, allowed_msgpack_modules=allowed))
 
 
+def _act(role: Role, film: Film, crew: Crew) -> Film:
+    """One role's work on the film, written to script.json as soon as it is done."""
+    crew.emit("stage", role.name, 0.0)
+    try:
+        film = role.act(film, crew)
+    except ValidationError as err:
+        raise AuteurError(f"{role.title}: {describe_validation_error(err)}") from None
+    if not isinstance(film, Film):
+        raise AuteurError(f"role {role.name} returned {type(film).__name__}, not a Film")
+    write_text(crew.run.script, film.to_json())
+    crew.emit("stage", role.name, 1.0)
+    crew.emit("plan", "shots", len(film.shots()))
+    return film
+
+
 def _role_node(role: Role) -> Callable:
     def node(current: FilmState, runtime: Runtime[Crew]) -> dict:
-        crew = runtime.context
-        crew.emit("stage", role.name, 0.0)
-        try:
-            film = role.act(current["film"], crew)
-        except ValidationError as err:
-            raise AuteurError(f"{role.title}: {describe_validation_error(err)}") from None
-        if not isinstance(film, Film):
-            raise AuteurError(f"role {role.name} returned {type(film).__name__}, not a Film")
-        write_text(crew.run.script, film.to_json())
-        crew.emit("stage", role.name, 1.0)
-        crew.emit("plan", "shots", len(film.shots()))
-        return {"film": film}
+        return {"film": _act(role, current["film"], runtime.context)}
 
     node.__name__ = role.name
     return node
+
+
+def _review_node(roles: list[Role]) -> Callable:
+    def review(current: FilmState, runtime: Runtime[Crew]) -> dict:
+        if not current.get("review"):
+            return {}
+        crew = runtime.context
+        # Stops the graph here the first time; on `auteur resume` the node runs again and this returns.
+        interrupt({"run": str(crew.run.root), "stage": "storyboard"})
+        film = current["film"]
+        edited = read_edited_script(crew.run.script)
+        if edited == film:
+            return {"review": False}
+        # Edited: the crew goes over it again. Every picture is drawn anew from the edited plan, and the
+        # content-keyed cache hands back each one whose inputs did not change, so only edited shots (and
+        # every shot of an edited character or place) are drawn again.
+        film = without_pictures(edited)
+        for role in roles:
+            film = _act(role, film, crew)
+        return {"film": film, "review": False, "edited": True}
+
+    return review
+
+
+def read_edited_script(path) -> Film:
+    """script.json as a person left it during review; a broken one is named in one line."""
+    try:
+        text = path.read_text("utf-8")
+    except OSError as err:
+        raise InputError(f"cannot read {path}: {err.strerror or err}") from None
+    try:
+        return Film.model_validate_json(text)
+    except ValidationError as err:
+        raise InputError(f"{path}: {describe_validation_error(err, _loose_json(text))}; fix it and run "
+                         f"`auteur resume` again") from None
+
+
+def _loose_json(text: str) -> object:
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def without_pictures(film: Film) -> Film:
+    """The film with every drawn picture forgotten (the cache gives back those whose inputs are unchanged)."""
+    return film.revise(
+        characters=[c.model_copy(update={"reference_image": None}) for c in film.characters],
+        locations=[p.model_copy(update={"reference_image": None}) for p in film.locations],
+        scenes=[s.model_copy(update={"shots": [sh.model_copy(update={"keyframe": None}) for sh in s.shots]})
+                for s in film.scenes])
 
 
 def _fan_out(current: FilmState) -> list[Send]:
@@ -64,17 +125,17 @@ def _fan_out(current: FilmState) -> list[Send]:
     if missing:
         raise AuteurError(f"the crew left the film without: {', '.join(missing)}")
     done = current.get("clips") or {}
-    tasks = []
-    for k, scene in enumerate(film.scenes):
-        for n, shot in enumerate(scene.shots):
-            if shot.id in done:
-                continue
-            # a dip to black where one scene gives way to the next
-            tasks.append(Send("render_shot", ShotTask(
-                shot=shot, cast=[film.character(t) for t in shot.characters], location=film.location(scene.location),
-                dip_in=k > 0 and n == 0, dip_out=k < len(film.scenes) - 1 and n == len(scene.shots) - 1,
-                language=film.treatment.language if film.treatment else "en")))
-    return tasks
+    return [Send("render_shot", shot_task(film, shot.id)) for shot in film.shots() if shot.id not in done]
+
+
+def shot_task(film: Film, shot_id: str) -> ShotTask:
+    """What rendering one shot of the film needs (a retake renders one through this too)."""
+    k, scene = next((k, s) for k, s in enumerate(film.scenes) if any(sh.id == shot_id for sh in s.shots))
+    n, shot = next((n, sh) for n, sh in enumerate(scene.shots) if sh.id == shot_id)
+    # a dip to black where one scene gives way to the next
+    return ShotTask(shot=shot, cast=[film.character(t) for t in shot.characters], location=film.location(scene.location),
+                    dip_in=k > 0 and n == 0, dip_out=k < len(film.scenes) - 1 and n == len(scene.shots) - 1,
+                    language=film.treatment.language if film.treatment else "en")
 
 
 def _render_node(task: ShotTask, runtime: Runtime[Crew]) -> dict:
@@ -96,14 +157,20 @@ def _assemble_node(current: FilmState, runtime: Runtime[Crew]) -> dict:
     return {"output": assemble_film(current["film"], current.get("clips", {}), runtime.context)}
 
 
-def retry_failed_shots(graph, config: dict, last_role: str) -> list[str]:
+def retry_failed_shots(graph, config: dict) -> list[str]:
     """Before resuming a run whose shots failed: clear the failures and send those shots again."""
     snapshot = graph.get_state(config)
     failed = list((snapshot.values.get("failed") or {}))
     if failed and snapshot.next == ("assemble",):
-        graph.update_state(config, {"failed": None}, as_node=last_role)
+        graph.update_state(config, {"failed": None}, as_node="review")
         return failed
     return []
+
+
+def waiting_for_review(graph, config: dict) -> bool:
+    """Whether the run stopped at the review node and waits for `auteur resume`."""
+    snapshot = graph.get_state(config)
+    return snapshot.next == ("review",) and bool(snapshot.interrupts)
 
 
 def build_graph(roles: list[Role], saver: SqliteSaver | None = None):
@@ -113,9 +180,11 @@ def build_graph(roles: list[Role], saver: SqliteSaver | None = None):
         graph.add_node(role.name, _role_node(role))
         graph.add_edge(previous, role.name)
         previous = role.name
+    graph.add_node("review", _review_node(roles))
+    graph.add_edge(previous, "review")
     graph.add_node("render_shot", _render_node)
     graph.add_node("assemble", _assemble_node)
-    graph.add_conditional_edges(previous, _fan_out, ["render_shot"])
+    graph.add_conditional_edges("review", _fan_out, ["render_shot"])
     graph.add_edge("render_shot", "assemble")
     graph.add_edge("assemble", END)
     return graph.compile(checkpointer=saver)

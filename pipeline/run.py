@@ -35,6 +35,7 @@ class RunResult:
     run: RunDir
     summary: dict
     warnings: list[str] = field(default_factory=list)
+    waiting: bool = False  # stopped for review after the storyboard; `auteur resume` renders it
 
 
 Events = Callable[[str, str, float], None]
@@ -73,13 +74,17 @@ def _key(film_input: FilmInput, manifest: RunManifest, roster: Roster) -> str:
 
 def make(film_input: FilmInput, profile: Profile, *, seed: int = 7, target_shots: int | None = None,
          out: Path | None = None, cache_dir: Path | None = None, plugins: bool | None = None,
-         on_event: Events | None = None) -> RunResult:
-    """Make a film in a new run directory; an unchanged film made before is copied from the cache."""
+         on_event: Events | None = None, review: bool = False) -> RunResult:
+    """Make a film in a new run directory; an unchanged film made before is copied from the cache.
+
+    With `review`, the run stops once the storyboard is drawn (nothing rendered) for `auteur resume`.
+    """
     roster, cache = load_roles(plugins), Cache(cache_dir)  # a bad cache directory fails before the run exists
     manifest = RunManifest(auteur_version=version("auteur"), created=dt.datetime.now().isoformat(timespec="seconds"),
                            source_kind=film_input.kind, seed=seed, target_shots=target_shots, profile=profile,
                            summary={"roles": [r.name for r in roster.roles]})
-    record = recall(cache, _key(film_input, manifest, roster))
+    # a run that stops for review goes through the graph even when the finished film is in the cache
+    record = None if review else recall(cache, _key(film_input, manifest, roster))
     # the models are loaded (and so the profile's backends checked) before the run directory exists
     backends = None if record is not None else load_backends(profile, cache_dir, plugins, roster=roster, cache=cache)
     run = RunDir.create(out, slugify(film_input.film.prompt))  # holds the run's lock from here on
@@ -91,11 +96,11 @@ def make(film_input: FilmInput, profile: Profile, *, seed: int = 7, target_shots
         raise
     if record is not None:
         return _replay(run, manifest, record, roster, cache)
-    return _drive(run, manifest, film_input, backends, on_event, fresh=True)
+    return _drive(run, manifest, film_input, backends, on_event, fresh=True, review=review)
 
 
 def _replay(run: RunDir, manifest: RunManifest, record: dict, roster: Roster, cache: Cache) -> RunResult:
-    with run.lock(), _run_log(run):
+    with run.lock(), run_log(run):
         try:
             summary = replay(cache, record, run)
         except BaseException as err:
@@ -136,7 +141,7 @@ def resume(path: Path, *, cache_dir: Path | None = None, plugins: bool | None = 
 
 
 @contextmanager
-def _run_log(run: RunDir) -> Iterator[None]:
+def run_log(run: RunDir) -> Iterator[None]:
     handler = logging.FileHandler(run.log, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
@@ -159,13 +164,13 @@ def _failed(run: RunDir, manifest: RunManifest, err: BaseException) -> None:
 
 
 def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: Backends, on_event: Events | None,
-           *, fresh: bool) -> RunResult:
-    from auteur.pipeline.scores import write_scores_and_report
+           *, fresh: bool, review: bool = False) -> RunResult:
+    from auteur.pipeline.report_page import write_scores_and_page
 
-    with run.lock(), _run_log(run):
+    with run.lock(), run_log(run):
         try:
-            result = _run_graph(run, manifest, film_input, backends, on_event, fresh)
-            write_scores_and_report(run, backends.cache)  # report.html and eval.json close every run, a resumed one too
+            result = _run_graph(run, manifest, film_input, backends, on_event, fresh, review)
+            write_scores_and_page(run, backends.cache)  # report.html and eval.json close every run, a resumed one too
         except BaseException as err:
             _failed(run, manifest, err)
             if is_disk_full(err):
@@ -174,23 +179,29 @@ def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: 
             if isinstance(err, AuteurError) and not isinstance(err, InputError):
                 raise AuteurError(f"{err}; once fixed, continue with `auteur resume {run.root}`") from None
             raise
+        result.warnings = backends.roster.problems + backends.cache.warnings
+        if result.waiting:
+            return result
         shutil.rmtree(run.work, ignore_errors=True)  # the assembly's scratch files: the film is made
+        if manifest.summary.get("edited_at_review"):
+            return result  # its film is not the one its input makes: never replay it for that input
         try:
             remember(backends.cache, _key(film_input, manifest, backends.roster), run, manifest.summary)
         except OSError as err:  # the film is made; only the next re-run will be slower
             log.warning("could not record the finished run in the cache: %s", err)
-        result.warnings = backends.roster.problems + backends.cache.warnings
         return result
 
 
 def _run_graph(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: Backends,
-               on_event: Events | None, fresh: bool) -> RunResult:
+               on_event: Events | None, fresh: bool, review: bool = False) -> RunResult:
     if not fresh and manifest.status == "done" and run.film.is_file():
         log.info("resume: the film is finished, nothing left to do")
         return RunResult(run, manifest.summary)
     from auteur.pipeline.crew import Crew
     from auteur.pipeline.executors import open_executor
-    from auteur.pipeline.graph import build_graph, checkpointer, retry_failed_shots
+    from langgraph.types import Command
+
+    from auteur.pipeline.graph import build_graph, checkpointer, retry_failed_shots, waiting_for_review
 
     profile, roster = manifest.profile, backends.roster
     graph = build_graph(roster.roles, checkpointer(str(run.state)))
@@ -202,8 +213,9 @@ def _run_graph(run: RunDir, manifest: RunManifest, film_input: FilmInput, backen
     # A run killed between the graph's first checkpoint and its first step reads as having no next step
     # (the input waits there as pending writes) though nothing was made: streaming on from the checkpoint
     # applies them and runs the crew from the start.
-    if not fresh:
-        again = retry_failed_shots(graph, THREAD, roster.roles[-1].name)
+    resuming_review = not fresh and waiting_for_review(graph, THREAD)
+    if not fresh and not resuming_review:
+        again = retry_failed_shots(graph, THREAD)
         if again:
             log.info("resume: rendering the failed shots %s again", ", ".join(again))
     executor = open_executor(profile, backends.renderer)  # after the check above: a finished run starts no cluster
@@ -212,7 +224,12 @@ def _run_graph(run: RunDir, manifest: RunManifest, film_input: FilmInput, backen
                     profile=profile, run=run, cache=backends.cache, seed=manifest.seed,
                     target_shots=manifest.target_shots, names=film_input.names, story=film_input.story,
                     on_event=on_event or (lambda kind, name, fraction: None))
-        graph_input = None if (started and not fresh) else {"film": film_input.film}
+        if resuming_review:
+            graph_input = Command(resume=True)  # the review node takes in script.json as it now is
+        elif started and not fresh:
+            graph_input = None
+        else:
+            graph_input = {"film": film_input.film, "review": review}
         return _stream(graph, graph_input, crew, manifest)
     finally:
         executor.close()
@@ -229,16 +246,30 @@ def _stream(graph, graph_input, crew, manifest: RunManifest) -> RunResult:
     for update in graph.stream(graph_input, config, context=crew, stream_mode="updates", durability="sync"):
         now = time.perf_counter()
         for node in update:
+            if node.startswith("__"):  # LangGraph's own entries (an interrupt), not a stage
+                continue
             stage = "render" if node == "render_shot" else node
             timings[stage] = timings.get(stage, 0.0) + (now - mark)
             manifest.status = "rendering" if node == "render_shot" else manifest.status
         mark = now
         run.write_manifest(manifest)
+    from auteur.pipeline.graph import waiting_for_review
+
+    if waiting_for_review(graph, THREAD):
+        manifest.status = "review"
+        manifest.summary.update({"images_drawn": crew.keyframes.rendered, "images_cached": crew.keyframes.cached,
+                                 "stage_seconds": {k: round(v, 3) for k, v in timings.items()}})
+        run.write_manifest(manifest)
+        log.info("stopped for review after the storyboard: %s", run.root)
+        return RunResult(run, manifest.summary, waiting=True)
+    if graph.get_state(THREAD).values.get("edited"):
+        manifest.summary["edited_at_review"] = True
     manifest.status = "done"
     manifest.summary.update({
         "shots_rendered": crew.shots.rendered, "shots_cached": crew.shots.cached,
         "images_drawn": crew.keyframes.rendered, "images_cached": crew.keyframes.cached,
-        "stage_seconds": {k: round(v, 3) for k, v in timings.items()},
+        # a run resumed after its review stop keeps the planning stages' seconds
+        "stage_seconds": {**manifest.summary.get("stage_seconds", {}), **{k: round(v, 3) for k, v in timings.items()}},
     })
     run.write_manifest(manifest)
     log.info("done: %s", manifest.summary)

@@ -1,6 +1,6 @@
 """Run directories: one folder per film, its manifest, its lock, and paths kept inside it.
 
-    RUN/film.mp4  film.srt  script.json  storyboard.png  report.html  eval.json  run.json  input.json  run.log
+    RUN/film.mp4  film.srt  timeline.json  script.json  storyboard.png  report.html  eval.json  run.json  input.json  run.log
     RUN/state.sqlite
     RUN/shots/  characters/  locations/
 """
@@ -24,6 +24,18 @@ from auteur.pipeline.config import Profile
 from auteur.core.errors import AuteurError, InputError
 
 
+class Take(BaseModel):
+    """One take of a shot (`auteur retake`): its seed, what was changed, and its files kept under takes/."""
+
+    take: int
+    seed: int
+    keyframe: str  # run-relative: takes/<shot>/take<N>.png
+    clip: str  # run-relative: takes/<shot>/take<N>.mp4
+    line: str | None = None  # the line given with --line, when one was
+    action: str | None = None  # the action given with --action, when one was
+    made: str = ""
+
+
 class RunManifest(BaseModel):
     """What a run was asked to do, enough to resume it; plus how it went."""
 
@@ -33,9 +45,10 @@ class RunManifest(BaseModel):
     seed: int
     target_shots: int | None = None
     profile: Profile
-    status: Literal["planning", "rendering", "assembling", "done", "failed"] = "planning"
+    status: Literal["planning", "review", "rendering", "assembling", "done", "failed"] = "planning"
     error: str | None = None
     summary: dict[str, Any] = Field(default_factory=dict)
+    takes: dict[str, list[Take]] = Field(default_factory=dict)  # shot id -> its takes, the one in the film last
 
 
 def slugify(text: str, words: int = 6) -> str:
@@ -50,6 +63,7 @@ class RunDir:
 
     film = property(lambda self: self.root / "film.mp4")
     srt = property(lambda self: self.root / "film.srt")
+    timeline = property(lambda self: self.root / "timeline.json")  # where each shot sits in film.mp4
     script = property(lambda self: self.root / "script.json")
     storyboard = property(lambda self: self.root / "storyboard.png")
     manifest_path = property(lambda self: self.root / "run.json")

@@ -42,6 +42,8 @@ class FilmState(TypedDict, total=False):
     clips: Annotated[dict[str, ClipRecord], merge_clips]
     failed: Annotated[dict[str, str], merge_failures]
     output: str
+    review: bool  # stop after the storyboard for a person to look (and edit) before anything renders
+    edited: bool  # script.json was edited during that stop
 
 
 class ShotTask(TypedDict):

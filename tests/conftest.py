@@ -17,6 +17,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "replayable"))
 # file dealt last. Seconds measured with `--durations=0` on the 2-core machine, 2026-12-01; a file not
 # listed runs after these, in its usual order.
 SLOWEST_FIRST = (
+    "test_creator_loop.py",      # 345 s at a load of 10 (2026-12-07): plan, resume, retake, four exports, melt
     "test_readme_cli.py",        # 155 s
     "test_kill_resume.py",       # 101 s
     "test_ray_executor.py",      # 82 s

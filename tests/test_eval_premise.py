@@ -7,7 +7,6 @@ unedited); positives are hand-written films that follow their premise (tests/dat
 import pytest
 
 from auteur.core.schema import Film
-from auteur.tools.evaluation import premise
 from auteur.pipeline.bench import failures, load_suite
 from auteur.tools.evaluation.cast import cast_sanity
 from auteur.tools.evaluation.framing import framing
@@ -95,24 +94,28 @@ def stock_lines(f: Film) -> Film:
     return f.revise(scenes=scenes)
 
 
-def test_stock_lines_lower_specificity_and_are_named_by_scene():
+def test_stock_lines_lower_the_template_score_and_are_named_by_scene():
+    from auteur.tools.evaluation.template import template
+
     f = film("faithful", "lighthouse_storm")
-    good, bad = premise.evaluate(f)[1], premise.evaluate(stock_lines(f))[1]
-    assert good.name == bad.name == "specificity"
-    assert bad.score <= good.score - 0.3
-    assert any(i.startswith("scene sc") and "could belong to any film" in i for i in bad.issues)
+    good, bad = template(f), template(stock_lines(f))
+    assert good.score == 1.0 and bad.score <= good.score - 0.5
+    assert any(i.startswith("scene sc") and "stock template" in i for i in bad.issues)
 
 
-def test_a_story_about_something_else_lowers_premise_coverage():
+def test_a_story_about_something_else_plays_none_of_the_premise():
+    from auteur.tools.evaluation.situation import situation
+
     f = film("faithful", "firefighter_parrot")
-    other = film("off_premise", "stacked_two_shots_parrot")
-    told_elsewhere = f.revise(treatment=other.treatment, scenes=[
-        s.model_copy(update={"plot": o.plot, "dialogue": []}) for s, o in zip(f.scenes, other.scenes)])
-    told_elsewhere = told_elsewhere.revise(scenes=[s.model_copy(update={"shots": [
-        sh.model_copy(update={"dialogue": [], "props": [], "action": ""}) for sh in s.shots]}) for s in told_elsewhere.scenes])
-    good, bad = premise.evaluate(f)[0], premise.evaluate(told_elsewhere)[0]
+    other = film("faithful", "sisters_circus")
+    elsewhere = f.revise(treatment=other.treatment, scenes=[
+        s.model_copy(update={"plot": o.plot, "dialogue": o.dialogue[:len(s.dialogue)] if len(o.dialogue) >= len(s.dialogue)
+                             else s.dialogue}) for s, o in zip(f.scenes, other.scenes)])
+    elsewhere = elsewhere.revise(scenes=[s.model_copy(update={"shots": [
+        sh.model_copy(update={"dialogue": [], "props": [], "action": ""}) for sh in s.shots]}) for s in elsewhere.scenes])
+    good, bad = situation(f), situation(elsewhere)
     assert bad.score <= good.score - 0.3
-    assert any(i.startswith("scene sc") and "strays from the premise" in i for i in bad.issues)
+    assert any("is never played" in i for i in bad.issues)
 
 
 def recast(f: Film, token: str, **changes) -> Film:
@@ -126,8 +129,9 @@ def test_a_character_named_by_a_common_noun_of_the_premise_is_a_cast_fault():
     assert any(i.startswith("cast <char1> (Lighthouse)") and "named by the premise's word" in i for i in bad.issues)
 
 
-def test_a_creature_named_for_what_the_premise_says_it_is_keeps_its_name():
-    # a fable's storm may be called Storm; drawn as a person, the same name is the planner's noun-to-person fault
+def test_a_creature_named_for_what_the_premise_says_it_is_keeps_its_name_in_cast_sanity():
+    # a fable's storm may be called Storm in cast_sanity (the constraints metric asks for a name of its own);
+    # drawn as a person, the same name is the planner's noun-to-person fault
     f = film("faithful", "lighthouse_storm")
     storm = next(c for c in f.characters if c.token == "<char2>")
     assert storm.kind != "person"
@@ -212,8 +216,9 @@ def test_every_premise_issue_names_where_it_is(faithful_scores):
     evaluation = score(film("off_premise", "storm_story_beekeeper"))
     places = ("scene sc", "shot sc", "cast <char", "premise:", "treatment:")
     for m in evaluation.metrics:
-        if m.family == "premise":
+        if m.family == "premise" and m.score is not None and m.score < 1.0:
             assert m.issues, m.name
+        if m.family == "premise":
             assert all(i.startswith(places) for i in m.issues), (m.name, m.issues)
 
 

@@ -137,8 +137,8 @@ def test_empty_premise_is_refused():
 
 @pytest.mark.parametrize("which", ["prototypes", "places"])
 def test_the_shipped_phrase_vectors_are_those_of_the_lists_as_they_are_now(which):
-    """Edit prototypes.toml or story_en.toml's places and this fails until the vectors are built again."""
-    from auteur.models.draft import story
+    """Edit prototypes.toml or world_en.toml's places and this fails until the vectors are built again."""
+    from auteur.models.draft.story import places as story
     from auteur.tools.evaluation.semantic import embed
     from auteur.tools.language import meaning
     from auteur.tools.language.vectors import shipped

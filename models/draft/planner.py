@@ -26,6 +26,7 @@ from auteur.models.draft.story.library import world as story_world
 
 WORDS_PER_SECOND = 2.6  # espeak-ng's default pace, measured on the story library lines
 LEAD_IN_S, TAIL_S = 0.4, 0.6
+PAUSE_S = 0.3  # what espeak-ng adds at a comma
 STRONG_EMOTIONS = {"fear", "anger", "sadness", "tender", "wonder", "surprise", "joy"}
 SCENE_BEATS = {
     1: ["climax"],
@@ -116,7 +117,7 @@ class Planner:
         beats = self._beats(target_shots, target_runtime_s)
         places = self.story.places
         writer = self.story.writer
-        writer.used.clear()
+        writer.reset()
         night = "night" in self.story.conditions or "blackout" in self.story.conditions
         out = []
         for (beat, shots), (a, b, solo) in zip(beats, self._pairs([x for x, _ in beats])):
@@ -211,7 +212,9 @@ class Planner:
     def _told(self, film: Film, scene: Scene):
         """The story's telling of this scene, when the scene still holds the lines it was written with."""
         index = next((k for k, s in enumerate(film.scenes) if s.id == scene.id), -1)
-        for target in (len(film.shots()) or None, None):
+        # the shot count the screenplay was planned for: a scene is its lines plus an establishing shot
+        planned = sum(len(s.dialogue) + 1 for s in film.scenes)
+        for target in (planned, None):
             for beat, _, _, _, _, told in self._plan(target, film.treatment.target_runtime_s if film.treatment else 60.0):
                 if [t for _, _, t in told.lines] == [ln.line for ln in scene.dialogue] and beat == scene.beat.value:
                     return told
@@ -289,7 +292,10 @@ class Planner:
         action = " ".join(actions) or " ".join(self.world["shots"]["speaking"].format(speaker=names.get(ln.speaker, ln.speaker),
                                                                                       emotion=ln.emotion) for ln in group)
         words = sum(len(ln.line.split()) for ln in group)
-        duration = round(max(2.5, words / WORDS_PER_SECOND + LEAD_IN_S + TAIL_S + 0.3 * (len(group) - 1)), 2)
+        pauses = sum(ln.line.count(",") + ln.line.count(";") + ln.line.count(":") for ln in group)
+        # espeak-ng pauses at every comma: the lines of the story engine have more of them than the old templates
+        duration = round(max(2.5, words / WORDS_PER_SECOND + PAUSE_S * pauses + LEAD_IN_S + TAIL_S
+                             + 0.3 * (len(group) - 1)), 2)
         sound = [SoundCue(kind="ambience", description=place.ambience)] if place and place.ambience else []
         return Shot(id="x", shot_type=shot_type, camera=camera, characters=chars, framing=framing,
                     visual_prompt=self._describe(film, shot_type, camera, chars, place, action), action=action,

@@ -35,6 +35,7 @@ from auteur.tools.editing.ffmpeg import (FFmpegError, MediaInfo, finish_ffmpeg_w
                                  run_ffmpeg)
 from auteur.tools.editing.loudness import Loudness, applying_filter, measure, measuring_filter, read_report
 from auteur.tools.editing.subtitles import Cue, literal_for_libass, to_srt
+from auteur.tools.editing.timeline import FilmTimeline, Marked, Piece
 
 Progress = Callable[[str, float], None]  # (stage, fraction of the whole assembly done)
 
@@ -54,6 +55,7 @@ class ShotClip:
     scene_id: str
     scene_title: str
     speaker_names: dict[str, str] = field(default_factory=dict)  # character token -> name
+    shot_id: str = ""
     chapter: str = ""  # a source text's chapter: consecutive shots of one chapter are one chapter of the film
 
 
@@ -65,6 +67,7 @@ class AssembledFilm:
     cues: list[Cue]
     chapters: list[tuple[float, float, str]]
     loudness: Loudness
+    timeline: FilmTimeline
 
 
 @dataclass
@@ -501,7 +504,21 @@ def assemble(
         loudness = measure(tmp)
     report("done", _STARTS["done"])
     return AssembledFilm(path=film_path, srt_path=srt_path, duration=offsets[-1], cues=cues, chapters=chapters,
-                         loudness=loudness)
+                         loudness=loudness, timeline=_timeline(pieces, video, cues, chapters))
+
+
+def _timeline(pieces: list[_Piece], video: VideoSettings, cues: list[Cue],
+              chapters: list[tuple[float, float, str]]) -> FilmTimeline:
+    placed, start = [], 0
+    for piece in pieces:
+        shot = piece.shot
+        placed.append(Piece(kind="shot" if shot else piece.card, start=start, frames=piece.frames,
+                            shot_id=shot.shot_id if shot else None, scene_id=shot.scene_id if shot else None,
+                            clip=str(shot.clip.path) if shot else None))
+        start += piece.frames
+    return FilmTimeline(fps=video.fps, width=video.width, height=video.height, frames=start, pieces=placed,
+                        subtitles=[Marked(start=c.start, end=c.end, text=c.text) for c in cues],
+                        chapters=[Marked(start=a, end=b, text=name) for a, b, name in chapters])
 
 
 def concat_floor(clips: list[Path], out: Path, work_dir: Path) -> None:

@@ -14,6 +14,7 @@ One fault halves the score (1 / (1 + faults)).
 from __future__ import annotations
 
 from auteur.core.schema import Character, Film
+from auteur.tools.evaluation.cast import _head
 from auteur.tools.evaluation.metrics import Metric
 from auteur.tools.evaluation.situation import lemmas, words_of
 from auteur.tools.evaluation.weights import weight
@@ -31,17 +32,10 @@ def _link(film: Film, reading) -> dict[int, list[Character]]:
         heads = set(lemmas(e.head)) | {w for w in words_of(e.english) if len(w) > 2}
         for c in film.characters:
             named = e.name and e.name.lower() in c.name.lower()
-            role = words_of(_head_phrase(c.role)) | words_of(_head_phrase(c.appearance))
-            if named or (not e.name and (lemmas(e.head) & role or heads & words_of(_head_phrase(c.role)))):
+            role = words_of(_head(c.role)) | words_of(_head(c.appearance))
+            if named or (not e.name and (lemmas(e.head) & role or heads & words_of(_head(c.role)))):
                 out.setdefault(k, []).append(c)
     return out
-
-
-def _head_phrase(text: str) -> str:
-    """What a role or look says someone is, before what it says about them ("florist" of "florist who runs ...")."""
-    import re
-
-    return re.split(r"\b(?:who|that|which|of|with|from|whose|in|at)\b|[,;:(]", text.lower(), maxsplit=1)[0]
 
 
 def constraints(film: Film, reading=None) -> Metric:
@@ -88,10 +82,13 @@ def _names(film: Film, reading) -> list[str]:
     seen: dict[str, Character] = {}
     premise = {w for e in reading.entities for w in words_of(e.english)} | words_of(reading.english or reading.text)
     for c in film.characters:
-        key = c.name.split()[0].lower()
+        # "Chen Lei" and "Chen Wei" are a family; two "Seagull"s or two "Mara"s are one name twice
+        key = c.name.lower() if len(c.name.split()) > 1 else c.name.split()[0].lower()
         if key in seen:
-            issues.append(f"cast {c.token} ({c.name}): shares the name {c.name.split()[0]!r} with {seen[key].token}")
+            issues.append(f"cast {c.token} ({c.name}): shares the name {c.name!r} with {seen[key].token}")
         seen[key] = c
+        if c.name.lower().startswith(("the ", "a ", "an ")):
+            continue  # "the knocker": a label for someone the film never names, not a common noun passed off as a name
         name_words = {w.lower() for w in c.name.split()}
         what = words_of(c.role) | {w for w in words_of(c.appearance.split(",")[0])}
         common = {w for w in name_words if lemmas(w) & (what | premise) and not any(

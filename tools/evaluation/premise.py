@@ -68,30 +68,38 @@ def evaluate(film: Film, model=None, terms: PremiseTerms | None = None) -> list[
 
     if not film.scenes:
         return [Metric(name="premise_coverage", family="premise", score=None, skipped="the film has no scenes yet")]
-    model = model or load_encoder()
     terms = terms or read_terms(film.prompt)
     found = units(film)
-    texts = [*(e.phrase for e in terms.entities), *(u.text for u in found)]
-    vecs = embed(texts, model) if texts else np.zeros((0, 384))
+    words = [{lemma(w) for w in re.findall(r"[^\W\d_][\w'’-]*", u.text)} for u in found]
+    cast_words = {lemma(w) for c in film.characters for w in re.findall(r"[^\W\d_][\w'’-]*", f"{c.name} {c.role}")}
+    named = [_named(e, words, cast_words) for e in terms.entities]
+    if all(named):  # every term is in the film's own words: no meaning to weigh, no encoder to run
+        return [coverage(film, terms, found, named, np.zeros((len(named), 0)), np.zeros((len(found), 0)))]
+    model = model or load_encoder()
+    vecs = embed([*(e.phrase for e in terms.entities), *(u.text for u in found)], model)
     term_vecs, unit_vecs = vecs[:len(terms.entities)], vecs[len(terms.entities):]
-    return [coverage(film, terms, found, term_vecs, unit_vecs)]
+    return [coverage(film, terms, found, named, term_vecs, unit_vecs)]
+
+
+def _named(e, words: list[set[str]], cast_words: set[str]) -> bool:
+    return any(e.head in ws for ws in words) or e.head in cast_words or bool(
+        e.name and any(e.name.lower() in ws for ws in words))
 
 
 def _scaled(x: float, lo: float, hi: float) -> float:
     return clamp01((x - lo) / (hi - lo))
 
 
-def coverage(film: Film, terms: PremiseTerms, found: list[Unit], term_vecs: np.ndarray, unit_vecs: np.ndarray) -> Metric:
+def coverage(film: Film, terms: PremiseTerms, found: list[Unit], named: list[bool], term_vecs: np.ndarray,
+             unit_vecs: np.ndarray) -> Metric:
     """How much of the premise the film shows: each term by name (a character's role or name counts) or meaning."""
-    words = [{lemma(w) for w in re.findall(r"[^\W\d_][\w'’-]*", u.text)} for u in found]
-    cast_words = {lemma(w) for c in film.characters for w in re.findall(r"[^\W\d_][\w'’-]*", f"{c.name} {c.role}")}
     term_scores, issues = {}, []
-    for e, vec in zip(terms.entities, term_vecs):
+    for e, is_named, vec in zip(terms.entities, named, term_vecs):
+        if is_named:
+            term_scores[e.name or e.phrase] = 1.0
+            continue
         sims = unit_vecs @ vec if len(found) else np.zeros(0)
-        named = any(e.head in ws for ws in words) or e.head in cast_words or (
-            e.name and any(e.name.lower() in ws for ws in words))
-        best = _scaled(float(sims.max()) if len(sims) else 0.0, TERM_FLOOR, TERM_CEIL)
-        term_scores[e.name or e.phrase] = 1.0 if named else best
+        term_scores[e.name or e.phrase] = _scaled(float(sims.max()) if len(sims) else 0.0, TERM_FLOOR, TERM_CEIL)
         if term_scores[e.name or e.phrase] < 0.5:
             issues.append(f"premise: the {e.name or e.phrase} ({e.kind}) appears nowhere in the film")
     if film.treatment and not any(u.kind == "logline" for u in found):

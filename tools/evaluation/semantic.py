@@ -83,11 +83,25 @@ def one_thread():
         torch.set_num_threads(before)
 
 
+_REMEMBERED: dict[tuple[int, str], np.ndarray] = {}
+REMEMBER_MAX = 20000
+
+
 def embed(texts: list[str], model=None) -> np.ndarray:
-    """Unit-length embeddings, one row per text."""
+    """Unit-length embeddings, one row per text; a text this process has embedded with this model is not encoded again."""
     model = model or load_encoder()
-    with one_thread():
-        return np.asarray(model.encode(texts, normalize_embeddings=True, convert_to_numpy=True, batch_size=32))
+    key = id(model)
+    todo = list(dict.fromkeys(t for t in texts if (key, t) not in _REMEMBERED))
+    if todo:
+        with one_thread():
+            vecs = np.asarray(model.encode(todo, normalize_embeddings=True, convert_to_numpy=True, batch_size=32))
+        if len(_REMEMBERED) + len(todo) > REMEMBER_MAX:
+            _REMEMBERED.clear()
+        for text, vec in zip(todo, vecs):
+            _REMEMBERED[(key, text)] = vec
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.stack([_REMEMBERED[(key, t)] for t in texts])
 
 
 def _scaled(sim: float) -> float:

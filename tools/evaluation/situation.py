@@ -132,6 +132,8 @@ def _event_cues(ev) -> set[str]:
     cues: set[str] = set()
     if verb not in LIGHT_VERBS:
         cues |= {verb} | set(lemmas(verb))
+        for other in _table().get("verbs", {}).get(verb, []):
+            cues |= {w for w in other.split() if len(w) > 2}
     if verb in LIGHT_VERBS or ev.mode == "state":
         # "are not alone", "becomes sentient", "has other plans": the complement carries it
         comp = [w for w in WORD.findall(ev.obj) if w.lower() not in {"a", "an", "the", "other", "her", "his", "their", "its", "my"}]
@@ -232,6 +234,11 @@ def situation(film: Film, reading=None, model=None) -> Metric:
     lines = [i for i, u in enumerate(units) if u[0] == "line"]
     line_share = float(hit[lines].any(axis=1).mean()) if lines else 0.0
     played = hit.any(axis=0)
+    content = [j for j, f in enumerate(found) if f.key.startswith("content:")]
+    for j, f in enumerate(found):
+        if f.kind == "event" and f.key.startswith(("main:", "second:")) and content and played[content].any() \
+                and any(ev.mode in ("perception", "discovery") and ev.verb == f.key.split(":", 1)[1] for ev in reading.events):
+            played[j] = True  # "hears knocking": the knocking heard is the hearing played
     total = sum(f.weight for f in found)
     coverage = sum(f.weight for f, p in zip(found, played) if p) / total
     score = 0.5 * clamp01(line_share / LINE_TARGET) + 0.5 * coverage

@@ -125,7 +125,10 @@ def _member(n: int, k: int | None, e: Entity | None, situation: Situation, rng: 
 def _person(token: str, name: str, role: str, gender: str, age: str, rng: random.Random, world: dict) -> Character:
     looks = world["people"]
     noun = looks["nouns"][gender][age]
-    hair = rng.choice(looks["child_hair"] if age == "child" else looks["hair"][gender])
+    hairs = looks["child_hair"] if age == "child" else looks["hair"][gender]
+    if age == "young":  # white and thinning hair belong to the old
+        hairs = [h for h in hairs if not any(w in h for w in ("white", "grey", "thinning"))] or hairs
+    hair = rng.choice(hairs)
     build = rng.choice(looks["builds"])
     appearance = f"{article(build)} {build} {noun} with {hair}"
     if role:

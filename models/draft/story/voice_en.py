@@ -27,7 +27,7 @@ STATIVE = {"have", "own", "know", "love", "hate", "want", "need", "belong", "see
 CIRCUMSTANCE = ("at ", "in the ", "in a ", "in an ", "on the ", "on a ", "during ", "before ", "after ", "while ",
                 "through ", "from ", "over ", "across ", "inside ", "outside ", "every ", "last ", "next ", "near ",
                 "under ", "above ", "by the ", "until ")
-FORMS = ("said", "news", "ask", "deny", "plot", "base", "to", "ing", "past", "pp", "obj", "subj", "verb", "cant", "who")
+FORMS = ("said", "news", "did", "short", "doing", "brief", "ask", "deny", "plot", "base", "to", "ing", "past", "pp", "obj", "subj", "verb", "cant", "who")
 
 
 @dataclass(frozen=True)
@@ -119,6 +119,11 @@ class EventVoice:
             return self.content.form(name, who)  # "I've discovered the bees are building a map": the map is the news
         if name == "news":
             return self.short().form("said", who)
+        if name in ("did", "short", "doing", "brief"):
+            # the event without where and when: "did" told in the past ("I lost my hearing"), "short" its bare
+            # predicate ("lose my hearing"), "doing" as a gerund ("losing my hearing"), "brief" told ("Mara loses her hearing")
+            inner = {"did": "past", "short": "base", "doing": "ing", "brief": "plot"}[name]
+            return self.short().form(inner, who)
         subj = self.subject(who)
         if name == "verb":
             return ev.verb if ev.verb != "be" else None
@@ -157,6 +162,21 @@ class EventVoice:
         if rest.lower().startswith(CIRCUMSTANCE) or re.match(r"^(the|a|this|that|one) (week|day|night|year|month|morning)", rest):
             rest = ""
         return EventVoice(copy(self.event, rest=rest), self.entities, self.names, self.faculty)
+
+    def light(self) -> EventVoice:
+        """The event said again, once the film has said it whole: its object as "the game" for "one final game against
+        the computer", no where and when ("I'm playing the game", "the bees are building the map")."""
+        from dataclasses import replace as copy
+
+        ev = self.event
+        if self.content is not None:
+            return self.content.light()
+        obj = _light_object(ev.obj)
+        rest = "" if ev.rest.lower().startswith(CIRCUMSTANCE) or ev.part == "main" and not ev.particle else ev.rest
+        if ev.verb == "fall" and ev.rest.startswith("in love"):
+            rest = "in love"
+        return EventVoice(copy(ev, obj=obj, rest=rest if len(rest.split()) <= 4 else ""), self.entities, self.names,
+                          self.faculty)
 
     def _cant(self, who: Who, subj: NP | None, pred: Predicate) -> str | None:
         """What the lead cannot do: the inability itself, or what a lost faculty stops ("I can't hear")."""
@@ -245,6 +265,28 @@ def _be_q(np: NP) -> str:
 def _ask_modal(subj: NP, modal: str, pred: Predicate) -> str:
     aux = "do" if subj.plural or subj.person in (1, 2) else "does"
     return f"{aux} {subj.subj} have {clause(subj, pred, 'to')}"
+
+
+PREPOSITIONS = {"of", "in", "on", "at", "against", "from", "with", "instead", "to", "for", "over", "about", "into",
+                "through", "by", "across", "under", "after", "before"}
+DETERMINERS = {"a", "an", "the", "one", "this", "that", "some", "two", "three", "four", "five", "every", "each"}
+
+
+def _light_object(obj: str) -> str:
+    """ "one final game against the computer" -> "the game"; "her hearing" stays; "advice instead of drinks" -> "advice"."""
+    words = obj.split()
+    if not words or words[0].lower() in ("that", "whose", "what", "how", "why", "if"):
+        return obj
+    cut = next((k for k, w in enumerate(words) if w.lower() in PREPOSITIONS and k > 0), len(words))
+    head = words[:cut]
+    if not head:
+        return obj
+    if head[0].lower() in ("her", "his", "their", "its", "my", "your", "our"):
+        return " ".join([head[0], head[-1]])
+    noun = head[-1]
+    if head[0].lower() in DETERMINERS or len(head) > 1:
+        return f"the {noun}"
+    return noun
 
 
 def _definite(e: Entity) -> str:

@@ -53,11 +53,19 @@ class Writer:
         self.places = places
         self.conditions = conditions
         self.used: set[str] = set()
+        self.mentioned: set[str] = set()   # events a line has already said whole
+        self.said_count: dict[str, int] = {}  # how many lines have said each event
         self.names = self._names()
         content = self._voice("content") if "content" in situation.events else None
         self.voices = {key: EventVoice(ev, situation.entities, self.names, self._faculty(),
                                        content=content if ev.mode in ("discovery", "perception") and key != "content" else None)
                        for key, ev in situation.events.items()}
+
+    def reset(self) -> None:
+        """Forget what was told: a film is told from its first scene, so the same premise and seed tell the same film."""
+        self.used.clear()
+        self.mentioned.clear()
+        self.said_count.clear()
 
     # -- who is who
     def _names(self) -> dict[int, str]:
@@ -105,6 +113,9 @@ class Writer:
             plot = self._pick(self._options(move, "plot"), ctx, f"{beat}|{move}|plot")
             if plot:
                 plots.append(sentence(plot))
+            if k == 0:  # the establishing shot shows the scene's first move before anyone speaks
+                act = self._pick(self._options(move, "action"), ctx, f"{beat}|{move}|opening")
+                opening = sentence(act) if act else ""
             for _ in range(split[k]):
                 line = self._line(move, ctx, beat)
                 if line is not None:
@@ -112,9 +123,6 @@ class Writer:
                     lines.append((speaker.token, emotion, text))
                     act = self._pick(self._options(move, "action"), ctx.spoken(speaker), f"{beat}|{move}|action")
                     actions.append(sentence(act) if act else "")
-            if k == 0:
-                act = self._pick(self._options(move, "action"), ctx, f"{beat}|{move}|opening")
-                opening = sentence(act) if act else ""
         return Told(plot=" ".join(plots), lines=lines, opening=opening, actions=actions)
 
     def _options(self, move: str, part: str) -> list[str]:
@@ -142,17 +150,39 @@ class Writer:
                 continue
             options.append((entry, speaker, listener, emotion, text))
         rng = self.rng_for(f"line|{beat}|{move}|{len(self.used)}")
-        ranked = self._ranked([o[0] for o in options], ctx, rng, lambda entry: next(o for o in options if o[0] == entry))
+        ranked = self._ranked([o[0] for o in options], ctx, rng)
+        # an event said in three lines already is said enough: other frames first, it only when nothing else fits
+        ranked.sort(key=lambda entry: max((self.said_count.get(k, 0) for k in _events_in(entry)), default=0) >= MAX_SAID)
         for entry in ranked:
             _, speaker, listener, emotion, text = next(o for o in options if o[0] == entry)
-            said = ctx.said_by(speaker, listener).fill(text)
+            voiced = ctx.said_by(speaker, listener)
+            said = voiced.fill(text)
             if said is None:
                 continue
+            for key in voiced.keys:
+                self.said_count[key] = self.said_count.get(key, 0) + 1
+                self.mentioned.add(key)
             if speaker.speech == "echo":
                 said = self._echo(ctx)
+            else:
+                said = self._voiced(said, emotion, listener, rng)
             self.used.add(entry)
             return speaker, emotion if emotion in EMOTIONS else "neutral", _spoken(said)
         return None
+
+    def _voiced(self, text: str, emotion: str, listener: Member | None, rng: random.Random) -> str:
+        """How this person says it: now and then an opening word the feeling asks for, or the listener's name."""
+        table = self.frames.get("voicing", {})
+        roll = rng.random()
+        openers = table.get("openers", {}).get(emotion, [])
+        if roll < 0.35 and openers and not re.match(r"^[A-Z][a-z]+,", text):
+            word = rng.choice(openers)
+            keep = text.startswith(("I ", "I'")) or text.split(" ", 1)[0] in self.names.values()
+            return f"{word} {text if keep else text[:1].lower() + text[1:]}"
+        if roll < 0.55 and listener is not None and listener.short not in text and listener.speech != "mute":
+            end = len(text.rstrip(".!?"))
+            return f"{text[:end]}, {listener.short}{text[end:]}"
+        return text
 
     def _echo(self, ctx: Context) -> str:
         frames = self.frames.get("echo", {}).get("lines", ["I'm coming home soon."])
@@ -171,10 +201,18 @@ class Writer:
         return None
 
     def _ranked(self, options: list[str], ctx: Context, rng: random.Random, _=None) -> list[str]:
-        """Unused frames, the ones that carry most of the premise first; a seeded order among equals."""
+        """Unused frames in a seeded order that favours the ones carrying more of the premise (a weighted draw
+        without replacement), so different premises and seeds take different frames, not the same best one."""
         fresh = [o for o in dict.fromkeys(options) if o not in self.used]
-        rng.shuffle(fresh)
-        return sorted(fresh, key=lambda o: -_weight(o))
+        keys = {o: rng.random() ** (1.0 / (1.0 + _weight(o))) for o in fresh}
+        return sorted(fresh, key=lambda o: -keys[o])
+
+
+MAX_SAID = 3  # lines that may say the same event of the premise before the writer looks for another angle
+
+
+def _events_in(entry: str) -> set[str]:
+    return {m[1].lower() for m in SLOT.finditer(entry) if m[1].lower() in EVENT_KEYS}
 
 
 def _weight(text: str) -> int:
@@ -208,6 +246,7 @@ class Context:
         self.place = place
         self.speaker = speaker
         self.listener = listener
+        self.keys: set[str] = set()  # the events this context's last fill said
 
     def said_by(self, speaker: Member, listener: Member | None) -> Context:
         return Context(self.w, self.a, self.b, self.place, speaker, listener)
@@ -268,7 +307,7 @@ class Context:
                 return None
             e = self.w.s.entities[things[k]]
             if form == "word":
-                return (e.english if e.en else e.head).split()[-1].capitalize()
+                return (e.english if e.en else e.head).split()[-1]
             return _thing_np(e, self)
         if low == "place":
             return self.place
@@ -280,7 +319,7 @@ class Context:
             conds = [c for c in self.w.conditions if c in CONDITION_NP]
             if not conds:
                 return None
-            return conds[0].capitalize() if form == "word" else CONDITION_NP[conds[0]]
+            return conds[0] if form == "word" else CONDITION_NP[conds[0]]
         if low == "when":
             return self._when()
         return None
@@ -302,6 +341,13 @@ class Context:
         voice = self.w.voices.get(key)
         if voice is None:
             return None
+        ev = self.w.s.events.get(key)
+        if form in ("short", "to", "doing", "base") and key == "goal" and ev is not None and ev.agent is not None \
+                and ev.agent != self.a.source:
+            return None  # "... ways to {goal.short}" is the lead's goal; the storm's wish to stop raining is not theirs
+        if key in self.w.mentioned and form not in ("plot", "brief", "who", "verb", "cant"):
+            voice = voice.light()  # said whole once already: "the game", not "one final game against the computer"
+        self.keys.add(key)
         return voice.form(form, self.who)
 
     def _role_world(self, key: str, form: str | None) -> str | None:
