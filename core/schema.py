@@ -107,6 +107,8 @@ class Treatment(Model):
     visual_style: NonEmpty
     target_runtime_s: float = Field(ge=5, le=3600)
     beats: list[Beat] = Field(min_length=1)
+    left_out: list[NonEmpty] = Field(default_factory=list,
+                                     description="what of a source story the film leaves out (scenes, lines), one item each")
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = Field(
         default="en", description="ISO 639 code of the language the film was planned (and is spoken) in")
 
@@ -145,6 +147,14 @@ class DialogueLine(Model):
     emotion: str = "neutral"
 
 
+class Narration(Model):
+    """A narrator's line (a voice over the picture, no one in the cast): the source text telling, not showing."""
+
+    line: NonEmpty
+    before: int = Field(default=0, ge=0, description="index of the scene's dialogue line it is spoken before "
+                                                     "(the number of lines: after the last)")
+
+
 class SoundCue(Model):
     kind: Literal["ambience", "effect", "music"]
     description: NonEmpty
@@ -179,6 +189,8 @@ class Shot(Model):
     sound: list[SoundCue] = Field(default_factory=list)
     props: list[NonEmpty] = Field(default_factory=list,
                                   description="the premise's key objects in frame, as short noun phrases (\"food truck\", \"map\")")
+    narration: list[NonEmpty] = Field(default_factory=list,
+                                      description="the narrator's lines, spoken over the shot before its dialogue")
     keyframe: ImagePath = None
 
     @model_validator(mode="after")
@@ -201,6 +213,9 @@ class Scene(Model):
     location: EnvToken | None = None
     characters: list[CharToken] = Field(default_factory=list)
     dialogue: list[DialogueLine] = Field(default_factory=list)
+    narration: list[Narration] = Field(default_factory=list)
+    chapter: str = Field(default="", max_length=200,
+                         description="the source text's chapter; consecutive scenes of one chapter are one chapter of the film")
     shots: list[Shot] = Field(default_factory=list)
 
 

@@ -29,7 +29,8 @@ def assemble_film(film: Film, clips: dict[str, ClipRecord], crew: Crew) -> str:
         raise AuteurError(f"cannot assemble: shots {', '.join(missing)} were not rendered")
     names = {c.token: c.name for c in film.characters}
     items = [ShotClip(clip=as_rendered(clips[shot.id], crew.run.root), scene_id=scene.id,
-                      scene_title=scene.heading.title(), speaker_names=names, shot_id=shot.id)
+                      scene_title=scene.heading.title(), speaker_names=names, shot_id=shot.id,
+                      chapter=scene.chapter)
              for scene in film.scenes for shot in scene.shots]
     treatment = film.treatment
     title, logline = (treatment.title, treatment.logline) if treatment else ("Untitled", "")
@@ -40,7 +41,7 @@ def assemble_film(film: Film, clips: dict[str, ClipRecord], crew: Crew) -> str:
                     crew.profile.video.model_dump(), crew.profile.assembly.model_dump(),
                     [(Cache.file_digest(item.clip.path), item.clip.duration, list(item.clip.fades),
                       [(ln.speaker, ln.text, ln.start, ln.end) for ln in item.clip.lines],
-                      item.scene_id, item.scene_title) for item in items], names)
+                      item.scene_id, item.scene_title, item.chapter) for item in items], names)
     run, cache = crew.run, crew.cache
     made = [(".timeline.json", run.timeline), (".srt", run.srt), (".mp4", run.film)]  # film.mp4 last: it marks done
     if all(cache.reuse("films", key, suffix, path) for suffix, path in made):

@@ -110,7 +110,10 @@ def _progress_run(fn, *args, **kwargs):
 
 @app.command()
 def make(
-    source: str = typer.Argument(..., help="a one-line premise, a script.json, or a MovieAgent script_synopsis.json"),
+    source: Optional[str] = typer.Argument(None, help="a one-line premise, a script.json, a MovieAgent "
+                                           "script_synopsis.json, or a story (.txt, .md; - for standard input)"),
+    from_text: Optional[str] = typer.Option(None, "--from-text", help="make the film of this story file "
+                                            "(a short story or a book chapter; - for standard input)"),
     profile: str = typer.Option("draft", "--profile", "-p", help="built-in profile name or a profile .toml"),
     shots: Optional[int] = typer.Option(None, "--shots", help="number of shots (1 to 400)"),
     minutes: Optional[float] = typer.Option(None, "--minutes", help="target running time (0.2 to 60)"),
@@ -126,14 +129,17 @@ def make(
     review: bool = typer.Option(False, "--review", help="stop once the storyboard is drawn, before any shot renders; "
                                 "edit script.json if you like, then `auteur resume RUN`"),
 ) -> None:
-    """Make a film from a one-line premise (or a script)."""
+    """Make a film from a one-line premise, a script, or a story."""
 
     def body():
-        from auteur.pipeline.inputs import read_input
+        from auteur.core.errors import InputError
+        from auteur.pipeline.inputs import read_input, read_story_input
         from auteur.pipeline.run import make as make_film
 
+        if (source is None) == (from_text is None):
+            raise InputError("give one thing to make a film of: a premise, a script or story file, or --from-text FILE")
         chosen = _make_profile(profile, shots, minutes, workers, out, executor, burn_subtitles, director)
-        film_input = read_input(source)
+        film_input = read_story_input(from_text) if from_text is not None else read_input(source)
         result = _progress_run(make_film, film_input, chosen, seed=seed, target_shots=shots,
                                out=None if out is None else Path(out),
                                plugins=False if no_plugins else None, review=review)

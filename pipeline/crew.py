@@ -69,6 +69,7 @@ class Crew:
     seed: int = 7
     target_shots: int | None = None
     names: tuple[str, ...] = ()  # characters named by the input (MovieAgent synopsis)
+    story: str = ""  # the text of a story input: every stage plans from it
     on_event: Callable[[str, str, float], None] = lambda kind, name, fraction: None
     shots: Tally = field(default_factory=Tally)
     keyframes: Tally = field(default_factory=Tally)
@@ -79,6 +80,8 @@ class Crew:
 
     def write(self, role: str, task: str, schema: type[T], context: dict[str, Any], **template: object) -> T:
         """Ask the director model for one stage's output, from the role's prompt template."""
+        if self.story:  # every stage plans from the text; the treatment already says what of it the film keeps
+            context = {**context, "story": self.story, "target_shots": self.target_shots}
         request = WriteRequest(role=role, task=task, prompt=prompts.render(role, task, **template),
                                context=context, seed=self.seed)
         return self.director.write(request, schema)

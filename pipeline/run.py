@@ -222,7 +222,7 @@ def _run_graph(run: RunDir, manifest: RunManifest, film_input: FilmInput, backen
     try:
         crew = Crew(director=backends.director, renderer=executor,
                     profile=profile, run=run, cache=backends.cache, seed=manifest.seed,
-                    target_shots=manifest.target_shots, names=film_input.names,
+                    target_shots=manifest.target_shots, names=film_input.names, story=film_input.story,
                     on_event=on_event or (lambda kind, name, fraction: None))
         if resuming_review:
             graph_input = Command(resume=True)  # the review node takes in script.json as it now is

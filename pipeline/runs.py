@@ -41,7 +41,7 @@ class RunManifest(BaseModel):
 
     auteur_version: str
     created: str
-    source_kind: Literal["prompt", "synopsis", "script"]
+    source_kind: Literal["prompt", "synopsis", "script", "story"]
     seed: int
     target_shots: int | None = None
     profile: Profile

@@ -28,6 +28,8 @@ SLOWEST_FIRST = (
     "test_mot_training.py",      # 41 s
     "test_film.py",              # 40 s
     "test_mot_director.py",      # 35 s
+    "test_story_film.py",        # ~35 s on a quiet machine (one film of a story; 150 s at load 12)
+    "test_story_text.py",        # ~25 s (reading three stories; 60-90 s at load 12)
     "test_studio_end_to_end.py",  # 29 s
     "test_bad_input.py",         # 27 s
     "test_eval_cli.py",          # 26 s

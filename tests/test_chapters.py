@@ -38,3 +38,18 @@ def test_titles_with_awkward_characters_round_trip_through_an_mp4(tmp_path):
     assert probe(out).chapters == [(0.0, 1.0, AWKWARD), (1.0, 2.0, "Two = 2")]
     dumped = run_ffmpeg(["-i", str(out), "-f", "ffmetadata", "-"]).stdout.decode("utf-8")
     assert "title=Film " + escape(AWKWARD) in dumped.splitlines()
+
+
+def test_a_film_of_a_text_with_chapters_has_the_texts_chapters_spanning_their_scenes(tmp_path):
+    from auteur.models.renderer import RenderedClip
+    from auteur.tools.editing.assemble import ShotClip, _Piece, _chapters
+
+    def piece(scene: str, chapter: str) -> _Piece:
+        clip = ShotClip(clip=RenderedClip(path=tmp_path / f"{scene}.mp4", duration=2.0), scene_id=scene,
+                        scene_title=f"{scene} title", chapter=chapter)
+        return _Piece(scene, tmp_path / f"{scene}.seg.mp4", shot=clip)
+
+    pieces = [piece("sc1", "The Map"), piece("sc2", "The Map"), piece("sc3", "The Barge")]
+    assert _chapters(pieces, [0.0, 2.0, 4.0, 6.0]) == [(0.0, 4.0, "Chapter 1: The Map"), (4.0, 6.0, "Chapter 2: The Barge")]
+    plain = [piece("sc1", ""), piece("sc2", "")]
+    assert [name for _, _, name in _chapters(plain, [0.0, 2.0, 4.0])] == ["Scene 1: sc1 title", "Scene 2: sc2 title"]

@@ -38,9 +38,16 @@ class DraftDirector:
     def write(self, request: WriteRequest, schema: type[T]) -> T:
         ctx = request.context
         film: Film = ctx["film"]
-        planner = Planner(film.prompt, request.seed, tuple(ctx.get("names", ())))
+        if ctx.get("story"):
+            from auteur.models.draft.story_film import StoryFilmPlanner
+
+            planner = StoryFilmPlanner(ctx["story"], request.seed, film.prompt)
+        else:
+            planner = Planner(film.prompt, request.seed, tuple(ctx.get("names", ())))
         if schema is Treatment:
             log.info("draft director: %s", planner.language_note())
+            if ctx.get("story"):
+                return planner.treatment(ctx["target_runtime_s"], ctx.get("target_shots"))
             return planner.treatment(ctx["target_runtime_s"])
         if schema is Screenplay:
             return planner.screenplay(ctx.get("target_shots"), ctx["target_runtime_s"])

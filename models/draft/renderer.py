@@ -217,25 +217,33 @@ class Take:
     start: int
 
 
+# The narrator (a story's told passages) speaks in one voice of its own, lower and slower than the cast's defaults.
+NARRATOR = "narrator"
+NARRATOR_VOICE = Voice(gender="male", pitch=-0.35, rate=0.94, description="narrator")
+
+
 def record_dialogue(request: RenderRequest, cfg: DraftSettings) -> tuple[list[Take], int]:
-    """Speak the shot's lines end to end; return the takes and the samples the dialogue needs."""
+    """Speak the shot's narration, then its lines, end to end; return the takes and the samples they need."""
     rate = request.video.sample_rate
     cast = {c.token: c for c in request.cast}
     takes: list[Take] = []
     cursor = round(cfg.lead_in_s * rate)
+    spoken = [(NARRATOR, text, NARRATOR_VOICE) for text in request.shot.narration]
     for line in request.shot.dialogue:
         character = cast.get(line.speaker)
         if character is None:
             raise InputError(f"shot {request.shot.id}: speaker {line.speaker} has no character in the render "
                              f"request's cast ({', '.join(cast) or 'empty'})")
-        speech, speech_rate = synthesize(line.line, espeak_voice(character_voice(character), request.language))
+        spoken.append((line.speaker, line.line, character_voice(character)))
+    for speaker, text, voice in spoken:
+        speech, speech_rate = synthesize(text, espeak_voice(voice, request.language))
         if speech.size == 0:
             continue  # nothing speakable (punctuation only, control characters)
         speech = resample(speech, speech_rate, rate)
         level = float(np.sqrt(np.mean(speech.astype(np.float64) ** 2)))
         if level > 0:
             speech = speech * (db_to_gain(cfg.speech_db) / level)
-        takes.append(Take(line.speaker, line.line, speech.astype(np.float32), cursor))
+        takes.append(Take(speaker, text, speech.astype(np.float32), cursor))
         cursor += len(speech) + round(cfg.gap_s * rate)
     if not takes:
         return [], 0

@@ -29,7 +29,7 @@ from auteur.models.mot.loading import RELEASED, load
 from auteur.models.mot.pictures import VAE_SIZES, VIT_SIZES, bagel_resize, to_picture, to_tensor
 from auteur.models.mot.schemas import schema_for
 from auteur.core.errors import AuteurError
-from auteur.core.schema import describe_validation_error
+from auteur.core.schema import Screenplay, Treatment, describe_validation_error
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -46,13 +46,15 @@ class MotDirector:
                  renorm_min: float = 0.0, renorm: str = "global", image_side: int = 1024,
                  reference_side: int = VAE_SIZES[0], reference_min_side: int = VAE_SIZES[1],
                  vit_side: int = VIT_SIZES[0], vit_min_side: int = VIT_SIZES[1], posterior: str = "mean",
-                 scene_context: bool = False, keyframe_batch: int = 4, graphs: bool | None = None):
+                 scene_context: bool = False, keyframe_batch: int = 4, graphs: bool | None = None,
+                 story_piece_tokens: int = 6000):
         """`steps` is BAGEL's `num_timesteps`: schedule points, so steps - 1 Euler steps (50 is BAGEL's default).
 
         `posterior`: "mean" (default: a reference picture always gives the same latent, so a plate seen by
         many shots conditions them identically) or "sample" (BAGEL's encoder, seeded by the request).
         `scene_context`: a keyframe also sees the previous keyframe of its scene (MovieDreamer).
         `keyframe_batch`: at most this many keyframes share one denoising loop in `draw_many`.
+        `story_piece_tokens`: the most tokens of a story's text one request carries (story_pieces.py).
         """
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -67,6 +69,8 @@ class MotDirector:
                               reference_min_side=reference_min_side, vit_side=vit_side, vit_min_side=vit_min_side,
                               posterior=posterior, scene_context=scene_context)
         self.keyframe_batch, self.graphs = max(1, keyframe_batch), graphs
+        self.story_piece_tokens = max(64, story_piece_tokens)
+        self._settings["story_piece_tokens"] = self.story_piece_tokens
         self.loaded = load(model, dtype=dtype, device=device, device_map=device_map, quantization=quantization)
         self._settings["weights"] = _fingerprint(self.loaded.path / "ema.safetensors")
         self.guidance = Guidance(text_scale, image_scale, tuple(interval), renorm_min, renorm)
@@ -100,6 +104,14 @@ class MotDirector:
         return self._decoder
 
     def write(self, request: WriteRequest, schema: type[T]) -> T:
+        if request.context.get("story") and schema in (Treatment, Screenplay):
+            # a story is given in pieces that fit the context, and the plan is built stage by stage
+            from auteur.models.mot.story_pieces import write_from_story
+
+            def count(text: str) -> int:
+                return len(self.loaded.tokenizer.encode(text, add_special_tokens=False))
+
+            return write_from_story(self.write, count, request, schema, self.story_piece_tokens)
         s, tok = self._settings, self.loaded.tokenizer
         narrowed = schema_for(schema, request.context, s["max_chars"], s["max_items"])
         prompt_ids = self.prompt_ids(request.prompt)

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from auteur.core.schema import Film, LocationPlan, Screenplay, ShotList, Treatment
+from auteur.core.schema import Film, LocationPlan, Scene, Screenplay, ShotList, Treatment
 
 # Any Unicode text (names like "Zoë", a script in the premise's own language), bounded in length:
 # printable ASCII but the quote and backslash (so no JSON escape is ever needed) and the Basic
@@ -94,6 +94,17 @@ def schema_for(schema: type[BaseModel], context: dict[str, Any], max_chars: int 
     if schema is Treatment:
         props["target_runtime_s"] = {"enum": [float(context.get("target_runtime_s", 60))]}
         props["beats"].update(minItems=1)
+        props["left_out"] = {"type": "array", "maxItems": 0}  # only a story's planner knows what it left out
+    elif schema is Scene:  # one scene of a story, written from its piece of the text (story_pieces.py)
+        planned: Scene = context["scene"]
+        cast = list(context.get("cast_tokens") or planned.characters) or ["<char1>"]
+        props.update(id={"const": planned.id}, beat={"const": planned.beat.value}, chapter={"const": planned.chapter},
+                     heading={"const": planned.heading}, setting={"const": planned.setting},
+                     location={"type": "null"}, shots={"type": "array", "maxItems": 0})
+        props["characters"] = {"type": "array", "items": {"enum": cast}, "maxItems": len(cast)}
+        props["dialogue"]["items"]["properties"]["speaker"] = {"enum": cast}
+        props["narration"]["maxItems"] = 2
+        props["narration"]["items"]["properties"]["before"] = {"enum": [0, 1, 2]}
     elif schema is Screenplay:
         n_cast = max(1, min(len(context.get("names") or ()) or 2, max_items))
         cast = [f"<char{i + 1}>" for i in range(n_cast)]
@@ -105,6 +116,8 @@ def schema_for(schema: type[BaseModel], context: dict[str, Any], max_chars: int 
         scene["properties"]["dialogue"]["items"]["properties"]["speaker"] = {"enum": cast}
         scene["properties"]["shots"] = {"type": "array", "maxItems": 0}
         scene["properties"]["location"] = {"type": "null"}
+        scene["properties"]["narration"] = {"type": "array", "maxItems": 0}  # narration is a story's (story_pieces.py)
+        scene["properties"]["chapter"] = {"const": ""}
         props["scenes"] = fixed_list(scene, len(beats), lambda i, s: _set(s, id={"const": f"sc{i + 1}"}, beat={"const": beats[i]}))
     elif schema is LocationPlan:
         n_scenes = len(film.scenes) if film else 1
@@ -129,6 +142,7 @@ def schema_for(schema: type[BaseModel], context: dict[str, Any], max_chars: int 
         else:
             sp["dialogue"] = {"type": "array", "maxItems": 0}
             sp["framing"] = {"type": "array", "maxItems": 0}
+        sp["narration"] = {"type": "array", "maxItems": 0}  # laid over the shots from the scene's own narration
         sid = scene.id if scene else "sh"
         props["shots"] = fixed_list(shot, n, lambda i, s: _set(s, id={"const": f"{sid}-sh{i + 1:02d}"}))
     return base

@@ -109,12 +109,14 @@ def draw_panel(keyframe: Image.Image, shot: Shot, cast_names: dict[str, str]) ->
     pad = max(6, w // 90)
     header = f"{shot.id}   {shot.shot_type.value.upper()}   {shot.camera.value}   {shot.duration:.1f}s"
     lines: list[tuple[str, object, RGB]] = [(fit_text(clean_text(header), head, w - 2 * pad), head, INK)]
+    for told in shot.narration[:1]:  # a story's narrator, over the picture
+        lines.append((fit_text(clean_text(f"(V.O.) {told}"), body, w - 2 * pad), body, (90, 70, 40)))
     for line in shot.dialogue[:3]:
         name = clean_text(cast_names.get(line.speaker, line.speaker)).upper()
         lines.append((fit_text(clean_text(f"{name}: {line.line}"), body, w - 2 * pad), body, (40, 40, 48)))
     if len(shot.dialogue) > 3:
         lines.append((f"… {len(shot.dialogue) - 3} more", body, (110, 110, 116)))
-    if not shot.dialogue and shot.action:
+    if not shot.dialogue and not shot.narration and shot.action:
         lines.append((fit_text(clean_text(shot.action), body, w - 2 * pad), body, (110, 110, 116)))
     step = lambda font: int(getattr(font, "size", 12) * 1.45)  # noqa: E731
     strip = pad * 2 + sum(step(font) for _, font, _ in lines)

@@ -56,6 +56,7 @@ class ShotClip:
     scene_title: str
     speaker_names: dict[str, str] = field(default_factory=dict)  # character token -> name
     shot_id: str = ""
+    chapter: str = ""  # a source text's chapter: consecutive shots of one chapter are one chapter of the film
 
 
 @dataclass
@@ -378,17 +379,23 @@ def _cues(pieces: list[_Piece], offsets: list[float]) -> list[Cue]:
 
 
 def _chapters(pieces: list[_Piece], offsets: list[float]) -> list[tuple[float, float, str]]:
-    """One chapter per scene, back to back from 0 to the end (MP4 chapters cannot leave gaps)."""
+    """One chapter per scene, back to back from 0 to the end (MP4 chapters cannot leave gaps); a film of a text
+    with chapters has the text's chapters instead, each spanning its scenes."""
     starts: list[tuple[float, str]] = []
     previous = None
+    by_text = any(piece.shot is not None and piece.shot.chapter for piece in pieces)
     for piece, start in zip(pieces, offsets):
-        if piece.shot is not None and piece.shot.scene_id != previous:
-            title = " ".join(piece.shot.scene_title.split())
+        if piece.shot is None:
+            continue
+        key = piece.shot.chapter if by_text else piece.shot.scene_id
+        if key != previous:
+            title = " ".join((piece.shot.chapter if by_text else piece.shot.scene_title).split())
             if len(title) > _CHAPTER_TITLE_CHARS:
                 title = title[: _CHAPTER_TITLE_CHARS - 1].rstrip() + "…"
             number = len(starts) + 1
-            starts.append((start, f"Scene {number}: {title}" if title else f"Scene {number}"))
-            previous = piece.shot.scene_id
+            label = "Chapter" if by_text else "Scene"
+            starts.append((start, f"{label} {number}: {title}" if title else f"{label} {number}"))
+            previous = key
     if not starts:
         return []
     # The title card opens the first chapter and the end card closes the last.
