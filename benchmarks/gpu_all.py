@@ -67,6 +67,7 @@ def run_steps(steps: list[Step], env: dict[str, str], work: Path, budget: float 
               log) -> list[dict]:
     """Run each step in turn within `budget` seconds (None: no limit); one record per step."""
     start = time.monotonic()
+    work.mkdir(parents=True, exist_ok=True)
     summary = []
     for s in steps:
         left = None if budget is None else budget - (time.monotonic() - start)

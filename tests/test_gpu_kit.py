@@ -135,3 +135,16 @@ def test_the_packed_kit_here_matches_its_manifest_and_travels_within_64_mib():
     carried = {device_kit.canonical(w["name"]) for w in data["wheels"]}
     assert {"diffusers", "pydantic", "xgrammar", "ftfy", "torchsde", "langgraph"} <= carried
     assert not carried & set(data["image"])
+
+
+def test_a_call_unpacks_the_kit_runs_its_steps_and_writes_one_json_and_one_log(kit, tmp_path, monkeypatch):
+    out, _ = kit
+    monkeypatch.delenv("OUT", raising=False)
+    results = tmp_path / "results"
+    rc = gpu_all.main(["--only", "film_budget", "--tiny", "--kit", str(out), "--scratch", str(tmp_path / "scratch"),
+                       "--out", str(results)])
+    report = json.loads((results / "steps.json").read_text())
+    assert rc == 0 and report["failed"] == [] and sorted(p.name for p in results.iterdir()) == ["steps.json", "steps.log"]
+    (step,) = report["steps"]
+    assert step["step"] == "film_budget" and step["exit"] == 0 and step["figures"]  # the step's own figures, collected
+    assert "===== film_budget: exit 0" in (results / "steps.log").read_text()
