@@ -1,28 +1,17 @@
-"""Every GPU figure of the project in one call: a list of steps, each a command whose output is saved.
+"""Every GPU figure of the project in two device calls, prepared and rehearsed here on the CPU.
 
-    python benchmarks/gpu_all.py                 # on a lent GPU machine: every step, within --budget seconds
-    python benchmarks/gpu_all.py --tiny          # the same steps at tiny sizes on the CPU (what CI and a laptop run)
-    python benchmarks/gpu_all.py --only mot_decode_7b,mot_denoise_7b --list
+    python benchmarks/gpu_all.py --pack             # here: lay .device/ (the wheels and ffmpeg the machine lacks)
+    python benchmarks/gpu_all.py --rehearse         # here: every step at tiny size, in a Python 3.12 venv holding
+                                                    # only the lent image's packages plus what .device carries
+    python3 benchmarks/gpu_all.py --call 1 --budget 470     # on the lent machine (see gpu_plan.py for the calls)
+    python benchmarks/gpu_all.py --list
 
-Results go to $OUT when it is set (the device tool brings that folder back), else to --out: one
-`<step>.txt` (the step's output) and `<step>.json` (its figures, where the step writes some) per step,
-and `summary.json` (each step's command, exit status, seconds). A step that fails or runs out of time
-is recorded and the next one runs. Steps run in the order listed and are skipped, not started, when
-less than their `seconds` estimate is left of the budget, so the call ends inside it.
-
-To add a figure, append a `Step` to STEPS: a name, the command on a GPU, the command for --tiny, and
-an estimate of its GPU seconds (start-up and compilation included).
-
-The lent machine lacks some packages the steps need (see /work/shared/GPU.md). Bring them as wheels
-in `.whl/` (ignored by git, named in the device call's `carry`), fetched here with
-
-    python3 -m pip download --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
-        --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
-        -d .whl xgrammar apache-tvm-ffi pydantic pydantic-core annotated-types typing-inspection
-
-and this script installs them into /tmp/site before the first step (--wheels). Without an install of
-auteur it lays the repository out as the package `auteur` under /tmp/auteur-path (the top-level
-folders are its subpackages) and puts that on PYTHONPATH.
+A call first unpacks `.device/` (checked against its manifest) into a scratch folder, puts it on
+PYTHONPATH with the repository laid out as the package `auteur`, points AUTEUR_FFMPEG at the carried
+ffmpeg, then runs its steps (gpu_plan.py) in order, each a subprocess, skipping those whose estimate no
+longer fits the budget. Results go to $OUT when it is set (the device tool brings that folder back),
+else to --out: `call<N>.json` (each step's command, exit status, seconds, target and figures) and
+`call<N>.log` (every step's whole output); at most 8 files come back from a device call.
 """
 
 from __future__ import annotations
@@ -30,175 +19,168 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gpu_plan import CALLS, KIND, STEPS, Step, steps_of  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-PY = sys.executable
+PACKAGES = ("core", "agents", "prompts", "pipeline", "models", "tools")  # the package-dir mapping of pyproject.toml
 
 
-@dataclass(frozen=True)
-class Step:
-    name: str
-    gpu: list[str]  # arguments after the interpreter; "{json}" becomes the step's figures file
-    tiny: list[str]
-    seconds: int  # estimated GPU seconds, start-up included
-    issue: int
+def layout(scratch: Path) -> Path:
+    """The repository as the package `auteur` (its top-level folders linked in), for an uninstalled run."""
+    pkg = scratch / "auteur-path" / "auteur"
+    pkg.mkdir(parents=True, exist_ok=True)
+    for folder in PACKAGES:
+        link = pkg / folder
+        if link.is_symlink() and link.resolve() != (ROOT / folder).resolve():
+            link.unlink()
+        if not link.exists():
+            link.symlink_to(ROOT / folder)
+    return pkg.parent
 
 
-STEPS: list[Step] = [
-    # issue 14: the MoT director. Decode at BAGEL-7B dims against transformers' compiled static-cache generate,
-    # with the xgrammar-constrained path; H200 HBM ~4.8 TB/s.
-    Step("mot_decode_7b",
-         ["benchmarks/mot_text_decode.py", "--dims", "7b", "--device", "cuda", "--dtype", "bf16", "--new", "256",
-          "--repeats", "3", "--runs", "static,constrained,qwen2", "--hbm-tbps", "4.8", "--json", "{json}"],
-         ["benchmarks/mot_text_decode.py", "--dims", "tiny", "--new", "24", "--repeats", "1", "--json", "{json}"],
-         seconds=150, issue=14),
-    # One guided step (3 branches) at 1024^2 and 512^2 as % of bf16 peak, old step beside it; 4 keyframes of 512^2
-    # in one loop against one at a time.
-    Step("mot_denoise_7b",
-         ["benchmarks/mot_denoise_step.py", "--dims", "7b", "--device", "cuda", "--dtype", "bf16", "--sizes", "1024,512",
-          "--repeats", "5", "--keyframes", "4", "--keyframe-size", "512", "--loop-steps", "6", "--json", "{json}"],
-         ["benchmarks/mot_denoise_step.py", "--dims", "tiny", "--sizes", "128,256", "--repeats", "1", "--keyframes", "2",
-          "--keyframe-size", "128", "--loop-steps", "3", "--json", "{json}"],
-         seconds=150, issue=14),
-    # The same step compiled (fused norms/RoPE/SiLU by inductor) before capture: worth it only if faster.
-    Step("mot_denoise_7b_compiled",
-         ["benchmarks/mot_denoise_step.py", "--dims", "7b", "--device", "cuda", "--dtype", "bf16", "--sizes", "1024,512",
-          "--repeats", "5", "--compile", "--skip-old", "--json", "{json}"],
-         ["benchmarks/mot_denoise_step.py", "--dims", "tiny", "--sizes", "128", "--repeats", "1", "--skip-old",
-          "--compile", "--json", "{json}"],
-         seconds=120, issue=14),
-    # issue 17: training throughput and peak memory at BAGEL-7B widths, seq 4096, bf16 autocast, with and without
-    # activation checkpointing: 4 of the 28 layers with full AdamW (14B x fp32 AdamW does not fit one GPU), then
-    # all 28 layers with rank-64 LoRA on bf16 base weights.
-    Step("mot_train_7b",
-         ["benchmarks/mot_train.py", "--gpu", "--json", "{json}"],
-         ["benchmarks/mot_train.py", "--threads", "1", "--layers", "1", "--seq-len", "256", "--repeats", "1",
-          "--checkpointing", "both", "--json", "{json}"],
-         seconds=120, issue=17),
-    Step("mot_train_7b_lora",
-         ["benchmarks/mot_train.py", "--gpu", "--lora", "64", "--json", "{json}"],
-         ["benchmarks/mot_train.py", "--threads", "1", "--layers", "1", "--seq-len", "256", "--repeats", "1",
-          "--lora", "4", "--json", "{json}"],
-         seconds=150, issue=17),
+def environment(scratch: Path, kit: Path | None) -> dict[str, str]:
+    """The steps' environment: the kit's packages and ffmpeg, and `auteur` importable without an install."""
+    from device_kit import unpack
 
-    # issue 15: the studio profiles. Three films (studio, studio-fast, the Wan variant) with tiny checkpoints in the
-    # real layouts, loaded through the real loaders onto the GPU, fanned out by the local executor.
-    Step("studio_films",
-         ["benchmarks/gpu_studio.py", "--device", "cuda", "--shots", "3", "--json", "{json}"],
-         ["benchmarks/gpu_studio.py", "--device", "cpu", "--variant", "studio-fast", "--shots", "2", "--json", "{json}"],
-         seconds=120, issue=15),
-    # LTX-2 at real size (19 B, released VAE config, bf16 built on the GPU): seconds per 5-s 768x512 shot for studio
-    # (10 of its 40 steps: seconds per step scale) and studio-fast (distilled, 8 calls), ratio to the bare pipeline.
-    Step("ltx2_shot_real",
-         ["benchmarks/gpu_shot.py", "--size", "real", "--backend", "ltx2", "--shots", "1", "--steps", "10",
-          "--json", "{json}"],
-         ["benchmarks/gpu_shot.py", "--backend", "ltx2", "--shots", "1", "--json", "{json}"],
-         seconds=240, issue=15),
-    # The 60-s film budget from the measured shot figures (reference figures where nothing new was measured).
-    Step("film_budget",
-         ["benchmarks/film_budget.py", "--shot-results-beside", "ltx2_shot_real.json", "--json", "{json}"],
-         ["benchmarks/film_budget.py", "--json", "{json}"],
-         seconds=10, issue=15),
-    # Ray: one actor per GPU (needs `ray` on the machine); and Wan 2.2 5B at real size, 10 of its 50 steps.
-    Step("studio_ray",
-         ["benchmarks/gpu_studio.py", "--device", "cuda", "--variant", "studio-fast", "--executor", "ray",
-          "--shots", "3", "--json", "{json}"],
-         ["benchmarks/gpu_studio.py", "--device", "cpu", "--variant", "studio-fast", "--executor", "ray",
-          "--shots", "2", "--json", "{json}"],
-         seconds=90, issue=15),
-    Step("wan_shot_real",
-         ["benchmarks/gpu_shot.py", "--size", "real", "--backend", "wan", "--shots", "1", "--steps", "10",
-          "--json", "{json}"],
-         ["benchmarks/gpu_shot.py", "--backend", "wan", "--shots", "1", "--json", "{json}"],
-         seconds=200, issue=15),
-
-    # issue 16: UniAVGen at its published size (random bf16 weights built on the GPU): seconds per 5-s 1280x704 shot
-    # (one call: 21 latent frames, 506 mel frames; 10 of its 50 steps, seconds per step given) and peak memory, the
-    # renderer against the bare sampling loop + VAE decode + vocoder (acceptance: ratio <= 1.05).
-    Step("uniavgen_shot_real",
-         ["benchmarks/uniavgen_shot.py", "--size", "real", "--shots", "1", "--steps", "10", "--json", "{json}"],
-         ["benchmarks/uniavgen_shot.py", "--shots", "1", "--json", "{json}"],
-         seconds=180, issue=16),
-]
-
-
-def environment(wheels: bool) -> dict[str, str]:
-    env = dict(os.environ)
+    env = dict(os.environ, PYTHONUNBUFFERED="1", HF_HUB_OFFLINE="1")
     paths = []
-    if wheels and (ROOT / ".whl").is_dir():
-        site = Path("/tmp/site")
-        found = sorted(str(p) for p in (ROOT / ".whl").glob("*.whl"))
-        if found:
-            subprocess.run([PY, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--no-compile", "--no-cache-dir",
-                            "--upgrade", "--target", str(site), *found], check=True)
-            paths.append(str(site))
-    probe = subprocess.run([PY, "-c", "import auteur.models.mot"], env=env, capture_output=True, cwd="/")
-    if probe.returncode != 0:  # not installed: lay the repository out as the namespace package `auteur`
-        pkg = Path("/tmp/auteur-path/auteur")
-        pkg.mkdir(parents=True, exist_ok=True)
-        for folder in ("core", "agents", "prompts", "pipeline", "models", "tools"):
-            link = pkg / folder
-            if not link.exists():
-                link.symlink_to(ROOT / folder)
-        paths.append(str(pkg.parent))
-    if paths:
-        env["PYTHONPATH"] = os.pathsep.join(paths + [env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    if kit is not None:
+        ffmpeg = unpack(kit, scratch / "site")
+        paths.append(str(scratch / "site"))
+        env["AUTEUR_FFMPEG"] = str(ffmpeg)
+    probe = subprocess.run([sys.executable, "-c", "import auteur.models.mot"], env=env, capture_output=True, cwd="/")
+    if probe.returncode != 0:
+        paths.append(str(layout(scratch)))
+    env["PYTHONPATH"] = os.pathsep.join(paths + [env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     return env
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--tiny", action="store_true", help="tiny sizes on the CPU")
-    p.add_argument("--only", help="comma-separated step names")
-    p.add_argument("--budget", type=int, default=480, help="seconds for all steps together")
-    p.add_argument("--out", default="gpu-results")
-    p.add_argument("--wheels", action="store_true", help="install .whl/*.whl into /tmp/site first")
-    p.add_argument("--list", action="store_true")
-    args = p.parse_args()
-    steps = [s for s in STEPS if not args.only or s.name in args.only.split(",")]
-    if args.list:
-        for s in steps:
-            print(f"{s.name:<28} issue {s.issue:>3}  ~{s.seconds} s  {' '.join(s.gpu)}")
-        return
-    out = Path(os.environ.get("OUT") or args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    env = environment(args.wheels)
-    if args.tiny:
-        env.setdefault("OMP_NUM_THREADS", "1")
+def run_steps(steps: list[Step], env: dict[str, str], work: Path, budget: float | None, tiny: bool,
+              log) -> list[dict]:
+    """Run each step in turn within `budget` seconds (None: no limit); one record per step."""
     start = time.monotonic()
+    work.mkdir(parents=True, exist_ok=True)
     summary = []
     for s in steps:
-        left = args.budget - (time.monotonic() - start)
-        if not args.tiny and left < s.seconds:
-            summary.append({"step": s.name, "skipped": f"{left:.0f} s left, needs ~{s.seconds} s"})
+        left = None if budget is None else budget - (time.monotonic() - start)
+        if left is not None and left < s.seconds:
+            summary.append({"step": s.name, "issue": s.issue, "target": s.target,
+                            "skipped": f"{left:.0f} s left of the budget, needs ~{s.seconds} s"})
             print(f"[skip] {s.name}: {left:.0f} s left of the budget, it needs ~{s.seconds} s", flush=True)
             continue
-        figures = out / f"{s.name}.json"
-        cmd = [PY] + [a.replace("{json}", str(figures)) for a in (s.tiny if args.tiny else s.gpu)]
+        figures = work / f"{s.name}.json"
+        figures.unlink(missing_ok=True)
+        cmd = [sys.executable] + [a.replace("{json}", str(figures)) for a in (s.tiny if tiny else s.gpu)]
         print(f"[run] {s.name}: {' '.join(cmd[1:])}", flush=True)
         t0 = time.monotonic()
         try:
-            done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=max(10, left))
+            done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                                  timeout=None if left is None else max(10.0, left))
             rc, text = done.returncode, done.stdout + done.stderr
         except subprocess.TimeoutExpired as err:
-            rc, text = 124, (err.stdout or b"").decode() if isinstance(err.stdout, bytes) else (err.stdout or "")
+            out = err.stdout.decode(errors="replace") if isinstance(err.stdout, bytes) else (err.stdout or "")
+            rc, text = 124, out + "\n[timed out: the call's budget ran out]"
         seconds = time.monotonic() - t0
-        (out / f"{s.name}.txt").write_text(text)
+        log.write(f"===== {s.name}: exit {rc} in {seconds:.1f} s\n$ {' '.join(cmd[1:])}\n{text}\n")
+        log.flush()
         tail = "\n".join(line for line in text.splitlines() if "it/s]" not in line)[-1500:]
         print(tail, flush=True)
         print(f"[done] {s.name}: exit {rc} in {seconds:.0f} s", flush=True)
-        summary.append({"step": s.name, "issue": s.issue, "command": cmd[1:], "exit": rc, "seconds": round(seconds, 1),
-                        "figures": json.loads(figures.read_text()) if figures.is_file() else None})
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        try:
+            found = json.loads(figures.read_text()) if figures.is_file() else None
+        except ValueError:
+            found = None
+        summary.append({"step": s.name, "issue": s.issue, "target": s.target, "command": cmd[1:], "exit": rc,
+                        "seconds": round(seconds, 1), "figures": found, "tail": tail[-600:] if rc else ""})
+    return summary
+
+
+def device_name() -> str:
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            return torch.cuda.get_device_name(0)
+    except ImportError:
+        pass
+    return f"{platform.machine()}, CPU only"
+
+
+def run_call(args) -> int:
+    out = Path(os.environ.get("OUT") or args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(args.scratch)
+    scratch.mkdir(parents=True, exist_ok=True)
+    kit = None if args.no_kit else Path(args.kit)
+    if kit is not None and not (kit / "manifest.json").is_file():
+        raise SystemExit(f"{kit} holds no kit: run `python benchmarks/gpu_all.py --pack` first (or pass --no-kit)")
+    t0 = time.monotonic()
+    env = environment(scratch, kit)
+    setup_s = time.monotonic() - t0
+    if args.tiny:
+        env.setdefault("OMP_NUM_THREADS", "1")
+    steps = steps_of(args.call, args.only)
+    label = f"call{args.call}" if args.call else "steps"
+    budget = None if args.tiny else (args.budget if args.budget is not None else CALLS.get(args.call, {}).get("budget"))
+    with (out / f"{label}.log").open("w") as log:
+        summary = run_steps(steps, env, scratch / "figures", budget, args.tiny, log) if steps else []
     failed = [x["step"] for x in summary if x.get("exit", 0) != 0]
-    print(f"{len(summary)} steps, {len(failed)} failed{': ' + ', '.join(failed) if failed else ''}; results in {out}")
-    sys.exit(1 if failed else 0)
+    report = {"call": args.call, "tiny": args.tiny, "device": device_name(), "python": platform.python_version(),
+              "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "kit_unpack_s": round(setup_s, 1),
+              "budget_s": budget, "wall_s": round(time.monotonic() - t0, 1), "failed": failed, "steps": summary}
+    (out / f"{label}.json").write_text(json.dumps(report, indent=2) + "\n")
+    ran = sum(1 for x in summary if "exit" in x)
+    print(f"{ran} steps run, {len(summary) - ran} skipped, {len(failed)} failed"
+          f"{': ' + ', '.join(failed) if failed else ''}; results in {out}")
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--pack", action="store_true", help="lay .device/ here (needs the package registry)")
+    what.add_argument("--rehearse", action="store_true", help="every step at tiny size in a Python 3.12 venv like the "
+                                                              "lent image, with only .device added")
+    what.add_argument("--list", action="store_true", help="the plan: calls, steps, estimates")
+    p.add_argument("--call", type=int, choices=sorted(CALLS), help="run one device call's steps")
+    p.add_argument("--only", help="comma-separated step names (instead of a call's)")
+    p.add_argument("--tiny", action="store_true", help="tiny sizes on the CPU")
+    p.add_argument("--budget", type=float, help="seconds for the call's steps (default: the plan's)")
+    p.add_argument("--out", default="gpu-results", help="results folder when $OUT is not set")
+    p.add_argument("--kit", default=str(ROOT / ".device"))
+    p.add_argument("--no-kit", action="store_true", help="use the packages already installed (an installed auteur)")
+    p.add_argument("--scratch", default="/tmp/auteur-device", help="where the kit is unpacked and figures land")
+    p.add_argument("--refresh", action="store_true", help="--pack: resolve the packages again (else cached)")
+    args = p.parse_args(argv)
+    if args.pack:
+        from device_kit import pack
+
+        data = pack(refresh=args.refresh)
+        print(f".device: {len(data['wheels'])} wheels and ffmpeg in {data['kit_mib']} MiB; with the working tree "
+              f"{data['travels_mib']} MiB travel (limit 64)")
+        return 0
+    if args.rehearse:
+        from rehearsal import rehearse
+
+        return rehearse(Path(args.kit), Path(args.out))
+    if args.list:
+        for n, call in CALLS.items():
+            print(f"call {n} on {KIND}: budget {call['budget']} s, timeout_s {call['timeout_s']}")
+            for s in steps_of(n):
+                print(f"  {s.name:<26} issue {s.issue:>3}  ~{s.seconds:>3} s  {s.target}")
+        return 0
+    if args.call is None and not args.only:
+        p.error("say which steps: --call N or --only NAMES (or --pack, --rehearse, --list)")
+    return run_call(args)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

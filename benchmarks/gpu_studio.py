@@ -154,7 +154,8 @@ def run(variant: str, device: str, shots: int, work: Path, executor: str = "loca
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cuda", help="cuda (the GPU check), cuda:1, or cpu")
-    parser.add_argument("--variant", choices=[*VARIANTS, "all"], default="all")
+    parser.add_argument("--variant", choices=[*VARIANTS, "all"], action="append",
+                        help="a variant to make (repeat for several; all when none is named)")
     parser.add_argument("--executor", default="local", help="local (one renderer per GPU) or ray (one actor per GPU)")
     parser.add_argument("--shots", type=int, default=3)
     parser.add_argument("--json", type=Path)
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> dict:
             sys.exit("--device cuda needs a CUDA GPU; use --device cpu to run the same check on the CPU")
     results = []
     with tempfile.TemporaryDirectory(prefix="auteur-studio-") as scratch:
-        for variant in VARIANTS if args.variant == "all" else (args.variant,):
+        for variant in VARIANTS if not args.variant or "all" in args.variant else args.variant:
             results.append(run(variant, args.device, args.shots, Path(scratch), args.executor))
             print(json.dumps(results[-1]), flush=True)
     report = {"machine": f"{platform.machine()}, {os.cpu_count()} cores", "device": args.device,

@@ -211,8 +211,8 @@ class WanRenderer(GpuBackend):
         from diffusers import StableAudioPipeline
 
         ref, level = key
-        # Stable Audio Open is trained in float32 and small beside the video model: no low-precision casting
-        pipe = load_diffusers(StableAudioPipeline, ref, torch.float32 if self.device == "cpu" else torch.float16)
+        # Stable Audio Open is trained in float32 and small beside the video model: loaded in float32 everywhere
+        pipe = load_diffusers(StableAudioPipeline, ref, torch.float32)
         pipe.set_progress_bar_config(disable=True)
         return memory.apply(pipe, MemoryLevel(level.offload, False), MemorySettings(), self.device)
 

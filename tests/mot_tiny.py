@@ -36,9 +36,11 @@ def tokenizer(chat_template: bool = True):
                                    chat_template=CHAT_TEMPLATE if chat_template else None)
 
 
-def config(vit: bool = True, layers: int = 2) -> MoTConfig:
+def config(vit: bool = True, layers: int = 2, heads: tuple[int, int] = (2, 1)) -> MoTConfig:
+    # (query, key/value) heads. 2 and 1 give head_dim 16: Inductor's FlexAttention, which CUDA runs for text
+    # after a reference image, refuses head dims under 16, and the studio films run this model on the GPU.
     llm = LLMConfig(vocab_size=384, hidden_size=32, intermediate_size=64, num_hidden_layers=layers,
-                    num_attention_heads=4, num_key_value_heads=2, rope_theta=10000.0)
+                    num_attention_heads=heads[0], num_key_value_heads=heads[1], rope_theta=10000.0)
     vit_cfg = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2, num_channels=3,
                    image_size=16, patch_size=4, hidden_act="gelu_pytorch_tanh", layer_norm_eps=1e-6,
                    vision_use_head=False) if vit else None

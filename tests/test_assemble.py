@@ -310,3 +310,16 @@ def test_a_clip_the_renderer_already_faded_is_copied_not_faded_again(tmp_path):
     joined = "|".join(packets(film.path))
     for clip in clips:
         assert "|".join(packets(clip)[1:]) in joined
+
+
+def test_a_stream_copy_without_a_frame_count_is_counted_by_decoding(tmp_path):
+    # ffmpeg 7.0.2 (imageio-ffmpeg 0.6 and 0.7, and the GPU kit) reports no frame= line for a stream copy:
+    # its progress file is what this one is, and every film failed with "has no video frames"
+    from auteur.tools.editing.assemble import _copied_frames
+
+    clip = make_clip(tmp_path / "a.mp4", seconds=1.5, audio=None)
+    progress = tmp_path / "copy.progress"
+    progress.write_text("bitrate=N/A\ntotal_size=N/A\nout_time_us=1458333\nprogress=end\n")
+    assert _copied_frames(progress, str(clip), tmp_path, "shot 1") == 36
+    progress.write_text("frame=12\nprogress=continue\nframe=36\nprogress=end\n")  # newer ffmpeg: read, not decoded
+    assert _copied_frames(progress, "/nonexistent.mp4", tmp_path, "shot 1") == 36

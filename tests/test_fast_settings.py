@@ -217,7 +217,7 @@ def test_studio_and_studio_fast_profiles_sit_side_by_side():
     assert fast.renderer.settings["schedule"] == "distilled"
     assert fast.renderer.settings["model"] == "diffusers/LTX-2.3-Distilled-Diffusers"
     assert fast.renderer.settings["cross_timestep"] is True  # an LTX-2.3 checkpoint
-    assert fast.renderer.settings["memory"]["fp8"] == "auto"
+    assert fast.renderer.settings["memory"]["compile"] is True and fast.renderer.settings["memory"]["fp8"] == "off"
     assert fast.director.settings["steps"] < studio.director.settings["steps"]
     from auteur.models.ltx2_renderer import Ltx2Settings
     from auteur.models.gpu.settings import build_settings
@@ -225,3 +225,31 @@ def test_studio_and_studio_fast_profiles_sit_side_by_side():
     for profile in (studio, fast):  # every setting in both profiles is one the renderer knows
         build_settings(Ltx2Settings, "ltx2", profile.renderer.settings)
     assert ladder(build_settings(Ltx2Settings, "ltx2", fast.renderer.settings).memory)[0].offload == "none"
+
+
+def test_compile_and_fp8_together_are_refused_before_anything_loads():
+    with pytest.raises(InputError, match="compile=true and fp8='auto' do not work together"):
+        MemorySettings(compile=True, fp8="auto")
+    MemorySettings(compile=True), MemorySettings(fp8="auto")  # either alone is fine
+
+
+def test_a_pipeline_held_in_memory_survives_an_out_of_memory_retry_with_its_step_cache(model, tmp_path):
+    from diffusers import LTX2ImageToVideoPipeline
+
+    from auteur.models.ltx2_renderer import Ltx2Renderer
+
+    pipe = LTX2ImageToVideoPipeline.from_pretrained(str(model))
+    r = Ltx2Renderer.from_pipeline(pipe, image_crf=0, **TINY, memory={"step_cache": "taylorseer"})
+    failures = []
+
+    def out_of_memory_once(module, args, kwargs):
+        if not failures:
+            failures.append(1)
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    pipe.transformer.register_forward_pre_hook(out_of_memory_once, with_kwargs=True)
+    clip = r.render(request(tmp_path, shot()), tmp_path / "a.mp4")  # the same pipeline, set up again one level down
+    PIPELINES.clear()
+    assert clip.path.is_file() and failures == [1]
+    assert [str(level) for level in r.memory.tried] == ["offload=none", "offload=none, VAE tiling"]
+    assert pipe.transformer.is_cache_enabled and pipe.vae.use_tiling

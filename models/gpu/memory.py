@@ -57,6 +57,12 @@ class MemorySettings:
                              f"at most 1")
         if not 1 <= self.step_cache_interval <= 10:
             raise InputError(f"memory setting step_cache_interval={self.step_cache_interval!r}: must be from 1 to 10")
+        if self.compile and self.fp8 != "off":
+            # diffusers' layerwise casting re-casts each layer's weights in hooks around its forward: torch.compile
+            # breaks its graph there (43 breaks on LTX-2) and recompiles until its limit, slower than not compiling
+            raise InputError(f"memory settings compile=true and fp8={self.fp8!r} do not work together (FP8 layerwise "
+                             f"casting breaks the compiled graph at every layer); choose one: compile for speed, "
+                             f"fp8 for memory")
 
     def fp8_on(self, device: str) -> bool:
         """Whether the weights are stored in FP8 on `device` (what `auto` resolves to there)."""
@@ -154,10 +160,23 @@ def compute_dtype(settings: MemorySettings, device: str) -> torch.dtype:
     return DTYPES[settings.dtype] if device != "cpu" else torch.float32
 
 
+APPLIED = "_auteur_memory"  # set on a pipeline once its speed features are on: the settings they came from
+
+
 def apply(pipe: Any, level: MemoryLevel, settings: MemorySettings, device: str) -> Any:
-    """Place a freshly loaded pipeline on `device` at `level`, with the speed features switched on."""
+    """Place a pipeline on `device` at `level`, with the speed features switched on.
+
+    Idempotent: a pipeline held in memory (a renderer built `from_pipeline`) is placed again one level
+    down after running out of memory; its features stay as they are (a step cache or FP8 hooks cannot be
+    switched on twice) and only the previous placement's offload hooks are removed first."""
     transformer = getattr(pipe, "transformer", None)
-    if transformer is not None:
+    before = getattr(pipe, APPLIED, None)
+    if before is not None and before != (settings, device):
+        raise AuteurError(f"a pipeline set up with {before[0]} on {before[1]} cannot be set up again with different "
+                          f"memory settings; load it anew")
+    if before is not None:
+        _remove_offload(pipe)
+    elif transformer is not None:
         if settings.attention != "sdpa":
             transformer.set_attention_backend(ATTENTION[settings.attention])
         if settings.fp8 == "on" and not (device.startswith("cuda") and fp8_supported()):
@@ -188,9 +207,23 @@ def apply(pipe: Any, level: MemoryLevel, settings: MemorySettings, device: str) 
                                   use_stream=True)
     else:
         pipe.enable_sequential_cpu_offload(device=device)
-    if settings.compile and transformer is not None:
+    if settings.compile and transformer is not None and before is None:
         transformer.compile_repeated_blocks(fullgraph=False)
+    setattr(pipe, APPLIED, (settings, device))
     return pipe
+
+
+def _remove_offload(pipe: Any) -> None:
+    """Undo a placement's offload hooks (accelerate's for model and sequential offload, diffusers' for group)."""
+    from diffusers.hooks import HookRegistry
+
+    if hasattr(pipe, "remove_all_hooks"):
+        pipe.remove_all_hooks()
+    for component in getattr(pipe, "components", {}).values():
+        if isinstance(component, torch.nn.Module) and hasattr(component, "_diffusers_hook"):
+            registry = HookRegistry.check_if_exists_or_initialize(component)
+            for name in ("group_offloading", "lazy_prefetch_group_offloading"):
+                registry.remove_hook(name, recurse=True)
 
 
 def step_cache_config(pipe: Any, settings: MemorySettings, device: str) -> Any:

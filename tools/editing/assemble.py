@@ -118,11 +118,24 @@ def _fade_filters(piece: _Piece, job: _Job) -> list[str]:
     return filters
 
 
-def _frames_from_progress(path: Path) -> int:
-    """The frame count ffmpeg's -progress file ended with."""
+def _frames_from_progress(path: Path) -> int | None:
+    """The frame count ffmpeg's -progress file ended with; None when it reported none."""
     lines = path.read_text().splitlines()
     frames = [int(ln[6:]) for ln in lines if ln.startswith("frame=") and ln[6:].strip().isdigit()]
-    return frames[-1] if frames else 0
+    return frames[-1] if frames else None
+
+
+def _copied_frames(progress_file: Path, src: str, work_dir: Path, label: str) -> int:
+    """The frames a stream copy just copied: from its progress report, else counted by decoding the picture.
+
+    ffmpeg before 7.1 (imageio-ffmpeg 0.6 and 0.7 ship 7.0.2) reports no frame count for a stream copy;
+    decoding the picture alone costs a second read, and only there."""
+    frames = _frames_from_progress(progress_file)
+    if frames is not None:
+        return frames
+    run_ffmpeg(["-progress", progress_file.name, "-i", src, "-map", "0:v:0", "-f", "null", "-"], cwd=work_dir,
+               what=f"counting the frames of {label}")
+    return _frames_from_progress(progress_file) or 0
 
 
 # --- cards -----------------------------------------------------------------------------------
@@ -194,13 +207,13 @@ def _normalise_shot(piece: _Piece, job: _Job) -> np.ndarray | None:
                                "-video_track_timescale", str(video.fps * 1000), "-an", str(tmp),
                                *_sound_output(info, video)],
                               cwd=job.work_dir, what=f"copying the picture of {piece.label}")
-        piece.frames = _frames_from_progress(progress_file)
+        piece.frames = _copied_frames(progress_file, src, job.work_dir, piece.label)
     else:
         # Count the source's frames first: a fade-out must know where the segment ends.
         proc = run_ffmpeg(["-progress", progress_file.name, "-i", src, "-map", "0:v:0", "-c", "copy",
                            "-f", "null", "-", *_sound_output(info, video)],
                           cwd=job.work_dir, what=f"reading {piece.label}")
-        source_frames = _frames_from_progress(progress_file)
+        source_frames = _copied_frames(progress_file, src, job.work_dir, piece.label)
         piece.frames = round(source_frames * video.fps / (info.fps or video.fps))
         if piece.frames <= 0:
             raise FFmpegError(f"{piece.label}: clip {src} has no video frames; render the shot again")
