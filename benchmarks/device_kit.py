@@ -58,6 +58,7 @@ NEEDS = {
     "pillow": "keyframes, cards and panels",
     "fonttools": "reading the fonts' character maps for cards and subtitles",
     "fontpkg-noto-sans": "the Latin font of cards and burned subtitles",
+    "lemminflect": "lemmas for the eval's template and situation metrics (0.8 MiB)",
 }
 # Left behind, each larger than the kit can hold: the film steps run with the MoT director and without them.
 LEFT = {

@@ -63,22 +63,34 @@ def evaluate_film(film: Film, *, root: Path | None = None, clip_durations: dict[
                   semantic: bool = True, visual: bool = True, source: str = "") -> Evaluation:
     """Every metric family on one film; `root` is its run directory when there is one (keyframes, clips)."""
     metrics = structural_metrics.evaluate(film, clip_durations, runtime_target=not shots_were_asked(root))
-    terms = read_terms(film.prompt)
-    reading = read_premise(film.prompt)
+    try:
+        terms, reading, unread = read_terms(film.prompt), read_premise(film.prompt), None
+    except AuteurError as err:  # no premise reader here (a machine without spaCy): the premise metrics say so
+        terms = reading = None
+        unread = str(err)
     if semantic:
         try:
             metrics += semantic_metrics.evaluate(film)
-            metrics += premise_metrics.evaluate(film, terms=terms)
-            metrics.append(situation(film, reading))
+            if reading is not None:
+                metrics += premise_metrics.evaluate(film, terms=terms)
+                metrics.append(situation(film, reading))
         except AuteurError as err:  # no sentence model here: say so instead of failing the whole evaluation
             have = {m.name for m in metrics}
             metrics += [Metric(name=n, family=f, score=None, skipped=str(err))
                         for n, f in (("faithfulness", "semantic"), ("progression", "semantic"), ("grounding", "semantic"),
                                      ("premise_coverage", "premise"), ("situation", "premise")) if n not in have]
-    metrics += [template(film), constraints(film, reading), cast_sanity(film, terms), plot_cast(film), framing(film)]
+    metrics += [template(film), plot_cast(film), framing(film)]
+    if reading is not None:
+        metrics += [constraints(film, reading), cast_sanity(film, terms)]
     if visual:
         metrics += visual_metrics.evaluate(film, root)
-        metrics.append(depiction(film, root, reading))
+        if reading is not None:
+            metrics.append(depiction(film, root, reading))
+    have = {m.name for m in metrics}
+    if unread:
+        metrics += [Metric(name=n, family=f, score=None, skipped=unread)
+                    for n, f in (("premise_coverage", "premise"), ("situation", "premise"), ("constraints", "premise"),
+                                 ("cast_sanity", "premise"), ("depiction", "visual")) if n not in have]
     for m in metrics:
         m.weight = WEIGHTS[m.name]
     return Evaluation(source=source, overall=overall(metrics), metrics=metrics, per_scene=per_scene(film, metrics))
