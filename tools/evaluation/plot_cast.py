@@ -49,13 +49,13 @@ def acts_in(plot: str, c: Character, cast: list[Character] | None = None) -> boo
 
 
 def _past(word: str) -> bool:
-    from lemminflect import getInflection, getLemma
+    from auteur.tools.language.forms import inflection, lemma
 
     low = word.lower()
     if low in ("was", "were", "had", "has", "have", "did", "used", "once", "never", "always"):
         return True
-    lemma = getLemma(low, upos="VERB")
-    return bool(lemma) and low != lemma[0] and low in getInflection(lemma[0], "VBD")
+    base = lemma(low, "VERB")
+    return bool(base) and low != base and low == inflection(base, "VBD")
 
 
 ROLE_STOP = {"the", "and", "who", "her", "his", "their", "its", "with", "from", "for", "old", "young", "late", "little"}

@@ -49,13 +49,23 @@ def resolve_model(name: str | None = None) -> str:
 
 @lru_cache(maxsize=2)
 def load_encoder(name: str | None = None):
-    """The sentence encoder, loaded once per process (offline unless the caller allowed the hub)."""
+    """The sentence encoder, loaded once per process (offline unless the caller allowed the hub).
+
+    A local all-MiniLM-L6-v2 directory (the packaged copy by default) runs on NumPy (`minilm.py`, the same vectors to
+    1e-5 without importing torch); AUTEUR_ENCODER=torch, or a hub id, loads it through sentence-transformers."""
+    source = resolve_model(name)
+    if os.environ.get("AUTEUR_ENCODER", "numpy") != "torch" and (Path(source) / "model.safetensors").is_file():
+        from auteur.tools.evaluation.minilm import MiniLM
+
+        try:
+            return MiniLM(source)
+        except (OSError, ValueError, KeyError) as err:
+            raise AuteurError(f"cannot load sentence model {source}: {str(err).splitlines()[0]}") from None
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError:
         raise AuteurError("semantic metrics need sentence-transformers; reinstall auteur (pip install -e .)") from None
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    source = resolve_model(name)
     try:
         # safetensors or nothing: a pickle checkpoint (pytorch_model.bin) can run code when loaded
         return SentenceTransformer(source, device="cpu", model_kwargs={"use_safetensors": True})
@@ -65,20 +75,25 @@ def load_encoder(name: str | None = None):
 
 @contextmanager
 def one_thread():
-    """Run torch on one intra-op thread inside the block, then restore the setting.
+    """Run torch and the BLAS behind NumPy on one thread inside the block, then restore the setting.
 
     A film's few dozen short texts gain little from MiniLM's intra-op threads, and on a loaded machine the
     extra threads' spin-waiting made the same encode 8x slower (10.0 s -> 1.3 s for 51 texts at load 16 on
     2 cores; benchmarks/RESULTS.md)."""
-    try:
-        import torch
-    except ImportError:
-        yield
+    from threadpoolctl import threadpool_limits
+
+    import sys
+
+    torch = sys.modules.get("torch")  # a NumPy encoder never imports torch just to set its threads
+    if torch is None:
+        with threadpool_limits(1):
+            yield
         return
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        yield
+        with threadpool_limits(1):
+            yield
     finally:
         torch.set_num_threads(before)
 

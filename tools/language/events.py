@@ -92,10 +92,9 @@ def _verbs() -> frozenset[str]:
 
 def verb_lemma(tok) -> str:
     """The verb's lemma; lemminflect knows the forms spaCy's lookup misses ("redrawing" -> "redraw")."""
-    from lemminflect import getLemma
+    from auteur.tools.language.forms import lemma
 
-    found = getLemma(tok.text.lower(), upos="VERB")
-    return (found[0] if found else tok.lemma_).lower()
+    return (lemma(tok.text.lower(), "VERB") or tok.lemma_).lower()
 
 
 class _Reader:

@@ -75,19 +75,12 @@ def typers() -> dict[str, _Typer]:
 
 def embed_all(texts: list[str]) -> None:
     """Embed every text not yet cached in one batch: one encoder call per premise, not one per phrase."""
-    from auteur.tools.evaluation.semantic import embed
-
-    import torch
+    from auteur.tools.evaluation.semantic import embed  # one thread: a batch of short phrases gains nothing from two
 
     todo = [t for t in dict.fromkeys(texts) if t not in _VECTORS]
     if todo:
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)  # a batch of short phrases: a second thread only waits on the first
-        try:
-            for text, vec in zip(todo, embed(todo)):
-                _VECTORS[text] = vec
-        finally:
-            torch.set_num_threads(threads)
+        for text, vec in zip(todo, embed(todo)):
+            _VECTORS[text] = vec
 
 
 def vector(text: str) -> np.ndarray:

@@ -36,7 +36,7 @@ def article(word: str) -> str:
 @lru_cache(maxsize=4096)
 def inflect(lemma: str, tag: str) -> str:
     """A verb form: VBZ (she loses), VBD (lost), VBN (lost), VBG (losing), VB (lose)."""
-    from lemminflect import getInflection
+    from auteur.tools.language.forms import inflection
 
     if tag == "VB":
         return lemma
@@ -44,9 +44,9 @@ def inflect(lemma: str, tag: str) -> str:
         return {"VBZ": "is", "VBD": "was", "VBN": "been", "VBG": "being"}[tag]
     if lemma == "have":
         return {"VBZ": "has", "VBD": "had", "VBN": "had", "VBG": "having"}[tag]
-    found = getInflection(lemma, tag)
+    found = inflection(lemma, tag)
     if found:
-        return found[0]
+        return found
     if tag == "VBZ":
         return lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x", "z", "o")) else "s")
     if tag in ("VBD", "VBN"):
@@ -148,12 +148,12 @@ def contract(text: str) -> str:
 
 
 def _participle(word: str) -> bool:
-    from lemminflect import getLemma
+    from auteur.tools.language.forms import lemma
 
     if word in ("been", "got", "gotten"):
         return True
-    lemma = getLemma(word, upos="VERB")
-    return bool(lemma) and inflect(lemma[0], "VBN") == word and word not in ("do", "make", "have", "get", "let", "put")
+    base = lemma(word, "VERB")
+    return bool(base) and inflect(base, "VBN") == word and word not in ("do", "make", "have", "get", "let", "put")
 
 
 @dataclass(frozen=True)
@@ -264,19 +264,19 @@ def predicate(event: Event, obj: str | None = None, rest: str | None = None) -> 
 
 
 def plural_noun(noun: str) -> str:
-    from lemminflect import getInflection
+    from auteur.tools.language.forms import inflection
 
     words = noun.split()
-    found = getInflection(words[-1], "NNS")
-    words[-1] = found[0] if found else words[-1] + "s"
+    found = inflection(words[-1], "NNS")
+    words[-1] = found if found else words[-1] + "s"
     return " ".join(words)
 
 
 def singular_noun(noun: str) -> str:
-    from lemminflect import getLemma
+    from auteur.tools.language.forms import lemma
 
     words = noun.split()
-    found = getLemma(words[-1], upos="NOUN")
+    found = lemma(words[-1], "NOUN")
     if found:
-        words[-1] = found[0]
+        words[-1] = found
     return " ".join(words)
