@@ -98,11 +98,16 @@ class Planner:
         # each character of the film has a scene opposite the lead; one who cannot speak is spoken to
         others = [m for m in cast[1:] if m.source != lead.source or m.source is None] + \
                  [m for m in cast[1:] if m.source == lead.source and m.source is not None]
+        # the dead are only a voice on the line; the missing are found at the end, not met on the way
+        gone = [m for m in others if m.entity is not None and m.entity.status == "missing"]
+        others = [m for m in others if m not in gone] or others
         others = others or [None]
         tied = len(cast) > 1 and (cast[1].source == lead.source or self._related(lead, cast[1]))
         out = []
         for k, beat in enumerate(beats):
             b = others[max(0, k - 1) % len(others)]
+            if gone and beat == "resolution":
+                b = gone[0]  # found at last
             solo = beat == "setup" and not tied and self.story.situation.arc not in ("confinement", "goal", "contest", "lesson")
             out.append((lead, b, solo or b is None))
         return out

@@ -108,20 +108,30 @@ class Writer:
         actions: list[str] = []
         opening = ""
         split = [n_lines - n_lines // 2, n_lines // 2]
+        heard = b is not None and b.character.offscreen  # a voice on the line: not seen, not beside anyone
         for k, move in enumerate(moves):
             ctx = Context(self, a, None if solo else b, place)
-            plot = self._pick(self._options(move, "plot"), ctx, f"{beat}|{move}|plot")
+            plots_ = self._options(move, "plot")
+            if heard:
+                plots_ = [o for o in plots_ if "{B" not in o] or plots_
+            plot = self._pick(plots_, ctx, f"{beat}|{move}|plot")
             if plot:
                 plots.append(sentence(plot))
             if k == 0:  # the establishing shot shows the scene's first move before anyone speaks
-                act = self._pick(self._options(move, "action"), ctx, f"{beat}|{move}|opening")
+                acts = self._options(move, "action")
+                if heard:
+                    acts = self.frames.get("offscreen", {}).get("action", []) + [o for o in acts if "{B" not in o]
+                act = self._pick(acts, ctx, f"{beat}|{move}|opening")
                 opening = sentence(act) if act else ""
             for _ in range(split[k]):
                 line = self._line(move, ctx, beat)
                 if line is not None:
                     speaker, emotion, text = line
                     lines.append((speaker.token, emotion, text))
-                    act = self._pick(self._options(move, "action"), ctx.spoken(speaker), f"{beat}|{move}|action")
+                    options = self._options(move, "action")
+                    if b is not None and b.character.offscreen:  # a voice on the line is heard, not seen beside them
+                        options = self.frames.get("offscreen", {}).get("action", []) + [o for o in options if "{B" not in o]
+                    act = self._pick(options, ctx.spoken(speaker), f"{beat}|{move}|action")
                     actions.append(sentence(act) if act else "")
         return Told(plot=" ".join(plots), lines=lines, opening=opening, actions=actions)
 
