@@ -3,10 +3,12 @@
 import hashlib
 import os
 import re
+import time
 from pathlib import PurePosixPath
 
 import pytest
 
+from auteur.core.atomic import atomic_path, scratch_dir
 from auteur.core.errors import InputError
 from auteur.pipeline.cache import CACHE_VERSION, Cache, default_cache_dir, place
 
@@ -103,3 +105,101 @@ def test_an_unusable_cache_folder_is_one_line_naming_it(tmp_path):
     expected = rf"cannot use the cache directory {re.escape(str(blocker / 'sub'))}: [^\n]+ " \
                r"\(set AUTEUR_CACHE_DIR to a writable folder\)"
     assert re.fullmatch(expected, str(err.value))
+
+
+# ---------------------------------------------------------------- entries checked on every read
+
+
+def made_entry(cache: Cache, data: bytes = b"clip bytes"):
+    entry = cache.path("clips", Cache.key("clip", data.hex()), ".mp4")
+    cache.materialize("clips", Cache.key("clip", data.hex()), ".mp4", cache.root / "first.mp4",
+                      lambda path: path.write_bytes(data))
+    return entry
+
+
+def test_a_made_entry_records_the_sha256_of_its_bytes_beside_it(tmp_path):
+    entry = made_entry(Cache(tmp_path))
+    sidecar = entry.with_name(entry.name + ".sha256")
+    assert sidecar.read_text() == hashlib.sha256(b"clip bytes").hexdigest() + "\n"
+    assert Cache(tmp_path).recorded_digest(entry) == hashlib.sha256(b"clip bytes").hexdigest()
+
+
+def test_reuse_places_an_entry_whose_bytes_match_their_sha256(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    entry = made_entry(cache)
+    assert cache.reuse("clips", entry.stem, ".mp4", tmp_path / "run" / "a.mp4")
+    assert (tmp_path / "run" / "a.mp4").read_bytes() == b"clip bytes" and not cache.warnings
+
+
+def test_reuse_refuses_an_entry_edited_to_the_same_length_and_removes_it_with_a_warning(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    entry = made_entry(cache)
+    entry.write_bytes(b"clip BYTES")
+    assert not cache.reuse("clips", entry.stem, ".mp4", tmp_path / "run" / "a.mp4")
+    assert not (tmp_path / "run" / "a.mp4").exists()
+    assert not entry.exists() and not entry.with_name(entry.name + ".sha256").exists()
+    assert cache.warnings == [f"cache entry {entry} is damaged (its digest does not match the one recorded); "
+                              f"making it again"]
+
+
+def test_an_entry_without_its_recorded_sha256_is_not_complete(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    entry = made_entry(cache)
+    entry.with_name(entry.name + ".sha256").unlink()  # a writer killed between the entry and its digest
+    assert not cache.verified(entry)
+    assert not cache.reuse("clips", entry.stem, ".mp4", tmp_path / "run" / "a.mp4")
+    made = []
+    assert not cache.materialize("clips", entry.stem, ".mp4", tmp_path / "run" / "b.mp4",
+                                 lambda path: made.append(path.write_bytes(b"clip bytes")))
+    assert made and cache.verified(entry)  # made again, and now recorded
+
+
+def test_a_missing_entry_is_neither_verified_nor_reused(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    entry = cache.path("clips", Cache.key("nothing"), ".mp4")
+    assert not cache.verified(entry) and not cache.reuse("clips", entry.stem, ".mp4", tmp_path / "a.mp4")
+    assert not cache.warnings
+
+
+def test_keeping_a_file_made_elsewhere_records_it_and_remembers_where_the_copy_came_from(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    source = tmp_path / "run" / "film.mp4"
+    source.parent.mkdir()
+    source.write_bytes(b"a film")
+    entry = cache.keep("films", "ab" * 32, ".mp4", source)
+    assert entry == cache.path("films", "ab" * 32, ".mp4") and entry.read_bytes() == b"a film"
+    assert cache.verified(entry) and cache.placed[source.resolve()] == entry
+
+
+# ---------------------------------------------------------------- issue 23, item 9: what killed writers leave
+
+
+def test_a_sweep_removes_what_dead_writers_left_and_keeps_what_live_ones_hold(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    folder = cache.root / "clips" / "ab"
+    folder.mkdir(parents=True)
+    entry = folder / "abcd.mp4"
+    entry.write_bytes(b"a finished clip")
+    dead_part = folder / ".abcd.x1y2.part.mp4"
+    dead_part.write_bytes(b"half a clip")
+    dead_scratch = folder / ".draft-k3j4.scratch"
+    dead_scratch.mkdir()
+    (dead_scratch / "mix.wav").write_bytes(b"RIFF")
+    voices = cache.root / "renderer" / "uniavgen-voices"  # three folders deep, as the shared voices are
+    voices.mkdir(parents=True)
+    dead_voice = voices / ".char1-ab.q7.part.wav"
+    dead_voice.write_bytes(b"RIFF")
+    young = folder / ".efgh.z9.part.mp4"
+    young.write_bytes(b"just made")  # maybe a live writer's, between making it and locking it
+    old = time.time() - 60
+    for path in (dead_part, dead_scratch, dead_voice):
+        os.utime(path, (old, old))
+    with atomic_path(folder / "live.mp4") as live, scratch_dir(folder, "draft") as live_scratch:
+        live.write_bytes(b"being written")
+        os.utime(live, (old, old))
+        os.utime(live_scratch, (old, old))
+        assert cache.sweep() == 3
+        assert live.is_file() and live_scratch.is_dir() and young.is_file()
+    assert not dead_part.exists() and not dead_scratch.exists() and not dead_voice.exists()
+    assert entry.read_bytes() == b"a finished clip" and (folder / "live.mp4").read_bytes() == b"being written"
+    assert sorted(p.name for p in folder.iterdir()) == [".efgh.z9.part.mp4", "abcd.mp4", "live.mp4"]

@@ -1,8 +1,8 @@
 """Issue 23 (hardening, round three): one regression test per numbered item that needs no finished film.
 
 The items that do (8 on a cached film, 11, 13) are in test_hardening.py, beside the tiny film made there;
-item 3 and 12 are in test_mot_training.py, beside its tiny checkpoint; item 9's kill-and-resume check is
-in test_kill_resume.py. Errors raised before any work are checked in this process (`auteur_here`),
+items 3 and 12 are in test_mot_training.py, beside its tiny checkpoint; item 9 is in test_cache.py (the
+sweep) and test_kill_resume.py (the cache after real kills). Errors raised before any work are checked in this process (`auteur_here`),
 which costs a fraction of a subprocess's start-up.
 """
 
@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from auteur.core.atomic import atomic_path, scratch_dir
 from auteur.core.errors import InputError
 from auteur.core.jsonload import loads, nesting_depth
 from auteur.core.schema import Film, ShotType
@@ -287,35 +286,6 @@ def test_8_the_address_forms_ray_prints_are_accepted(spec, address):
     from auteur.core.settings import parse_executor
 
     assert parse_executor(spec) == ("ray", address)
-
-
-# ---------------------------------------------------------------- 9. leftovers of killed writers in the cache
-
-
-def test_9_a_cache_sweep_removes_what_dead_writers_left_and_keeps_what_live_ones_hold(tmp_path):
-    cache = Cache(tmp_path / "cache")
-    folder = cache.root / "clips" / "ab"
-    folder.mkdir(parents=True)
-    entry = folder / "abcd.mp4"
-    entry.write_bytes(b"a finished clip")
-    dead_part = folder / ".abcd.x1y2.part.mp4"
-    dead_part.write_bytes(b"half a clip")
-    dead_scratch = folder / ".draft-k3j4.scratch"
-    dead_scratch.mkdir()
-    (dead_scratch / "mix.wav").write_bytes(b"RIFF")
-    young = folder / ".efgh.z9.part.mp4"
-    young.write_bytes(b"just made")
-    old = time.time() - 60
-    for path in (dead_part, dead_scratch):
-        os.utime(path, (old, old))
-    with atomic_path(folder / "live.mp4") as live, scratch_dir(folder, "draft") as live_scratch:
-        live.write_bytes(b"being written")
-        os.utime(live, (old, old))
-        os.utime(live_scratch, (old, old))
-        assert cache.sweep() == 2
-        assert live.is_file() and live_scratch.is_dir() and young.is_file()
-    assert not dead_part.exists() and not dead_scratch.exists()
-    assert entry.read_bytes() == b"a finished clip" and (folder / "live.mp4").read_bytes() == b"being written"
 
 
 # ---------------------------------------------------------------- 10. wrong types refused, not converted
