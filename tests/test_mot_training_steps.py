@@ -1,5 +1,7 @@
 """What a training step learns from: which text tokens carry the loss and what each is asked to predict,
-which experts train in each stage (the ViT never in stage 2), and the data order a resumed run takes up."""
+where the flow loss falls and on what target, which experts train in each stage (the ViT never in stage 2),
+and the data order a resumed run takes up. Expected values come from the inference forward or are written
+out here, never from the training code's own arithmetic."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ import torch
 import torch.nn.functional as F
 
 import mot_tiny
+from auteur.models.mot.context import grid_ids, patchify
 from auteur.models.mot.masks import Segment
 from auteur.models.mot.training.forward import TrainingModel
+from auteur.models.mot.training.losses import flow_loss, noised, sample_timesteps, text_loss, velocity_target
 from auteur.models.mot.training.loop import Pool
-from auteur.models.mot.training.packing import Packed, Piece, Sample
-from auteur.models.mot.training.stages import experts_for
+from auteur.models.mot.training.packing import ImageBank, Packed, Piece, Sample
+from auteur.models.mot.training.stages import choose_kind, expert_of, experts_for, set_trainable
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +44,60 @@ def test_only_text_pieces_with_loss_carry_cross_entropy_each_token_predicting_th
     assert torch.allclose(losses.ce, expected, atol=1e-5), (losses.ce, expected)
 
 
+def test_a_noised_keyframe_carries_the_flow_loss_on_its_latent_tokens_only(tmp_path):
+    model = mot_tiny.model(0, vit=False)
+    cfg = model.cfg
+    keyframe = tmp_path / "sc1-sh01.png"
+    bank = ImageBank(cfg, vae=None, keyframe_side=32, reference_sides=(32, 16), vit_sides=None)
+    x0_latent = torch.randn(cfg.latent_channels, 4, 4, generator=torch.Generator().manual_seed(5))
+    bank.latents[(keyframe, "noisy")] = x0_latent  # what the frozen autoencoder made of the picture
+    packed = Packed([Sample("keyframe", "doc", [Piece("text", len(PROMPT), PROMPT, loss=False),
+                                                Piece("noisy", 6, loss=True, image=keyframe)])], seq_len=10)
+    with torch.no_grad():
+        losses = TrainingModel(model, mot_tiny.SPECIAL, bank)(packed, torch.Generator().manual_seed(9), 2.0)
+        # drawn as the step draws them, from its generator: the timestep, then the noise
+        g = torch.Generator().manual_seed(9)
+        t = sample_timesteps(1, 2.0, g)
+        x0 = patchify(x0_latent, cfg.latent_patch_size)  # 2 x 2 patches
+        noise = torch.randn(x0.shape, generator=g)
+        # the inference forward: the prompt, then the noised picture framed by start/end of image at one position
+        ends = model.embed_text(torch.tensor([mot_tiny.SPECIAL.start_of_image, mot_tiny.SPECIAL.end_of_image]))
+        picture = model.embed_latents(((1 - t) * x0 + t * noise)[None], t, grid_ids(2, 2, cfg.max_latent_size))[0]
+        embeds = torch.cat([model.embed_text(torch.tensor(PROMPT)), ends[:1], picture, ends[1:]])[None]
+        positions = torch.tensor([[0, 1, 2, 3, 4, 4, 4, 4, 4, 4]])
+        gen = torch.tensor([[False] * 5 + [True] * 4 + [False]])
+        hidden = model(embeds, positions, (Segment("text", 4), Segment("noisy", 6)), gen=gen)[0]
+        expected = F.mse_loss(model.velocity(hidden[5:9]), noise - x0)
+    assert losses.ce is None and losses.tokens == 10
+    assert torch.allclose(losses.mse, expected, atol=1e-5), (losses.mse, expected)
+
+
+def test_noising_moves_in_a_straight_line_from_the_picture_to_the_noise_and_the_target_is_their_difference():
+    x0, noise = torch.tensor([1.0, -2.0]), torch.tensor([3.0, 2.0])
+    assert torch.equal(noised(x0, noise, torch.tensor(0.0)), x0)
+    assert torch.equal(noised(x0, noise, torch.tensor(1.0)), noise)
+    assert torch.allclose(noised(x0, noise, torch.tensor(0.25)), torch.tensor([1.5, -1.0]))
+    assert torch.equal(velocity_target(x0, noise), torch.tensor([2.0, 4.0]))
+
+
+def test_timesteps_are_logit_normal_and_a_shift_pushes_them_toward_noise():
+    plain = sample_timesteps(20_000, 1.0, torch.Generator().manual_seed(0))
+    shifted = sample_timesteps(20_000, 3.0, torch.Generator().manual_seed(0))
+    assert 0 < float(plain.min()) and float(plain.max()) < 1
+    assert abs(float(plain.median()) - 0.5) < 0.01  # sigmoid of a standard normal: median one half
+    assert abs(float(shifted.median()) - 0.75) < 0.01  # shift 3 takes 1/2 to 3 * 1/2 / (1 + 2 * 1/2)
+    assert bool((shifted >= plain).all())
+
+
+def test_the_text_loss_is_the_mean_cross_entropy_in_float32():
+    logits = torch.tensor([[2.0, 0.0], [0.0, 0.0]], dtype=torch.bfloat16)
+    expected = (torch.log(1 + torch.exp(torch.tensor(-2.0))) + torch.log(torch.tensor(2.0))) / 2
+    loss = text_loss(logits, torch.tensor([0, 1]))
+    assert loss.dtype == torch.float32 and torch.allclose(loss, expected, atol=1e-6)
+    assert torch.allclose(flow_loss(torch.tensor([1.0, 3.0], dtype=torch.bfloat16), torch.tensor([0.0, 1.0])),
+                          torch.tensor(2.5))
+
+
 def test_a_sample_with_no_loss_piece_has_no_cross_entropy():
     model = mot_tiny.model(0, vit=False)
     packed = Packed([Sample("script", "doc", [Piece("text", len(PROMPT), PROMPT, loss=False)])], seq_len=6)
@@ -56,6 +114,52 @@ def test_a_sample_with_no_loss_piece_has_no_cross_entropy():
 ])
 def test_each_step_kind_trains_its_experts_and_stage_two_never_the_vit(kind, freeze_vit, experts):
     assert experts_for(kind, freeze_vit) == experts
+
+
+@pytest.mark.parametrize("name, expert", [
+    ("language_model.model.layers.0.self_attn.q_proj.weight", "und"),
+    ("language_model.model.layers.0.self_attn.q_proj_moe_gen.weight", "gen"),
+    ("mot.language_model.model.layers.1.mlp_moe_gen.down_proj.weight", "gen"),  # as the training wrapper names it
+    ("language_model.model.norm_moe_gen.weight", "gen"),
+    ("language_model.model.embed_tokens.weight", "und"), ("language_model.lm_head.weight", "und"),
+    ("time_embedder.mlp.0.weight", "gen"), ("vae2llm.bias", "gen"), ("llm2vae.weight", "gen"),
+    ("connector.fc1.weight", "und"),
+    ("vit_model.vision_model.encoder.layers.0.mlp.fc1.weight", "vit"),
+    ("latent_pos_embed.pos_embed", "fixed"), ("vit_pos_embed.pos_embed", "fixed"),
+])
+def test_every_parameter_belongs_to_the_expert_bagel_trains_it_with(name, expert):
+    assert expert_of(name) == expert
+
+
+def test_set_trainable_turns_on_exactly_the_chosen_experts_and_counts_their_weights():
+    from torch import nn
+
+    model = nn.ModuleDict({"vit_model": nn.Linear(3, 2), "connector": nn.Linear(2, 2), "vae2llm": nn.Linear(4, 2),
+                           "latent_pos_embed": nn.Linear(2, 1)})
+    assert set_trainable(model, {"und"}, lora=False) == 6  # the connector: 2 x 2 weights and 2 biases
+    assert [n for n, p in model.named_parameters() if p.requires_grad] == ["connector.weight", "connector.bias"]
+    assert set_trainable(model, {"gen", "vit"}, lora=False) == 10 + 8
+    assert {n for n, p in model.named_parameters() if p.requires_grad} == {"vit_model.weight", "vit_model.bias",
+                                                                           "vae2llm.weight", "vae2llm.bias"}
+    model["connector"].lora_a = nn.Linear(2, 1, bias=False)
+    assert set_trainable(model, {"und"}, lora=True) == 2  # with adapters, only the adapters learn
+    assert [n for n, p in model.named_parameters() if p.requires_grad] == ["connector.lora_a.weight"]
+
+
+@pytest.mark.parametrize("ratio, draws", [(0.0, {"keyframe"}), (1.0, {"script"}), (0.5, {"script", "keyframe"})])
+def test_stage_two_draws_script_steps_at_the_script_ratio(ratio, draws):
+    g = torch.Generator().manual_seed(0)
+    kinds = [choose_kind(2, ratio, g, {"script": 3, "keyframe": 3}) for _ in range(200)]
+    assert set(kinds) == draws
+    if ratio == 0.5:
+        assert 70 <= kinds.count("script") <= 130
+
+
+def test_stage_one_is_always_interleaved_and_an_empty_pool_gives_way_to_the_other():
+    g = torch.Generator().manual_seed(0)
+    assert {choose_kind(1, 1.0, g, {"interleaved": 2}) for _ in range(20)} == {"interleaved"}
+    assert {choose_kind(2, 1.0, g, {"script": 0, "keyframe": 2}) for _ in range(20)} == {"keyframe"}
+    assert {choose_kind(2, 0.0, g, {"script": 2, "keyframe": 0}) for _ in range(20)} == {"script"}
 
 
 def test_a_pool_resumed_in_its_third_epoch_hands_out_what_an_uninterrupted_one_does():
