@@ -105,7 +105,7 @@ class Cache:
     def recorded_digest(self, entry: Path) -> str | None:
         try:
             return self._digest_path(entry).read_text("utf-8").strip()
-        except OSError:
+        except (OSError, ValueError):
             return None
 
     def put(self, entry: Path, target: Path) -> None:
@@ -121,7 +121,7 @@ class Cache:
             return False
         try:
             good = file_digest(entry) == sidecar.read_text("utf-8").strip()
-        except OSError:
+        except (OSError, ValueError):  # unreadable, or a digest file that is not even text
             good = False
         if not good:
             self.discard(entry, "its digest does not match the one recorded")
@@ -162,19 +162,17 @@ class Cache:
         """Remove what killed writers left in the cache (part files, renderers' scratch folders); returns how many.
 
         Only leftovers no live process holds are removed (see core/atomic.py), so a run sharing the
-        cache keeps writing undisturbed. Entries sit at most three folders deep (KIND/XX/KEY.EXT,
-        renderer/NAME/FILE).
+        cache keeps writing undisturbed.
         """
-        removed, folders = 0, [(self.root, 0)]
+        removed, folders = 0, [self.root]
         while folders:
-            folder, level = folders.pop()
+            folder = folders.pop()
             removed += sweep(folder)
-            if level < 3:
-                try:
-                    folders += [(Path(e.path), level + 1) for e in os.scandir(folder)
-                                if e.is_dir(follow_symlinks=False) and not is_leftover(e.name)]
-                except OSError:
-                    continue
+            try:  # every folder below, but never one a link leads to (it may be anywhere)
+                folders += [Path(e.path) for e in os.scandir(folder)
+                            if e.is_dir(follow_symlinks=False) and not is_leftover(e.name)]
+            except OSError:
+                continue
         if removed:
             log.info("removed %d leftovers of killed writers from the cache", removed)
         return removed

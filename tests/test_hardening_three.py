@@ -103,7 +103,7 @@ def rendered_shot(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("shot")
     film = Film.model_validate(small_film(keyframe="shots/sc1-sh01.png"))
-    scene, shot = film.scenes[0], film.scenes[0].shots[0]
+    shot = film.scenes[0].shots[0]
     task = dict(shot=shot, cast=[film.character("<char1>")], location=film.location("<env1>"), dip_in=False,
                 dip_out=False, language="en")
     crew = Crew(director=load_director("draft", {}), renderer=load_renderer("draft", {"preset": "ultrafast"}),

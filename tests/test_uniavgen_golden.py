@@ -19,6 +19,7 @@ import pytest
 import torch
 from safetensors import safe_open
 
+import mot_tiny
 from auteur.models.uniavgen.conditions import Conditions
 from auteur.models.uniavgen.config import UniAVGenConfig
 from auteur.models.uniavgen.sampling import SamplerSettings, Task, sample
@@ -32,11 +33,8 @@ SWITCHES = dict(uniavgen_parity.SWITCHES)
 
 @pytest.fixture(autouse=True, scope="module")
 def _one_thread():
-    """A tiny model: threads cost more than they give."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+    with mot_tiny.one_thread():  # a tiny model: threads cost more than they give
+        yield
 
 
 @pytest.fixture(scope="module")
