@@ -136,6 +136,8 @@ class Character(Model):
     appearance: NonEmpty
     wardrobe: str = ""
     voice: Voice = Field(default_factory=Voice)
+    offscreen: bool = Field(default=False, description="heard, never seen: a voice on the phone, a knocking beyond the "
+                                                       "hull; the artist draws no figure for them")
     reference_image: ImagePath = None
 
 
@@ -212,6 +214,9 @@ class Screenplay(Model):
 # ---------------------------------------------------------------- locations (location manager)
 
 
+Condition = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]{1,23}$")]
+
+
 class Location(Model):
     token: EnvToken
     name: NonEmpty
@@ -219,6 +224,9 @@ class Location(Model):
     time_of_day: TimeOfDay = TimeOfDay.day
     light: str = ""
     ambience: str = ""
+    conditions: list[Condition] = Field(default_factory=list, max_length=8, description=(
+        "what the place is like in this film, one word each: weather (rain, storm, snow, fog, wind, heat, drought), "
+        "light (blackout, eclipse), medium (underwater, space), hazards (flood, fire, smoke, dust)"))
     reference_image: ImagePath = None
 
 
