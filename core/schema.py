@@ -49,8 +49,8 @@ ImagePath = Annotated[RunPath | None, BeforeValidator(_drop_foreign)]
 
 
 class Model(BaseModel):
-    # Numbers are declared strict one by one (`strict=True`): a script's `"duration": true` or `"4.5"` is
-    # refused rather than read as 1 or 4.5. The whole model cannot be strict: enums come from JSON strings.
+    # Numbers and flags are declared strict one by one (`strict=True`): a script's `"duration": true` or `"4.5"`
+    # is refused rather than read as 1 or 4.5. The whole model cannot be strict: enums come from JSON strings.
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
@@ -136,7 +136,7 @@ class Character(Model):
     appearance: NonEmpty
     wardrobe: str = ""
     voice: Voice = Field(default_factory=Voice)
-    offscreen: bool = Field(default=False, description="heard, never seen: a voice on the phone, a knocking beyond the "
+    offscreen: bool = Field(strict=True, default=False, description="heard, never seen: a voice on the phone, a knocking beyond the "
                                                        "hull; the artist draws no figure for them")
     reference_image: ImagePath = None
 

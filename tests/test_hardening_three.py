@@ -320,6 +320,13 @@ def test_10_a_profile_value_of_the_wrong_type_is_refused(tmp_path, line, match):
         load_profile(str(path))
 
 
+def test_10_offscreen_given_as_text_is_refused(tmp_path):
+    data = small_film()
+    data["characters"][0]["offscreen"] = "yes"
+    with pytest.raises(InputError, match="character <char1>, field offscreen: Input should be a valid boolean"):
+        read_input(str(script(tmp_path, data)))
+
+
 # ---------------------------------------------------------------- 14. the smaller ones
 
 
@@ -392,3 +399,4 @@ def test_14_the_video_prompt_of_a_two_shot_says_two_shot_once(tmp_path):
     assert "Two-shot, camera static." in prompt and "shot shot" not in prompt.lower()
     wide = dataclasses.replace(request, shot=shot.model_copy(update={"shot_type": ShotType.wide}))
     assert "Wide shot, camera static." in shot_prompt(wide, with_dialogue=True)
+
