@@ -44,32 +44,63 @@ def test_only_text_pieces_with_loss_carry_cross_entropy_each_token_predicting_th
     assert torch.allclose(losses.ce, expected, atol=1e-5), (losses.ce, expected)
 
 
-def test_a_noised_keyframe_carries_the_flow_loss_on_its_latent_tokens_only(tmp_path):
-    model = mot_tiny.model(0, vit=False)
-    cfg = model.cfg
-    keyframe = tmp_path / "sc1-sh01.png"
-    bank = ImageBank(cfg, vae=None, keyframe_side=32, reference_sides=(32, 16), vit_sides=None)
-    x0_latent = torch.randn(cfg.latent_channels, 4, 4, generator=torch.Generator().manual_seed(5))
-    bank.latents[(keyframe, "noisy")] = x0_latent  # what the frozen autoencoder made of the picture
-    packed = Packed([Sample("keyframe", "doc", [Piece("text", len(PROMPT), PROMPT, loss=False),
-                                                Piece("noisy", 6, loss=True, image=keyframe)])], seq_len=10)
+def test_an_interleaved_sample_matches_the_inference_forward_in_both_losses(tmp_path):
+    """A prompt, a clean reference picture, a keyframe to learn (noised), its clean ViT copy, then an answer:
+    each picture at one position framed by start/end of image, latents on the generation expert, and one
+    padding token after the sample."""
+    model = mot_tiny.model(0)
+    cfg, special = model.cfg, mot_tiny.SPECIAL
+    reference, keyframe = tmp_path / "char1.png", tmp_path / "sc1-sh01.png"
+    bank = ImageBank(cfg, vae=None, keyframe_side=32, reference_sides=(32, 16), vit_sides=(12, 8))
+    g = torch.Generator().manual_seed(5)
+    # what the frozen autoencoder and the ViT resize made of the two pictures: 2 x 3 patches each
+    bank.latents[(reference, "latent")] = ref_latent = torch.randn(cfg.latent_channels, 4, 6, generator=g)
+    bank.latents[(keyframe, "noisy")] = key_latent = torch.randn(cfg.latent_channels, 4, 6, generator=g)
+    bank.pixels[keyframe] = pixels = torch.rand(3, 8, 12, generator=g) * 2 - 1
+    pieces = [Piece("text", len(PROMPT), PROMPT, loss=False), Piece("latent", 8, image=reference),
+              Piece("noisy", 8, loss=True, image=keyframe), Piece("vit", 8, image=keyframe),
+              Piece("text", len(ANSWER), ANSWER, loss=True)]
+    packed = Packed([Sample("interleaved", "doc", pieces)], seq_len=34)
     with torch.no_grad():
-        losses = TrainingModel(model, mot_tiny.SPECIAL, bank)(packed, torch.Generator().manual_seed(9), 2.0)
-        # drawn as the step draws them, from its generator: the timestep, then the noise
+        losses = TrainingModel(model, special, bank)(packed, torch.Generator().manual_seed(9), 2.0)
+        # drawn as the step draws them, from its generator: the keyframe's timestep, then its noise
         g = torch.Generator().manual_seed(9)
         t = sample_timesteps(1, 2.0, g)
-        x0 = patchify(x0_latent, cfg.latent_patch_size)  # 2 x 2 patches
+        x0 = patchify(key_latent, cfg.latent_patch_size)
         noise = torch.randn(x0.shape, generator=g)
-        # the inference forward: the prompt, then the noised picture framed by start/end of image at one position
-        ends = model.embed_text(torch.tensor([mot_tiny.SPECIAL.start_of_image, mot_tiny.SPECIAL.end_of_image]))
-        picture = model.embed_latents(((1 - t) * x0 + t * noise)[None], t, grid_ids(2, 2, cfg.max_latent_size))[0]
-        embeds = torch.cat([model.embed_text(torch.tensor(PROMPT)), ends[:1], picture, ends[1:]])[None]
-        positions = torch.tensor([[0, 1, 2, 3, 4, 4, 4, 4, 4, 4]])
-        gen = torch.tensor([[False] * 5 + [True] * 4 + [False]])
-        hidden = model(embeds, positions, (Segment("text", 4), Segment("noisy", 6)), gen=gen)[0]
-        expected = F.mse_loss(model.velocity(hidden[5:9]), noise - x0)
-    assert losses.ce is None and losses.tokens == 10
-    assert torch.allclose(losses.mse, expected, atol=1e-5), (losses.mse, expected)
+        grid = grid_ids(2, 3, cfg.max_latent_size)
+        start, end = model.embed_text(torch.tensor([special.start_of_image, special.end_of_image])).split(1)
+        embeds = torch.cat([
+            model.embed_text(torch.tensor(PROMPT)),
+            start, model.embed_latents(patchify(ref_latent, cfg.latent_patch_size)[None], torch.zeros(1), grid)[0], end,
+            start, model.embed_latents(((1 - t) * x0 + t * noise)[None], t, grid)[0], end,
+            start, model.embed_vit(pixels[None])[0], end,
+            model.embed_text(torch.tensor(ANSWER))])[None]
+        positions = torch.tensor([[0, 1, 2, 3] + [4] * 8 + [5] * 8 + [6] * 8 + [7, 8, 9, 10, 11]])
+        picture = [False] + [True] * 6 + [False]
+        gen = torch.tensor([[False] * 4 + picture + picture + [False] * 8 + [False] * 5])
+        segments = (Segment("text", 4), Segment("image", 8), Segment("noisy", 8), Segment("image", 8), Segment("text", 5))
+        hidden = model(embeds, positions, segments, gen=gen)[0]
+        expected_ce = F.cross_entropy(model.logits(hidden[28:32]).float(), torch.tensor([50, 51, 52, 2]))
+        expected_mse = F.mse_loss(model.velocity(hidden[13:19]), noise - x0)
+    assert losses.tokens == 33  # the padding token is not counted
+    assert torch.allclose(losses.ce, expected_ce, atol=1e-5), (losses.ce, expected_ce)
+    assert torch.allclose(losses.mse, expected_mse, atol=1e-5), (losses.mse, expected_mse)
+
+
+def test_activation_checkpointing_gives_the_same_loss_and_gradients():
+    model = mot_tiny.model(0, vit=False)
+    packed = Packed([Sample("script", "doc", [Piece("text", len(PROMPT), PROMPT, loss=False),
+                                              Piece("text", len(ANSWER), ANSWER, loss=True)])], seq_len=9)
+    seen = []
+    for checkpointing in (False, True):
+        model.zero_grad(set_to_none=True)
+        losses = TrainingModel(model, mot_tiny.SPECIAL, None, checkpointing)(packed, torch.Generator().manual_seed(0), 1.0)
+        losses.ce.backward()
+        seen.append((losses.ce.detach(), model.decoder.layers[0].mlp.up_proj.weight.grad.clone()))
+    (plain_ce, plain_grad), (ac_ce, ac_grad) = seen
+    assert torch.allclose(plain_ce, ac_ce, atol=1e-6) and torch.allclose(plain_grad, ac_grad, atol=1e-6)
+    assert float(plain_grad.abs().sum()) > 0
 
 
 def test_noising_moves_in_a_straight_line_from_the_picture_to_the_noise_and_the_target_is_their_difference():
