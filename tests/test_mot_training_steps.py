@@ -157,6 +157,9 @@ def test_each_step_kind_trains_its_experts_and_stage_two_never_the_vit(kind, fre
     ("connector.fc1.weight", "und"),
     ("vit_model.vision_model.encoder.layers.0.mlp.fc1.weight", "vit"),
     ("latent_pos_embed.pos_embed", "fixed"), ("vit_pos_embed.pos_embed", "fixed"),
+    # as the training wrapper names them (TrainingModel.mot)
+    ("mot.time_embedder.mlp.0.weight", "gen"), ("mot.vit_model.vision_model.post_layernorm.weight", "vit"),
+    ("mot.latent_pos_embed.pos_embed", "fixed"),
 ])
 def test_every_parameter_belongs_to_the_expert_bagel_trains_it_with(name, expert):
     assert expert_of(name) == expert
@@ -191,6 +194,7 @@ def test_stage_one_is_always_interleaved_and_an_empty_pool_gives_way_to_the_othe
     assert {choose_kind(1, 1.0, g, {"interleaved": 2}) for _ in range(20)} == {"interleaved"}
     assert {choose_kind(2, 1.0, g, {"script": 0, "keyframe": 2}) for _ in range(20)} == {"keyframe"}
     assert {choose_kind(2, 0.0, g, {"script": 2, "keyframe": 0}) for _ in range(20)} == {"script"}
+    assert {choose_kind(2, 1.0, g, {"keyframe": 2}) for _ in range(20)} == {"keyframe"}  # no script pool at all
 
 
 def test_a_pool_resumed_in_its_third_epoch_hands_out_what_an_uninterrupted_one_does():
