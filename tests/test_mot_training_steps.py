@@ -45,45 +45,55 @@ def test_only_text_pieces_with_loss_carry_cross_entropy_each_token_predicting_th
 
 
 def test_an_interleaved_sample_matches_the_inference_forward_in_both_losses(tmp_path):
-    """A prompt, a clean reference picture, a keyframe to learn (noised), its clean ViT copy, then an answer:
-    each picture at one position framed by start/end of image, latents on the generation expert, and one
-    padding token after the sample."""
+    """A prompt, a clean reference picture, a keyframe to learn (noised), its clean ViT copy, an answer, the next
+    keyframe to learn: each picture at one position framed by start/end of image, latents on the generation
+    expert; one padding token after the sample."""
     model = mot_tiny.model(0)
     cfg, special = model.cfg, mot_tiny.SPECIAL
-    reference, keyframe = tmp_path / "char1.png", tmp_path / "sc1-sh01.png"
+    reference, keyframe, nxt = tmp_path / "char1.png", tmp_path / "sc1-sh01.png", tmp_path / "sc1-sh02.png"
     bank = ImageBank(cfg, vae=None, keyframe_side=32, reference_sides=(32, 16), vit_sides=(12, 8))
     g = torch.Generator().manual_seed(5)
-    # what the frozen autoencoder and the ViT resize made of the two pictures: 2 x 3 patches each
-    bank.latents[(reference, "latent")] = ref_latent = torch.randn(cfg.latent_channels, 4, 6, generator=g)
-    bank.latents[(keyframe, "noisy")] = key_latent = torch.randn(cfg.latent_channels, 4, 6, generator=g)
+    # what the frozen autoencoder and the ViT resize made of the pictures: 2 x 3 patches each
+    latents = [torch.randn(cfg.latent_channels, 4, 6, generator=g) for _ in range(3)]
+    for (path, kind), latent in zip(((reference, "latent"), (keyframe, "noisy"), (nxt, "noisy")), latents):
+        bank.latents[(path, kind)] = latent
     bank.pixels[keyframe] = pixels = torch.rand(3, 8, 12, generator=g) * 2 - 1
     pieces = [Piece("text", len(PROMPT), PROMPT, loss=False), Piece("latent", 8, image=reference),
               Piece("noisy", 8, loss=True, image=keyframe), Piece("vit", 8, image=keyframe),
-              Piece("text", len(ANSWER), ANSWER, loss=True)]
-    packed = Packed([Sample("interleaved", "doc", pieces)], seq_len=34)
+              Piece("text", len(ANSWER), ANSWER, loss=True), Piece("noisy", 8, loss=True, image=nxt)]
+    packed = Packed([Sample("interleaved", "doc", pieces)], seq_len=42)
     with torch.no_grad():
         losses = TrainingModel(model, special, bank)(packed, torch.Generator().manual_seed(9), 2.0)
-        # drawn as the step draws them, from its generator: the keyframe's timestep, then its noise
+        # drawn as the step draws them, from its generator: each keyframe's timestep, then its noise
         g = torch.Generator().manual_seed(9)
-        t = sample_timesteps(1, 2.0, g)
-        x0 = patchify(key_latent, cfg.latent_patch_size)
-        noise = torch.randn(x0.shape, generator=g)
+        x0s, noises, noised_pictures = [], [], []
+        for latent in latents[1:]:
+            t = sample_timesteps(1, 2.0, g)
+            x0 = patchify(latent, cfg.latent_patch_size)
+            noise = torch.randn(x0.shape, generator=g)
+            x0s.append(x0)
+            noises.append(noise)
+            noised_pictures.append(((1 - t) * x0 + t * noise, t))
         grid = grid_ids(2, 3, cfg.max_latent_size)
         start, end = model.embed_text(torch.tensor([special.start_of_image, special.end_of_image])).split(1)
+        clean = patchify(latents[0], cfg.latent_patch_size)
         embeds = torch.cat([
             model.embed_text(torch.tensor(PROMPT)),
-            start, model.embed_latents(patchify(ref_latent, cfg.latent_patch_size)[None], torch.zeros(1), grid)[0], end,
-            start, model.embed_latents(((1 - t) * x0 + t * noise)[None], t, grid)[0], end,
+            start, model.embed_latents(clean[None], torch.zeros(1), grid)[0], end,
+            start, model.embed_latents(noised_pictures[0][0][None], noised_pictures[0][1], grid)[0], end,
             start, model.embed_vit(pixels[None])[0], end,
-            model.embed_text(torch.tensor(ANSWER))])[None]
-        positions = torch.tensor([[0, 1, 2, 3] + [4] * 8 + [5] * 8 + [6] * 8 + [7, 8, 9, 10, 11]])
+            model.embed_text(torch.tensor(ANSWER)),
+            start, model.embed_latents(noised_pictures[1][0][None], noised_pictures[1][1], grid)[0], end])[None]
+        positions = torch.tensor([[0, 1, 2, 3] + [4] * 8 + [5] * 8 + [6] * 8 + [7, 8, 9, 10, 11] + [12] * 8])
         picture = [False] + [True] * 6 + [False]
-        gen = torch.tensor([[False] * 4 + picture + picture + [False] * 8 + [False] * 5])
-        segments = (Segment("text", 4), Segment("image", 8), Segment("noisy", 8), Segment("image", 8), Segment("text", 5))
+        gen = torch.tensor([[False] * 4 + picture + picture + [False] * 8 + [False] * 5 + picture])
+        segments = (Segment("text", 4), Segment("image", 8), Segment("noisy", 8), Segment("image", 8),
+                    Segment("text", 5), Segment("noisy", 8))
         hidden = model(embeds, positions, segments, gen=gen)[0]
         expected_ce = F.cross_entropy(model.logits(hidden[28:32]).float(), torch.tensor([50, 51, 52, 2]))
-        expected_mse = F.mse_loss(model.velocity(hidden[13:19]), noise - x0)
-    assert losses.tokens == 33  # the padding token is not counted
+        rows = torch.cat([torch.arange(13, 19), torch.arange(34, 40)])
+        expected_mse = F.mse_loss(model.velocity(hidden[rows]), torch.cat(noises) - torch.cat(x0s))
+    assert losses.tokens == 41  # the padding token is not counted
     assert torch.allclose(losses.ce, expected_ce, atol=1e-5), (losses.ce, expected_ce)
     assert torch.allclose(losses.mse, expected_mse, atol=1e-5), (losses.mse, expected_mse)
 
