@@ -28,6 +28,16 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     # assembly timing: the numbers picture, soundtrack, subtitles and chapters are all cut to
     "tools/editing/assemble.py": (("tests/test_assembly_timing.py",), "",
                                   ("_plan", "_offsets", "_cues", "_chapters", "_concat_list")),
+    # issue 23: the numerics of the UniAVGen port, against the reference's golden outputs
+    "models/uniavgen/sampling.py": (("tests/test_uniavgen_golden.py", "tests/test_uniavgen_sampling.py"), "", ()),
+    "models/uniavgen/interaction.py": (("tests/test_uniavgen_golden.py",), "", ()),
+    "models/uniavgen/face_mask.py": (("tests/test_uniavgen_golden.py",), "", ()),
+    # what a training step learns from (the loop's data order; the rest of the loop is test_mot_training.py's, minutes)
+    "models/mot/training/forward.py": (("tests/test_mot_training_steps.py",), "", ("forward",)),
+    "models/mot/training/losses.py": (("tests/test_mot_training_steps.py",), "", ()),
+    "models/mot/training/stages.py": (("tests/test_mot_training_steps.py",), "", ()),
+    "models/mot/training/loop.py": (("tests/test_mot_training_steps.py",), "",
+                                    ("_permutation", "next", "position", "seek")),
 }
 
 

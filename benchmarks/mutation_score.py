@@ -104,7 +104,8 @@ def main() -> int:
         import pytest
 
         plugins = ["-p", "pytest_timeout", "-p", "_hypothesis_pytestplugin"]
-        return 0 if pytest.main(["-x", "-q", "-p", "no:cacheprovider", *plugins, *sys.argv[2:]]) == 0 else 1
+        # pyproject's addopts are xdist's (--dist loadfile ...), which is not loaded here: one process a mutant
+        return 0 if pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-o", "addopts=", *plugins, *sys.argv[2:]]) == 0 else 1
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="+", help="paths as listed in mutmut_config.py")
     parser.add_argument("--budget", type=float, default=900.0, help="seconds per module at most")

@@ -19,12 +19,23 @@ target <= 1e-4): one forward of both branches, and every face-mask heatmap, for 
 inputs and switches (zero_con, no_a2v, no_v2a, a skipped layer); then the final latents of a
 4-step run of each task with MA-CFG and skip-layer guidance from the same noise; and, when librosa
 is importable, our log-mel (`models/uniavgen/mel.py`) against the reference's `utils/mel_dataset.py`.
+
+The weights are drawn by `random_weights` on our model (in our parameter order, so they can be drawn
+again without the reference) and copied into the reference's, whose names are the same.
+
+    ... python benchmarks/uniavgen_parity.py --reference /path/to/Sora2-mini --golden tests/data/uniavgen_golden.safetensors
+
+writes what the reference computes for those inputs (every forward and face mask, every 4-step sampling
+run, the inputs themselves, and a digest of the weights) to a small safetensors file, so the suite checks
+the port against the reference without the reference's source (tests/test_uniavgen_golden.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
+import hashlib
 import importlib
 import importlib.util
 import sys
@@ -38,6 +49,7 @@ import torch.nn.functional as F
 from auteur.models.uniavgen.conditions import Conditions
 from auteur.models.uniavgen.config import UniAVGenConfig
 from auteur.models.uniavgen.loading import load_transformer, random_weights, save_transformer
+from auteur.models.uniavgen.model import UniAVGen
 from auteur.models.uniavgen.sampling import SamplerSettings, Task, sample
 
 TARGET = 1e-4
@@ -176,20 +188,33 @@ def reference_context(cond: Conditions) -> dict:
         video_cond=cond.video_frames.shape[1], audio_cond=0 if cond.cond_mel is None else cond.cond_mel.shape[0])
 
 
-def compare_forward(ref_model, ours, inputs: dict, switches: dict) -> tuple[float, float, float]:
-    """(video, audio, worst face-mask) max |diff| of one forward at t = 937 with `switches`."""
-    cond, t = inputs["cond"], torch.tensor([937.0])
+FORWARD_T = 937.0
+SWITCHES = (("plain", {}), ("zero_con", {"zero_con": True}), ("no_a2v", {"no_a2v": True}),
+            ("no_v2a", {"no_v2a": True}), ("skip_layer_1", {"skip_layer": 1}))
+
+
+def reference_forward(ref_model, inputs: dict, switches: dict) -> tuple[torch.Tensor, torch.Tensor, list[torch.Tensor]]:
+    """The reference's video and audio velocities ([1, C, F-1, h, w], [1, T, mel]) and face masks at t = 937."""
+    cond, t = inputs["cond"], torch.tensor([FORWARD_T])
     video, audio = inputs["noise_video"][None], inputs["noise_audio"][None]
     ref_switches = {"slg": switches["skip_layer"]} if "skip_layer" in switches else {}
     ref_switches.update({k: v for k, v in switches.items() if k != "skip_layer"})
     with torch.no_grad():
         rv, ra = ref_model(video, [audio[0]], t=t, **reference_context(cond), **ref_switches)
-        ref_masks = [blk.face_mask_heatmap for blk in ref_model.a2v_blocks if hasattr(blk, "face_mask_heatmap")]
-        for blk in ref_model.a2v_blocks:
-            blk.__dict__.pop("face_mask_heatmap", None)
-        pred = ours(video, audio, t, cond, **switches)
-    dv = max_diff(pred.video, rv[0][:, 1:][None])
-    da = max_diff(pred.audio, ra[0])
+    masks = [blk.face_mask_heatmap for blk in ref_model.a2v_blocks if hasattr(blk, "face_mask_heatmap")]
+    for blk in ref_model.a2v_blocks:
+        blk.__dict__.pop("face_mask_heatmap", None)
+    return rv[0][:, 1:][None], ra[0], masks
+
+
+def compare_forward(ref_model, ours, inputs: dict, switches: dict) -> tuple[float, float, float]:
+    """(video, audio, worst face-mask) max |diff| of one forward at t = 937 with `switches`."""
+    rv, ra, ref_masks = reference_forward(ref_model, inputs, switches)
+    with torch.no_grad():
+        pred = ours(inputs["noise_video"][None], inputs["noise_audio"][None], torch.tensor([FORWARD_T]),
+                    inputs["cond"], **switches)
+    dv = max_diff(pred.video, rv)
+    da = max_diff(pred.audio, ra)
     if len(ref_masks) != len(pred.face_masks):
         raise AssertionError(f"{len(ref_masks)} reference face masks, {len(pred.face_masks)} here")
     dm = max((max_diff(m.reshape(-1), r.reshape(-1)) for m, r in zip(pred.face_masks, ref_masks)), default=Diff(0.0))
@@ -197,6 +222,15 @@ def compare_forward(ref_model, ours, inputs: dict, switches: dict) -> tuple[floa
 
 
 def compare_sampling(ref, ref_model, ours, task: Task, inputs: dict, settings: SamplerSettings) -> tuple[float, float]:
+    rv, ra = reference_sampling(ref, ref_model, task, inputs, settings)
+    video, mel = sample(ours, inputs["cond"], inputs["uncond"], settings, task, inputs["noise_video"],
+                        inputs["noise_audio"])
+    return max_diff(video, rv), max_diff(mel, ra)
+
+
+def reference_sampling(ref, ref_model, task: Task, inputs: dict, settings: SamplerSettings
+                       ) -> tuple[torch.Tensor, torch.Tensor]:
+    """The reference pipeline's final video latent [C, F, h, w] and mel [T, mel] from the given noise."""
     cond, uncond = inputs["cond"], inputs["uncond"]
     nv, na = inputs["noise_video"], inputs["noise_audio"]
     ctx, null = reference_context(cond), reference_context(uncond)
@@ -216,8 +250,7 @@ def compare_sampling(ref, ref_model, ours, task: Task, inputs: dict, settings: S
     rv[:, :, : cond.video_frames.shape[1]] = cond.video_frames
     if cond.cond_mel is not None:
         ra[:, : cond.cond_mel.shape[0]] = cond.cond_mel
-    video, mel = sample(ours, cond, uncond, settings, task, nv, na)
-    return max_diff(video, rv[0]), max_diff(mel, ra[0])
+    return rv[0], ra[0]
 
 
 def compare_mel(root: Path, seed: int) -> Diff | None:
@@ -242,13 +275,28 @@ def compare_mel(root: Path, seed: int) -> Diff | None:
     return max_diff(ours.log_mel(wave), theirs)
 
 
+def our_weights(cfg: UniAVGenConfig, seed: int) -> UniAVGen:
+    """Our model with every parameter drawn at random (the zero-initialised projections too, so every path
+    counts), in our parameter order: the suite draws the same weights without the reference."""
+    return random_weights(UniAVGen(cfg), seed).eval()
+
+
+def weights_digest(model: torch.nn.Module) -> str:
+    """SHA-256 of every tensor of the state dict, by name: proves a fixture's weights were drawn again exactly."""
+    h = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        h.update(name.encode())
+        h.update(tensor.detach().float().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
+
 def run(reference: Path, seed: int = 0, verbose: bool = True, dim: int = 32, layers: int = 2,
         steps: int = 4) -> dict[str, float]:
     ref = import_reference(reference)
     cfg = parity_config(dim, layers)
-    torch.manual_seed(seed)
+    drawn = our_weights(cfg, seed)
     ref_model = reference_model(ref, cfg)
-    random_weights(ref_model, seed)  # the zero-initialised projections too, so every path counts
+    ref_model.load_state_dict(drawn.state_dict())  # the same names: our layout is the published one
     results: dict[str, float] = {}
 
     def report(name: str, diff: Diff) -> None:
@@ -262,13 +310,13 @@ def run(reference: Path, seed: int = 0, verbose: bool = True, dim: int = 32, lay
         ours = load_transformer(tmp, dtype="fp32", download=False)
     for task in Task:
         inputs = task_inputs(task, cfg, seed + int(task))
-        for label, switches in (("", {}), (" zero_con", {"zero_con": True}), (" no_a2v", {"no_a2v": True}),
-                                (" no_v2a", {"no_v2a": True}), (" skip layer 1", {"skip_layer": 1})):
+        for label, switches in SWITCHES:
             dv, da, dm = compare_forward(ref_model, ours, inputs, switches)
-            report(f"forward {task.name}{label}: video", dv)
-            report(f"forward {task.name}{label}: audio", da)
-            report(f"forward {task.name}{label}: face masks", dm)
-    settings = SamplerSettings(steps=steps, macfg_prop=0.5, slg_layer=1)
+            name = f"forward {task.name}{'' if label == 'plain' else ' ' + label.replace('_', ' ')}"
+            report(f"{name}: video", dv)
+            report(f"{name}: audio", da)
+            report(f"{name}: face masks", dm)
+    settings = sampler_settings(steps)
     for task in Task:
         dv, da = compare_sampling(ref, ref_model, ours, task, task_inputs(task, cfg, seed + 10 + int(task)), settings)
         report(f"{steps}-step {task.name} (MA-CFG 0.5, SLG layer 1): video latent", dv)
@@ -284,6 +332,61 @@ def run(reference: Path, seed: int = 0, verbose: bool = True, dim: int = 32, lay
     return results
 
 
+def sampler_settings(steps: int) -> SamplerSettings:
+    """MA-CFG over half the steps, skip-layer guidance on block 1, the default guidance scales (3 and 2,
+    unequal, so a scale given to the wrong branch shows)."""
+    return SamplerSettings(steps=steps, macfg_prop=0.5, slg_layer=1)
+
+
+def _put_inputs(tensors: dict, prefix: str, inputs: dict) -> None:
+    for part in ("cond", "uncond"):
+        for field in dataclasses.fields(Conditions):
+            value = getattr(inputs[part], field.name)
+            if value is not None:
+                tensors[f"{prefix}/{part}/{field.name}"] = torch.as_tensor(value).clone()  # cond and uncond share some
+    for name in ("noise_video", "noise_audio"):
+        tensors[f"{prefix}/{name}"] = inputs[name].contiguous()
+
+
+def write_golden(reference: Path, dest: Path, seed: int = 0, dim: int = 32, layers: int = 2, steps: int = 4) -> Path:
+    """The reference's outputs for the parity inputs, with those inputs, as a safetensors file at `dest`."""
+    import json
+    import subprocess
+
+    from safetensors.torch import save_file
+
+    ref = import_reference(reference)
+    cfg = parity_config(dim, layers)
+    drawn = our_weights(cfg, seed)
+    ref_model = reference_model(ref, cfg)
+    ref_model.load_state_dict(drawn.state_dict())
+    tensors: dict[str, torch.Tensor] = {}
+    for task in Task:
+        inputs = task_inputs(task, cfg, seed + int(task))
+        _put_inputs(tensors, f"forward/{task.name}/inputs", inputs)
+        for label, switches in SWITCHES:
+            video, audio, masks = reference_forward(ref_model, inputs, switches)
+            tensors[f"forward/{task.name}/{label}/video"] = video.contiguous()
+            tensors[f"forward/{task.name}/{label}/audio"] = audio.contiguous()
+            for i, mask in enumerate(masks):
+                tensors[f"forward/{task.name}/{label}/mask{i}"] = mask.contiguous()
+    settings = sampler_settings(steps)
+    for task in Task:
+        inputs = task_inputs(task, cfg, seed + 10 + int(task))
+        _put_inputs(tensors, f"sample/{task.name}/inputs", inputs)
+        video, mel = reference_sampling(ref, ref_model, task, inputs, settings)
+        tensors[f"sample/{task.name}/video"], tensors[f"sample/{task.name}/mel"] = video.contiguous(), mel.contiguous()
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=reference, capture_output=True, text=True).stdout.strip()
+    meta = {"config": json.dumps(cfg.to_json_dict()), "seed": str(seed), "steps": str(steps),
+            "sampler": json.dumps(dataclasses.asdict(settings)), "forward_t": str(FORWARD_T),
+            "weights_sha256": weights_digest(drawn), "torch": torch.__version__,
+            "reference": f"MCG-NJU/Sora2-mini {commit or '(not a git checkout)'}",
+            "made_by": "python benchmarks/uniavgen_parity.py --reference SORA2_MINI --golden " + dest.name}
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    save_file(tensors, str(dest), metadata=meta)
+    return dest
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference", type=Path, required=True, help="a checkout of MCG-NJU/Sora2-mini")
@@ -291,8 +394,13 @@ def main() -> None:
     parser.add_argument("--dim", type=int, default=32, help="width of both branches (a multiple of 16)")
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--steps", type=int, default=4)
+    parser.add_argument("--golden", type=Path, help="write the reference's outputs here instead of comparing")
     args = parser.parse_args()
     torch.set_grad_enabled(False)
+    if args.golden is not None:
+        path = write_golden(args.reference, args.golden, args.seed, args.dim, args.layers, args.steps)
+        print(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+        return
     results = run(args.reference, args.seed, dim=args.dim, layers=args.layers, steps=args.steps)
     sys.exit(0 if max(results.values()) <= TARGET else 1)
 

@@ -49,6 +49,8 @@ ImagePath = Annotated[RunPath | None, BeforeValidator(_drop_foreign)]
 
 
 class Model(BaseModel):
+    # Numbers and flags are declared strict one by one (`strict=True`): a script's `"duration": true` or `"4.5"`
+    # is refused rather than read as 1 or 4.5. The whole model cannot be strict: enums come from JSON strings.
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
@@ -105,7 +107,7 @@ class Treatment(Model):
     genre: NonEmpty
     tone: NonEmpty
     visual_style: NonEmpty
-    target_runtime_s: float = Field(ge=5, le=3600)
+    target_runtime_s: float = Field(strict=True, ge=5, le=3600)
     beats: list[Beat] = Field(min_length=1)
     left_out: list[NonEmpty] = Field(default_factory=list,
                                      description="what of a source story the film leaves out (scenes, lines), one item each")
@@ -120,8 +122,8 @@ class Voice(Model):
     """Backend-neutral voice traits; each renderer maps them onto its own speech engine."""
 
     gender: Literal["female", "male", "neutral"] = "neutral"
-    pitch: float = Field(default=0.0, ge=-1.0, le=1.0, description="relative, -1 low to 1 high")
-    rate: float = Field(default=1.0, ge=0.5, le=2.0, description="speaking-rate multiplier")
+    pitch: float = Field(strict=True, default=0.0, ge=-1.0, le=1.0, description="relative, -1 low to 1 high")
+    rate: float = Field(strict=True, default=1.0, ge=0.5, le=2.0, description="speaking-rate multiplier")
     description: str = ""
 
 
@@ -136,7 +138,7 @@ class Character(Model):
     appearance: NonEmpty
     wardrobe: str = ""
     voice: Voice = Field(default_factory=Voice)
-    offscreen: bool = Field(default=False, description="heard, never seen: a voice on the phone, a knocking beyond the "
+    offscreen: bool = Field(strict=True, default=False, description="heard, never seen: a voice on the phone, a knocking beyond the "
                                                        "hull; the artist draws no figure for them")
     reference_image: ImagePath = None
 
@@ -164,10 +166,10 @@ class FramingBox(Model):
     """Where a character sits in frame, normalized to [0, 1] (x, y of the top-left corner)."""
 
     character: CharToken
-    x: float = Field(ge=0, le=1)
-    y: float = Field(ge=0, le=1)
-    w: float = Field(gt=0, le=1)
-    h: float = Field(gt=0, le=1)
+    x: float = Field(strict=True, ge=0, le=1)
+    y: float = Field(strict=True, ge=0, le=1)
+    w: float = Field(strict=True, gt=0, le=1)
+    h: float = Field(strict=True, gt=0, le=1)
 
     @model_validator(mode="after")
     def _inside_frame(self) -> FramingBox:
@@ -184,7 +186,7 @@ class Shot(Model):
     framing: list[FramingBox] = Field(default_factory=list)
     visual_prompt: NonEmpty
     action: str = ""
-    duration: float = Field(ge=0.5, le=120)
+    duration: float = Field(strict=True, ge=0.5, le=120)
     dialogue: list[DialogueLine] = Field(default_factory=list)
     sound: list[SoundCue] = Field(default_factory=list)
     props: list[NonEmpty] = Field(default_factory=list,
@@ -377,7 +379,7 @@ def describe_validation_error(err: ValidationError, data: object = None) -> str:
             ident = None
             if isinstance(item, dict):
                 ident = item.get("id") or item.get("token")
-            parts.append(f"{label} {ident}" if isinstance(ident, str) else f"{label} #{nxt + 1}")
+            parts.append(f"{label} {_clipped(ident)}" if isinstance(ident, str) else f"{label} #{nxt + 1}")
             node = item
             i += 2
             continue
@@ -387,4 +389,9 @@ def describe_validation_error(err: ValidationError, data: object = None) -> str:
         i += 1
     where = ", ".join(parts) if parts else "script"
     msg = first.get("msg", "invalid").removeprefix("Value error, ")
-    return f"{where}: {msg}"
+    return f"{where}: {_clipped(msg, 300)}"
+
+
+def _clipped(text: str, limit: int = 60) -> str:
+    """User text quoted in an error, cut to `limit` characters: a 1 MB id must not make a 1 MB error line."""
+    return text if len(text) <= limit else f"{text[:limit - 3]}..."

@@ -15,7 +15,8 @@ from auteur.core.errors import InputError
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: a profile's `target_runtime_s = "60"` or `workers = true` is refused, not converted
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class VideoSettings(Strict):
@@ -43,12 +44,24 @@ class AssemblySettings(Strict):
                     "veryslow"] = "veryfast"
 
 
-_EXECUTOR_SPEC = re.compile(r"^(local|ray)(?::(.+))?$")
+_EXECUTOR_SPEC = re.compile(r"^(local|ray)(?::(.*))?$", re.DOTALL)
+# HOST:PORT as `ray start --head` prints it (a host name, an IPv4 or a bracketed IPv6 address), or ray://HOST:PORT
+_RAY_ADDRESS = re.compile(r"^(?:ray://)?(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])"
+                          r":([0-9]{1,5})$")
 
 
 def parse_executor(spec: str) -> tuple[str, str | None]:
-    """Split `local`, `ray` or `ray:ADDRESS` into kind and address; anything else is an InputError."""
+    """Split `local`, `ray` or `ray:ADDRESS` into kind and address; anything else is an InputError.
+
+    The address is checked here, in full, so a mistyped one is refused before a run directory is made
+    (and even when the film comes from the cache and no cluster is needed)."""
     m = _EXECUTOR_SPEC.match(spec.strip())
-    if not m or (m[1] == "local" and m[2]):
-        raise InputError(f"unknown executor {spec!r}; use local, ray, or ray:ADDRESS (e.g. ray:auto, ray:10.0.0.5:6379)")
-    return m[1], m[2]
+    if not m or (m[1] == "local" and m[2] is not None):
+        raise InputError(f"unknown executor {spec[:80]!r}; use local, ray, or ray:ADDRESS (e.g. ray:auto, "
+                         f"ray:10.0.0.5:6379)")
+    address = m[2]
+    if address is not None and address != "auto":
+        port = _RAY_ADDRESS.match(address)
+        if not port or not 1 <= int(port[1]) <= 65535:
+            raise InputError(f"Ray address {address[:80]!r} is not HOST:PORT (or auto, or ray://HOST:PORT)")
+    return m[1], address

@@ -12,6 +12,7 @@ from auteur.core.schema import Film
 from auteur.pipeline.shots import as_rendered
 from auteur.pipeline.state import ClipRecord
 from auteur.tools.editing.assemble import ShotClip, assemble
+from auteur.tools.editing.chapters import headline
 from auteur.tools.fonts import CREDIT as FONT_CREDIT
 
 
@@ -29,7 +30,7 @@ def assemble_film(film: Film, clips: dict[str, ClipRecord], crew: Crew) -> str:
         raise AuteurError(f"cannot assemble: shots {', '.join(missing)} were not rendered")
     names = {c.token: c.name for c in film.characters}
     items = [ShotClip(clip=as_rendered(clips[shot.id], crew.run.root), scene_id=scene.id,
-                      scene_title=scene.heading.title(), speaker_names=names, shot_id=shot.id,
+                      scene_title=headline(scene.heading), speaker_names=names, shot_id=shot.id,
                       chapter=scene.chapter)
              for scene in film.scenes for shot in scene.shots]
     treatment = film.treatment

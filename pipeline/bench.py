@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
 from auteur.core.atomic import write_text
+from auteur.core import tomlload as toml
 from auteur.core.errors import InputError
 
 
@@ -49,11 +49,9 @@ def load_suite(path: Path) -> Suite:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"suite {path} does not exist")
+    data = toml.read(path, f"suite {path}")
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
         return Suite.model_validate({"name": path.stem, **data})
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(f"suite {path} is not valid TOML: {err}") from None
     except ValidationError as err:
         first = err.errors()[0]
         raise InputError(f"suite {path}: field {'.'.join(map(str, first['loc']))}: {first['msg']}") from None

@@ -24,7 +24,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
-from auteur.core.atomic import atomic_path, write_text
+from auteur.core.atomic import atomic_path, is_leftover, sweep, write_text
 from auteur.core.errors import InputError
 
 CACHE_VERSION = 1
@@ -105,7 +105,7 @@ class Cache:
     def recorded_digest(self, entry: Path) -> str | None:
         try:
             return self._digest_path(entry).read_text("utf-8").strip()
-        except OSError:
+        except (OSError, ValueError):
             return None
 
     def put(self, entry: Path, target: Path) -> None:
@@ -121,19 +121,23 @@ class Cache:
             return False
         try:
             good = file_digest(entry) == sidecar.read_text("utf-8").strip()
-        except OSError:
+        except (OSError, ValueError):  # unreadable, or a digest file that is not even text
             good = False
         if not good:
-            message = f"cache entry {entry} is damaged (its digest does not match the one recorded); making it again"
-            log.warning(message)
-            with self._lock:
-                self.warnings.append(message)
-            for path in (sidecar, entry):
-                try:
-                    path.unlink(missing_ok=True)
-                except OSError:
-                    pass
+            self.discard(entry, "its digest does not match the one recorded")
         return good
+
+    def discard(self, entry: Path, why: str) -> None:
+        """Remove a damaged entry (its digest first, so it never reads as complete), with a one-line warning."""
+        message = f"cache entry {entry} is damaged ({why}); making it again"
+        log.warning(message)
+        with self._lock:
+            self.warnings.append(message)
+        for path in (self._digest_path(entry), entry):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
 
     def materialize(self, kind: str, key: str, suffix: str, target: Path, make: Callable[[Path], None]) -> bool:
         """Place the entry at `target`, making it with `make(tmp_path)` first if absent or damaged. True on a hit."""
@@ -153,6 +157,25 @@ class Cache:
             return False
         self.put(entry, target)
         return True
+
+    def sweep(self) -> int:
+        """Remove what killed writers left in the cache (part files, renderers' scratch folders); returns how many.
+
+        Only leftovers no live process holds are removed (see core/atomic.py), so a run sharing the
+        cache keeps writing undisturbed.
+        """
+        removed, folders = 0, [self.root]
+        while folders:
+            folder = folders.pop()
+            removed += sweep(folder)
+            try:  # every folder below, but never one a link leads to (it may be anywhere)
+                folders += [Path(e.path) for e in os.scandir(folder)
+                            if e.is_dir(follow_symlinks=False) and not is_leftover(e.name)]
+            except OSError:
+                continue
+        if removed:
+            log.info("removed %d leftovers of killed writers from the cache", removed)
+        return removed
 
     def keep(self, kind: str, key: str, suffix: str, source: Path) -> Path:
         """Store a copy of a file made elsewhere (in a run directory) as an entry."""

@@ -18,7 +18,9 @@ from auteur.core.errors import AuteurError
 from auteur.pipeline.console import err_console as console
 from auteur.pipeline.console import error, neutralise, out_console, safe, warning
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+# Plain help (rich_markup_mode=None): rich's would read "[thresholds]" in a help text as a markup tag and
+# drop it, and give every flag a `<bool>` metavar (`--help <bool>`).
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="auteur: one line in, a short film out.")
 
 
@@ -293,6 +295,20 @@ def _check_make_options(shots: int | None, minutes: float | None, workers: int |
         raise InputError("--out is empty; name the run directory (or drop --out for runs/<time>-<slug>)")
     if out is not None and "\x00" in out:
         raise InputError("--out holds a NUL character; name a real directory")
+    _utf8("--out", out)
+
+
+def _utf8(what: str, path: object) -> None:
+    """Refuse a path that is not UTF-8 before anything is made: auteur records paths in its JSON files
+    (run.json, eval.json), which cannot hold it, so the run would fail at its end, and on every resume."""
+    from auteur.core.errors import InputError
+
+    if path is None:
+        return
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{what} {neutralise(path)} is not a UTF-8 name; rename it or pick another") from None
 
 
 def _director_override(current, spec: str):
@@ -315,6 +331,7 @@ def resume(run_dir: Path = typer.Argument(..., help="the run directory to contin
     def body():
         from auteur.pipeline.run import resume as resume_film
 
+        _utf8("run directory", run_dir)
         _report(_progress_run(resume_film, run_dir, executor=executor))
 
     _guard(body)
@@ -343,6 +360,8 @@ def eval_(
         from auteur.pipeline.bench import failures, load_suite
         from auteur.tools.evaluation.score import evaluate_path, save
 
+        for what, path in (("run or script", target), ("--json", json_out), ("--junit", junit), ("--thresholds", thresholds)):
+            _utf8(what, path)
         if fail_under is not None and not math.isfinite(fail_under):
             raise AuteurError(f"--fail-under {fail_under}: give a score from 0 to 1")
         gate = load_suite(thresholds).thresholds if thresholds is not None else None
@@ -388,6 +407,8 @@ def bench(
     def body():
         from auteur.pipeline.bench import default_out, junit_films, load_suite, run_suite, write_tables
 
+        for what, path in (("--out", out), ("--junit", junit)):
+            _utf8(what, path)
         chosen = load_suite(suite)
         where = out or default_out(chosen)
         rows = _progress_run(run_suite, chosen, where)
@@ -429,7 +450,7 @@ def train(
 
         def on_start(info):
             if info["resumed_from"]:
-                console.print(f"resuming at step {info['resumed_from']} in {info['out']}", highlight=False)
+                console.print(f"resuming at step {info['resumed_from']} in {safe(info['out'])}", highlight=False)
             progress.update(task, completed=info["resumed_from"])
             progress.start()
 
@@ -448,9 +469,9 @@ def train(
         finally:
             progress.stop()
         if result.checkpoint is not None:
-            out_console.print(f"[bold green]checkpoint:[/] {result.checkpoint}", highlight=False)
+            out_console.print(f"[bold green]checkpoint:[/] {safe(result.checkpoint)}", highlight=False)
             out_console.print(f"  make a film with it: auteur make PREMISE --profile studio --director "
-                              f"mot:{result.checkpoint}", highlight=False, markup=False)
+                              f"mot:{neutralise(result.checkpoint)}", highlight=False, markup=False)
 
     _guard(body)
 

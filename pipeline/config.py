@@ -7,12 +7,12 @@ because the settings are part of every cache key.
 
 from __future__ import annotations
 
-import tomllib
 from importlib import resources
 from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
 
+from auteur.core import tomlload as toml
 from auteur.core.errors import InputError
 from auteur.core.settings import AssemblySettings, BackendChoice, Strict, VideoSettings, parse_executor
 
@@ -49,18 +49,15 @@ def load_profile(name_or_path: str) -> Profile:
     if name_or_path.endswith(".toml") or path.is_file():
         if not path.is_file():
             raise InputError(f"profile file {name_or_path} does not exist")
-        text = path.read_text(encoding="utf-8")
+        data = toml.read(path, f"profile {name_or_path}")
         default_name = path.stem
     else:
         if name_or_path not in builtin_profiles():
             known = ", ".join(builtin_profiles())
             raise InputError(f"unknown profile {name_or_path!r}; built-in profiles: {known} (or a path to a .toml file)")
         text = resources.files("auteur.pipeline.profiles").joinpath(f"{name_or_path}.toml").read_text("utf-8")
+        data = toml.loads(text, f"profile {name_or_path}")
         default_name = name_or_path
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(f"profile {name_or_path}: not valid TOML ({err})") from None
     data.setdefault("name", default_name)
     try:
         return Profile.model_validate(data)

@@ -17,8 +17,14 @@ out_console = Console(highlight=False, soft_wrap=True)
 
 
 def neutralise(text: object) -> str:
-    """`text` with every control character (C0, C1, DEL; newlines too) shown as a visible escape."""
-    return "".join(f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" else ch for ch in str(text))
+    """`text` with every control character (C0, C1, DEL; newlines too) shown as a visible escape, and each
+    byte of a non-UTF-8 file name (a lone surrogate, as Python decodes it) as `\\xNN`, which a terminal can print."""
+    return "".join(_visible(ch) if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in str(text))
+
+
+def _visible(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def safe(text: object) -> str:

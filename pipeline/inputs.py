@@ -60,9 +60,13 @@ def clean_text(text: str) -> str:
 
 def read_prompt(text: str, what: str = "the prompt", limit: int = MAX_PROMPT_CHARS) -> str:
     prompt = clean_text(text)
+    example = 'e.g. auteur make "A lighthouse keeper befriends a storm"'
     if not prompt:
-        raise InputError(f"{what} is empty; describe the film in one line, e.g. "
-                         f"auteur make \"A lighthouse keeper befriends a storm\"")
+        raise InputError(f"{what} is empty; describe the film in one line, {example}")
+    # Format characters (zero-width spaces and joiners, bidi marks) are kept inside words, but a premise
+    # of nothing else, or of punctuation alone, says nothing to make a film of.
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in prompt):
+        raise InputError(f"{what} has no letters or digits; describe the film in words, {example}")
     if len(prompt) > limit:
         raise InputError(f"{what} is {len(prompt)} characters long; a premise must be at most {limit} "
                          f"(for a longer story, pass a script.json)")

@@ -105,6 +105,8 @@ def _replay(run: RunDir, manifest: RunManifest, record: dict, roster: Roster, ca
             summary = replay(cache, record, run)
         except BaseException as err:
             _failed(run, manifest, err)
+            if is_disk_full(err):
+                raise _disk_full(run) from None
             raise
         manifest.status = "done"
         shots = summary.get("shots_rendered", 0) + summary.get("shots_cached", 0)
@@ -163,6 +165,11 @@ def _failed(run: RunDir, manifest: RunManifest, err: BaseException) -> None:
         pass  # the disk may be what failed; the caller's error says so
 
 
+def _disk_full(run: RunDir) -> DiskFull:
+    return DiskFull(f"no space left on the device holding {run.root} or the cache; free some space and "
+                    f"continue with `auteur resume {run.root}`")
+
+
 def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: Backends, on_event: Events | None,
            *, fresh: bool, review: bool = False) -> RunResult:
     from auteur.pipeline.report_page import write_scores_and_page
@@ -174,8 +181,7 @@ def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: 
         except BaseException as err:
             _failed(run, manifest, err)
             if is_disk_full(err):
-                raise DiskFull(f"no space left on the device holding {run.root} or the cache; free some space and "
-                               f"continue with `auteur resume {run.root}`") from None
+                raise _disk_full(run) from None
             if isinstance(err, AuteurError) and not isinstance(err, InputError):
                 raise AuteurError(f"{err}; once fixed, continue with `auteur resume {run.root}`") from None
             raise
@@ -183,6 +189,7 @@ def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: 
         if result.waiting:
             return result
         shutil.rmtree(run.work, ignore_errors=True)  # the assembly's scratch files: the film is made
+        backends.cache.sweep()  # and what a killed run of this film (or any other) left in the cache
         if manifest.summary.get("edited_at_review"):
             return result  # its film is not the one its input makes: never replay it for that input
         try:
@@ -194,7 +201,7 @@ def _drive(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: 
 
 def _run_graph(run: RunDir, manifest: RunManifest, film_input: FilmInput, backends: Backends,
                on_event: Events | None, fresh: bool, review: bool = False) -> RunResult:
-    if not fresh and manifest.status == "done" and run.film.is_file():
+    if not fresh and manifest.status == "done" and _film_is_there(run):
         log.info("resume: the film is finished, nothing left to do")
         return RunResult(run, manifest.summary)
     from auteur.pipeline.crew import Crew
@@ -207,9 +214,14 @@ def _run_graph(run: RunDir, manifest: RunManifest, film_input: FilmInput, backen
     graph = build_graph(roster.roles, checkpointer(str(run.state)))
     snapshot = graph.get_state(THREAD)
     started = bool(snapshot.values)
-    if started and not snapshot.next and run.film.is_file():
+    if started and not snapshot.next and _film_is_there(run):
         log.info("resume: nothing left to do")
         return RunResult(run, manifest.summary)
+    if not fresh and snapshot.values.get("output") and not snapshot.next:
+        # Assembled once, but the film (or its subtitles) has since been deleted: assemble it again,
+        # which copies it from the cache when the shots are unchanged.
+        log.info("resume: the finished film is missing; assembling it again")
+        graph.update_state(THREAD, None, as_node="render_shot")
     # A run killed between the graph's first checkpoint and its first step reads as having no next step
     # (the input waits there as pending writes) though nothing was made: streaming on from the checkpoint
     # applies them and runs the crew from the start.
@@ -233,6 +245,10 @@ def _run_graph(run: RunDir, manifest: RunManifest, film_input: FilmInput, backen
         return _stream(graph, graph_input, crew, manifest)
     finally:
         executor.close()
+
+
+def _film_is_there(run: RunDir) -> bool:
+    return run.film.is_file() and run.srt.is_file()
 
 
 def _stream(graph, graph_input, crew, manifest: RunManifest) -> RunResult:

@@ -57,6 +57,21 @@ def slugify(text: str, words: int = 6) -> str:
     return "-".join(parts)[:60] or "film"
 
 
+def _held(lock: Path) -> bool:
+    """Whether another process holds the lock file `lock` (looked at without creating or writing anything)."""
+    try:
+        fd = os.open(lock, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
 class RunDir:
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -77,9 +92,10 @@ class RunDir:
     def create(cls, out: Path | None, slug: str) -> RunDir:
         """A new, empty, writable run directory (default: runs/<timestamp>-<slug>), its lock already held.
 
-        The lock is taken before anything is written and before the directory is checked for being
-        empty, so of two `make` on one --out the loser writes nothing: it finds the lock taken, or,
-        once the winner is done, a run.json. The caller releases it with `release()` (or `lock()`).
+        A directory that already holds anything is refused before a byte is written there (not even the
+        lock file). Then the lock is taken and the directory checked again, so of two `make` on one
+        --out the loser writes nothing: it finds the lock taken, or, once the winner is done, a
+        run.json. The caller releases it with `release()` (or `lock()`).
         """
         if out is None:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -89,11 +105,15 @@ class RunDir:
                 out = Path("runs") / f"{stamp}-{slug}-{n}"
                 n += 1
         out = Path(out)
-        if out.exists() and not out.is_dir():
-            raise InputError(f"--out {out} is a file, not a directory")
         try:
+            if out.exists() and not out.is_dir():
+                raise InputError(f"--out {out} is a file, not a directory")
+            if out.is_dir():
+                if _held(out / ".lock"):
+                    raise AuteurError(f"{out} is in use by another auteur process; wait for it to finish")
+                cls._refuse_unless_empty(out)
             out.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
+        except OSError as err:  # a name too long, a parent that is a file, no permission, ...
             raise InputError(f"cannot write to --out {out}: {err.strerror or err}") from None
         run = cls(out)
         try:
@@ -101,16 +121,20 @@ class RunDir:
         except OSError as err:
             raise InputError(f"cannot write to --out {out}: {err.strerror or err}") from None
         try:
-            if (out / "run.json").exists():
-                raise InputError(f"{out} already holds a run; continue it with `auteur resume {out}` or pick another --out")
-            if any(p.name != ".lock" for p in out.iterdir()):
-                raise InputError(f"--out {out} is not empty; pick a new or empty directory")
+            cls._refuse_unless_empty(out)
             for sub in ("shots", "characters", "locations"):
                 (out / sub).mkdir(exist_ok=True)
         except BaseException:
             run.release()
             raise
         return run
+
+    @staticmethod
+    def _refuse_unless_empty(out: Path) -> None:
+        if (out / "run.json").exists():
+            raise InputError(f"{out} already holds a run; continue it with `auteur resume {out}` or pick another --out")
+        if any(p.name != ".lock" for p in out.iterdir()):
+            raise InputError(f"--out {out} is not empty; pick a new or empty directory")
 
     @classmethod
     def open(cls, path: Path) -> RunDir:
@@ -144,14 +168,31 @@ class RunDir:
         return path
 
     def _acquire(self) -> None:
-        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as err:
-            os.close(fd)
-            if err.errno in (errno.EAGAIN, errno.EACCES):
-                raise AuteurError(f"{self.root} is in use by another auteur process; wait for it to finish") from None
-            raise
+        """Take the run's lock: an flock on `.lock`, which the holder removes when it lets go.
+
+        Since the file is removed on release, a process may lock a `.lock` that has just been
+        unlinked; it then tries again on the file now at the path, so two processes never both hold
+        the lock of one run.
+        """
+        path = self.root / ".lock"
+        for _ in range(10):
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as err:
+                os.close(fd)
+                if err.errno in (errno.EAGAIN, errno.EACCES):
+                    raise AuteurError(f"{self.root} is in use by another auteur process; wait for it to finish") from None
+                raise
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)  # the holder removed this one as we locked it: lock the file now at the path
+        else:
+            raise AuteurError(f"{self.root} is in use by another auteur process; wait for it to finish")
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._lock_fd = fd
@@ -168,9 +209,14 @@ class RunDir:
                     leftover.unlink(missing_ok=True)
 
     def release(self) -> None:
+        """Let go of the lock; the lock file goes with it, so a finished run holds no stale `.lock`."""
         fd = getattr(self, "_lock_fd", None)
         if fd is not None:
             self._lock_fd = None
+            try:
+                (self.root / ".lock").unlink(missing_ok=True)  # while still holding it (see _acquire)
+            except OSError:
+                pass  # a read-only or vanished directory: the lock still ends with the descriptor
             os.close(fd)
 
     def holds(self, relative: str | None) -> bool:

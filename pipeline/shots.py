@@ -42,14 +42,15 @@ def render_shot(task: ShotTask, crew: Crew) -> ClipRecord:
                     Cache.file_digest(keyframe), *([request.language] if request.language != "en" else []))
     entry = crew.cache.path("clips", key, ".mp4")
     meta = entry.with_suffix(".json")
-    # the clip's digest is checked on every hit: a truncated clip would silently shorten the film
-    cached = meta.is_file() and crew.cache.verified(entry)
-    if cached:
-        clip = RenderedClip.from_json(meta.read_text("utf-8"), entry.parent)
-    else:
+    # Both halves of the entry are checked on every hit: a truncated clip would silently shorten the
+    # film, and edited timings would put someone else's words into the subtitles.
+    clip = _cached_clip(crew.cache, entry, meta)
+    cached = clip is not None
+    if clip is None:
         log.info("render start %s", shot.id)
         clip = _render_with_retries(request, entry, crew)
         write_text(meta, clip.to_json())
+        crew.cache.record(meta)
         crew.cache.record(entry)  # written last: its presence marks the entry complete
         log.info("render done %s", shot.id)
     crew.shots.add(cached=cached)
@@ -61,6 +62,17 @@ def render_shot(task: ShotTask, crew: Crew) -> ClipRecord:
                                for ln in clip.lines])
     write_text(crew.run.root / f"shots/{shot.id}.json", record.model_dump_json(indent=2))
     return record
+
+
+def _cached_clip(cache: Cache, entry: Path, meta: Path) -> RenderedClip | None:
+    """The cached clip and its timings when both are intact, else None (a damaged pair is made again)."""
+    if not (cache.verified(meta) and cache.verified(entry)):
+        return None
+    try:
+        return RenderedClip.from_json(meta.read_text("utf-8"), entry.parent)
+    except (OSError, ValueError, KeyError, TypeError) as err:  # digest intact, content not a clip record
+        cache.discard(meta, f"its timings cannot be read ({type(err).__name__})")
+        return None
 
 
 def _render_with_retries(request: RenderRequest, entry: Path, crew: Crew) -> RenderedClip:

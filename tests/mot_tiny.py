@@ -48,8 +48,9 @@ def config(vit: bool = True, layers: int = 2, heads: tuple[int, int] = (2, 1)) -
 
 
 def model(seed: int = 0, **kw) -> MoT:
+    """Random weights, norm scales included (each expert's norms differ, so swapping them shows)."""
     torch.manual_seed(seed)
-    return MoT(config(**kw)).init_weights(seed, std=0.2).eval()
+    return MoT(config(**kw)).init_weights(seed, std=0.2, norm_std=0.2).eval()
 
 
 def vae(seed: int = 0):

@@ -472,3 +472,45 @@ def test_11_a_change_to_the_cards_re_assembles_but_reuses_clips_storyboard_and_s
     assert (changed / "storyboard.png").read_bytes() == (out / "storyboard.png").read_bytes()
     assert len(entries(cache, "boards", ".png")) == 1 and len(entries(cache, "scores", ".json")) == 1
     assert len(entries(cache, "films", ".mp4")) == 2
+
+
+# ---------------------------------------------------------------- issue 23: the items that need the finished film
+
+
+def test_r3_8_a_malformed_ray_address_is_refused_even_when_the_film_is_cached(made, film_cache, tmp_path):
+    out = tmp_path / "again"
+    done = auteur("make", PREMISE, "--profile", TINY, "--shots", SHOTS, "--executor", "ray:[/]", "--out", str(out),
+                  cache=film_cache)
+    one_line_error(done, "Ray address '[/]' is not HOST:PORT")
+    assert not out.exists()
+
+
+def test_r3_11_a_full_disk_during_a_cached_replay_is_the_disk_full_line(made, film_cache, tmp_path, monkeypatch):
+    import errno
+
+    from auteur.core.errors import DiskFull
+    from auteur.pipeline import cache as cache_module
+    from auteur.pipeline.config import load_profile
+    from auteur.pipeline.run import make
+
+    def full(src, dest):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cache_module, "_clone_or_copy", full)  # every copy out of the cache meets a full disk
+    out = tmp_path / "again"
+    with pytest.raises(DiskFull, match=rf"no space left on the device holding {out} .* `auteur resume {out}`"):
+        make(read_input(PREMISE), load_profile(TINY), target_shots=int(SHOTS), out=out, cache_dir=film_cache)
+    assert json.loads((out / "run.json").read_text())["status"] == "failed"
+
+
+def test_r3_13_resume_after_the_film_was_deleted_makes_the_same_film_again(made, film_cache, tmp_path):
+    from auteur.pipeline.run import resume
+
+    out, _ = made
+    run = tmp_path / "run"
+    shutil.copytree(out, run)
+    (run / "film.mp4").unlink()
+    result = resume(run, cache_dir=film_cache)
+    assert result.run.film == run / "film.mp4"
+    assert (run / "film.mp4").read_bytes() == (out / "film.mp4").read_bytes()
+    assert "the finished film is missing; assembling it again" in (run / "run.log").read_text()

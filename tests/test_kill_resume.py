@@ -1,5 +1,6 @@
 """SIGKILL at random points of a draft run, resume after each: the same film, no finished shot rendered twice,
-no ffmpeg outliving the auteur that started it, and no half-written `.part` file left behind."""
+no ffmpeg outliving the auteur that started it, and no half-written `.part` file (or renderer scratch folder)
+left behind, in the run or in the cache."""
 
 import os
 import re
@@ -128,6 +129,8 @@ def test_ten_kills_and_resumes_give_the_uninterrupted_film_and_render_no_finishe
             assert (out / name).read_bytes() == (reference / name).read_bytes(), f"{name} differs"
         check_no_finished_shot_rendered_twice(out / "run.log")
         assert not list(out.rglob("*.part*")), "a half-written file was left in the run"
+        left = [p for p in cache.rglob(".*") if ".part" in p.name or p.name.endswith(".scratch")]
+        assert not left, f"what the killed runs were writing is still in the cache: {left}"
         assert not (out / ".work").exists()
         assert len(list((cache / "clips").rglob("*.json"))) == SHOTS
         films += 1

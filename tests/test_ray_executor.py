@@ -156,3 +156,38 @@ def test_a_run_begun_locally_is_finished_on_the_cluster_by_resume(cluster, tmp_p
                   cache=tmp_path / "reference-cache")
     assert made.returncode == 0, made.stderr
     assert (out / "film.mp4").read_bytes() == (reference / "film.mp4").read_bytes()
+
+
+def test_the_runs_voices_go_to_the_worker_with_each_shot_and_the_voices_it_makes_come_back(cluster, tmp_path):
+    """Through RayExecutor.render: the driver ships the run's renderer folder and writes back what a worker added."""
+    import json
+    from dataclasses import replace
+
+    from gpu_shots import request, shot
+    from uniavgen_checkpoint import write_uniavgen
+
+    from auteur.core.settings import BackendChoice
+    from auteur.pipeline.executors.ray_cluster import RayExecutor
+
+    settings = {"model": str(write_uniavgen(tmp_path / "UniAVGen")), "device": "cpu", "width": 64, "height": 64,
+                "steps": 2}
+    profile = load_profile(TINY).model_copy(update={"workers": 1, "executor": f"ray:{cluster}",
+                                                    "renderer": BackendChoice(backend="uniavgen", settings=settings)})
+    first = request(tmp_path, shot("s1", 0.5, [("<char1>", "I keep the light.")]))
+    second = request(tmp_path, shot("s2", 0.5, [("<char1>", "Go home.")]))
+    executor = RayExecutor(profile, cluster)
+    try:
+        executor.render(replace(first, workdir=tmp_path / "run"), tmp_path / "s1.mp4")
+        [voice] = (tmp_path / "run" / "uniavgen-voices").glob("*.json")  # made on the worker, written back here
+        assert voice.with_suffix(".wav").is_file()
+        record = json.loads(voice.read_text())
+        assert (record["character"], record["text"], record["shot"]) == ("<char1>", "I keep the light.", "s1")
+        executor.render(replace(second, workdir=tmp_path / "run"), tmp_path / "s2.mp4")
+        executor.render(replace(second, workdir=tmp_path / "fresh"), tmp_path / "s2-fresh.mp4")
+    finally:
+        executor.close()
+    # with the run's voice, s2 continues s1's voice; in a fresh run it makes one of its own (and hands it back)
+    assert (tmp_path / "s2.mp4").read_bytes() != (tmp_path / "s2-fresh.mp4").read_bytes()
+    [fresh] = (tmp_path / "fresh" / "uniavgen-voices").glob("*.json")
+    assert json.loads(fresh.read_text())["shot"] == "s2"
+    assert [p.name for p in (tmp_path / "run" / "uniavgen-voices").glob("*.json")] == [voice.name]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-import tempfile
 import zlib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 from PIL import Image
 
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine
-from auteur.core.atomic import atomic_path
+from auteur.core.atomic import atomic_path, scratch_dir
 from auteur.core.errors import InputError
 from auteur.core.schema import CameraMove, Character, Shot, Voice
 from auteur.tools.sound.ambience import LEVEL_DB as AMBIENCE_LEVEL_DB
@@ -115,7 +114,7 @@ class DraftRenderer:
         windows = camera_path(request.shot, keyframe.size, (video.width, video.height), frames, video.fps)
         plate, windows, resampling = prepare_plate(keyframe, windows, (video.width, video.height))
         out.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".draft-", dir=out.parent) as scratch:
+        with scratch_dir(out.parent, "draft") as scratch:  # held: a cache sweep leaves it alone
             wav = Path(scratch) / "mix.wav"
             write_wav(wav, mix, rate)
             with atomic_path(out) as tmp:

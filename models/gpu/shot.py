@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import tempfile
 import zlib
 from pathlib import Path
 from typing import Iterator
@@ -13,7 +12,7 @@ import numpy as np
 
 from auteur.models.renderer import Progress, RenderRequest, SpokenLine
 from auteur.core.settings import VideoSettings
-from auteur.core.atomic import atomic_path
+from auteur.core.atomic import atomic_path, scratch_dir
 from auteur.core.errors import AuteurError, InputError
 from auteur.core.schema import Character
 from auteur.tools.sound.audio import write_wav
@@ -48,7 +47,9 @@ def shot_prompt(request: RenderRequest, *, with_dialogue: bool) -> str:
         c = cast.get(token)
         if c is not None:
             parts.append(f"{c.name}: {c.appearance}" + (f", wearing {c.wardrobe}" if c.wardrobe else "") + ".")
-    parts.append(f"{shot.shot_type.value.capitalize()} shot, camera {shot.camera.value.replace('-', ' ')}. "
+    kind = shot.shot_type.value.capitalize()
+    kind = kind if kind.endswith("shot") else f"{kind} shot"  # "Two-shot", not "Two-shot shot"
+    parts.append(f"{kind}, camera {shot.camera.value.replace('-', ' ')}. "
                  f"{place.name}, {place.time_of_day.value}" + (f", {place.light}" if place.light else "") + ".")
     for line in shot.dialogue:
         c = cast[line.speaker]
@@ -142,7 +143,7 @@ def write_clip(out: Path, frames: np.ndarray, audio: np.ndarray, audio_rate: int
     if n == 0:
         raise AuteurError(f"shot {request.shot.id}: the video model returned no frames")
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".gpu-", dir=out.parent) as scratch:
+    with scratch_dir(out.parent, "gpu") as scratch:  # held: a cache sweep leaves it alone
         wav = Path(scratch) / "sound.wav"
         write_wav(wav, audio, audio_rate)
         with atomic_path(out) as tmp:

@@ -101,10 +101,8 @@ class StaticDecoder:
         """Choose the next token from `logits` under the bitmask; record it and whether it stops."""
         allowed = ((self.bitmask[self._word] >> self._bit) & 1).bool()
         logits = self.logits.masked_fill(~allowed, float("-inf"))
-        if sample:
-            logits = _nucleus(logits * self.inv_temperature, self.top_p)
-            logits = logits - torch.log(-torch.log(self.noise))  # Gumbel-max: a draw from softmax(logits)
-        token = torch.argmax(logits).reshape(1)
+        token = (gumbel_max(logits, self.noise, self.inv_temperature, self.top_p) if sample
+                 else torch.argmax(logits)).reshape(1)
         self.token.copy_(token)
         self.out.index_copy_(0, self.step, token)
         self.done.logical_or_(torch.isin(token, self.stop))
@@ -203,12 +201,20 @@ def _rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor
     return x * cos + torch.cat((-x2, x1), dim=-1) * sin
 
 
+def gumbel_max(logits: torch.Tensor, uniform: torch.Tensor, inv_temperature: torch.Tensor,
+               top_p: torch.Tensor) -> torch.Tensor:
+    """A token drawn from softmax(logits / temperature) restricted to its top_p nucleus, with the noise given:
+    argmax of the logits plus Gumbel noise -log(-log u), u uniform in (0, 1). Along the last dimension, so
+    a batch of rows [N, V] draws N tokens (tests check the frequencies against the distribution)."""
+    return torch.argmax(_nucleus(logits * inv_temperature, top_p) - torch.log(-torch.log(uniform)), dim=-1)
+
+
 def _nucleus(logits: torch.Tensor, top_p: torch.Tensor) -> torch.Tensor:
     """-inf outside the smallest set of tokens whose probability reaches top_p (static shapes)."""
-    sorted_logits, order = logits.sort(descending=True)
+    sorted_logits, order = logits.sort(dim=-1, descending=True)
     p = torch.softmax(sorted_logits, dim=-1)
     drop = (p.cumsum(-1) - p) >= top_p
-    return logits.scatter(0, order, sorted_logits.masked_fill(drop, float("-inf")))
+    return logits.scatter(-1, order, sorted_logits.masked_fill(drop, float("-inf")))
 
 
 def _single(bitmask: np.ndarray, vocab_size: int) -> int | None:

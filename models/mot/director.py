@@ -26,7 +26,7 @@ from auteur.models.mot.constrained import JsonSchemaConstraint, grammar_compiler
 from auteur.models.mot.decode_static import StaticDecoder
 from auteur.models.mot.generate_image import Guidance, build_branches, denoise_many
 from auteur.models.mot.loading import RELEASED, load
-from auteur.models.mot.pictures import VAE_SIZES, VIT_SIZES, bagel_resize, to_picture, to_tensor
+from auteur.models.mot.pictures import VAE_SIZES, VIT_SIZES, bagel_resize, check_vit_side, to_picture, to_tensor
 from auteur.models.mot.schemas import schema_for
 from auteur.core.errors import AuteurError
 from auteur.core.schema import Screenplay, Treatment, describe_validation_error
@@ -75,6 +75,8 @@ class MotDirector:
         self._settings["weights"] = _fingerprint(self.loaded.path / "ema.safetensors")
         self.guidance = Guidance(text_scale, image_scale, tuple(interval), renorm_min, renorm)
         m = self.loaded.model
+        if m.cfg.vit is not None:
+            check_vit_side(m.vit_side_limit(), vit_side, vit_min_side, m.cfg.vit["patch_size"], "mot director vit_side")
         self._compiler = grammar_compiler(self.loaded.tokenizer, m.cfg.llm.vocab_size, [self.loaded.special.eos])
         self._decoder: StaticDecoder | None = None
 

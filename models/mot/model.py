@@ -181,8 +181,20 @@ class MoT(nn.Module):
         hidden = vm.post_layernorm(vm.encoder(inputs_embeds=emb).last_hidden_state)
         return self.connector(hidden) + self.vit_pos_embed(ids)[None]
 
-    def init_weights(self, seed: int = 0, std: float = 0.02) -> MoT:
-        """Random weights for tests and benchmarks (norms at one, fixed position tables)."""
+    def vit_side_limit(self) -> int:
+        """The longest picture side, in pixels, whose ViT patches all have a place in the position tables.
+
+        Patch (row, col) takes id row * M + col (M = vit_max_num_patch_per_side) in SigLIP's table of
+        P positions and in our M x M one, so n patches a side need n <= M and (n - 1)(M + 1) < P.
+        """
+        m = self.cfg.vit_max_num_patch_per_side
+        positions = self.vit_model.vision_model.embeddings.position_embedding.num_embeddings
+        return min(m, (positions - 1) // (m + 1) + 1) * self.cfg.vit["patch_size"]
+
+    def init_weights(self, seed: int = 0, std: float = 0.02, norm_std: float = 0.0) -> MoT:
+        """Random weights for tests and benchmarks (fixed position tables). Norm scales are one, or with
+        `norm_std` drawn around one (1 + norm_std * N(0, 1)), as trained ones are: with every norm at one,
+        a token normalised by the other expert's norm gives the same numbers and no test can see it."""
         device = next(self.parameters()).device
         # Drawn where the weights live: on a GPU, seconds for 14B parameters instead of a minute through the CPU.
         g = torch.Generator(device).manual_seed(seed)
@@ -191,6 +203,8 @@ class MoT(nn.Module):
                 continue
             if "norm" in name and name.endswith("weight") and p.dim() == 1:
                 p.data.fill_(1.0)
+                if norm_std:
+                    p.data.add_(torch.randn(p.shape, generator=g, device=device, dtype=torch.float32).mul_(norm_std))
             else:
                 p.data.copy_(torch.randn(p.shape, generator=g, device=device, dtype=torch.float32).mul_(std))
         self.latent_pos_embed.reset()

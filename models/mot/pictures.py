@@ -12,6 +12,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from auteur.core.errors import InputError
+
 VAE_SIZES = (1024, 512, 16)  # max long edge, min short edge, stride
 VIT_SIZES = (980, 224, 14)
 MAX_PIXELS = 14 * 14 * 9 * 1024
@@ -33,6 +35,15 @@ def bagel_size(width: int, height: int, max_size: int, min_size: int, stride: in
     if max(w, h) > max_size:
         w, h = scaled(w, h, max_size / max(w, h))
     return w, h
+
+
+def check_vit_side(limit: int, vit_side: int, vit_min_side: int, stride: int, what: str) -> None:
+    """Refuse a ViT picture size whose patches would fall outside the checkpoint's position tables
+    (`limit`: MoT.vit_side_limit()), in one line naming the setting."""
+    side = bagel_size(vit_side, vit_side, vit_side, vit_min_side, stride)[0]
+    if side > limit:
+        raise InputError(f"{what} {vit_side}: pictures would be {side} pixels a side, and the checkpoint's ViT "
+                         f"has positions for at most {limit}; set it to {limit} or less")
 
 
 def bagel_resize(picture: Image.Image, max_size: int, min_size: int, stride: int) -> Image.Image:

@@ -23,7 +23,7 @@ from typing import Any
 from auteur.models.renderer import Progress, RenderedClip, RenderRequest, SpokenLine, keyframe_size, load_renderer
 from auteur.core.atomic import write_bytes
 from auteur.pipeline.config import Profile
-from auteur.core.settings import VideoSettings
+from auteur.core.settings import VideoSettings, parse_executor
 from auteur.core.errors import AuteurError, InputError
 from auteur.core.schema import Character, Location, Shot
 
@@ -123,11 +123,10 @@ def connect(address: str | None, num_cpus: int | None = None) -> bool:
 
 
 def _reachable(address: str, timeout: float = 5.0) -> None:
+    parse_executor(f"ray:{address}")  # its form: HOST:PORT
     host, _, port = address.rpartition(":")
-    if not host or not port.isdigit():
-        raise InputError(f"Ray address {address!r} is not HOST:PORT (or auto, or ray://HOST:PORT)")
     try:
-        socket.create_connection((host, int(port)), timeout=timeout).close()
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
     except OSError as err:
         raise AuteurError(f"cannot reach the Ray cluster at {address}: {err.strerror or err} "
                           f"(start one with `ray start --head`)") from None

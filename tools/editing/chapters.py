@@ -18,6 +18,13 @@ def escape(value: str) -> str:
     return "".join("\\" + ch if ch in _SPECIAL else ch for ch in value)
 
 
+def headline(text: str) -> str:
+    """A scene heading as a chapter title: each word's first letter raised, the rest kept as written.
+
+    (str.title() starts a word after every non-letter: "Keeper'S", "Mcdonald", "Nasa".)"""
+    return " ".join(word[:1].upper() + word[1:] for word in text.split())
+
+
 def ffmetadata(title: str, chapters: list[tuple[float, float, str]]) -> str:
     """An FFMETADATA1 document: the global title, then one [CHAPTER] (millisecond timebase) each."""
     parts = [";FFMETADATA1", f"title={escape(title)}", ""]

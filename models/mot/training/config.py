@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from auteur.core import tomlload as toml
 from auteur.core.errors import InputError
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: `steps = "100"` or `lr = true` is refused, not converted
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class LoraSettings(Strict):
@@ -108,12 +109,7 @@ def load_train_config(path: str | Path) -> TrainConfig:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"training config {path} does not exist")
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(f"training config {path}: not valid TOML ({err})") from None
-    except UnicodeDecodeError:
-        raise InputError(f"training config {path}: not UTF-8 text") from None
+    data = toml.read(path, f"training config {path}")
     try:
         cfg = TrainConfig.model_validate(data)
     except ValidationError as err:

@@ -17,11 +17,11 @@ A malformed document is refused with one line naming the file (and line) and the
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from auteur.core.errors import InputError
+from auteur.core.jsonload import loads
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
@@ -67,10 +67,10 @@ def from_run(run: Path) -> FilmDocument:
     if not script.is_file():
         raise InputError(f"{run}: not an auteur run directory (no script.json)")
     try:
-        raw = json.loads(script.read_text("utf-8"))
+        raw = loads(script.read_text("utf-8"), str(script))
         film = Film.model_validate(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise InputError(f"{script}: not valid JSON ({err})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{script} is not UTF-8 text") from None
     except ValidationError as err:
         raise InputError(f"{script}: {describe_validation_error(err, raw)}") from None
     if film.treatment is None:
@@ -127,10 +127,7 @@ def from_jsonl(file: Path, images: Path | None = None) -> list[FilmDocument]:
 
 
 def _document(line: str, where: str, root: Path) -> FilmDocument:
-    try:
-        raw = json.loads(line)
-    except json.JSONDecodeError as err:
-        raise InputError(f"{where}: not valid JSON ({err.msg} at column {err.colno})") from None
+    raw = loads(line, f"{where}: the document")  # nesting checked before parsing: `[[[[...` is one line of error
     if not isinstance(raw, dict):
         raise InputError(f"{where}: a document is a JSON object, found {type(raw).__name__}")
     unknown = sorted(set(raw) - {"id", "treatment", "cast", "scenes"})
@@ -201,7 +198,14 @@ def _file(root: Path, value, where: str, name: str) -> Path:
         raise InputError(f"{where}: field {name}: {value!r} is not a PNG, JPEG or WebP image")
     if not path.is_file():
         raise InputError(f"{where}: field {name}: {path} does not exist")
+    if not _inside(path, root):
+        raise InputError(f"{where}: field {name}: {value!r} leads out of the image folder {root} (a symbolic link)")
     return path
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, its symbolic links followed, is a file under `folder` (a link to /etc/shadow is not)."""
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 def _image(run: Path, script: Path, value: str | None, name: str, required: bool = False) -> Path | None:
@@ -215,6 +219,8 @@ def _image(run: Path, script: Path, value: str | None, name: str, required: bool
         if required:
             raise InputError(f"{script}: field {name}: {path} does not exist")
         return None
+    if not _inside(path, run):
+        raise InputError(f"{script}: field {name}: {value!r} leads out of the run directory (a symbolic link)")
     return path
 
 

@@ -18,6 +18,7 @@ from typing import Any, Callable
 import torch
 
 from auteur.core.errors import InputError
+from auteur.models.mot.pictures import check_vit_side
 from auteur.models.mot.training import checkpoint
 from auteur.models.mot.training.config import TrainConfig
 from auteur.models.mot.training.documents import read_all
@@ -92,6 +93,8 @@ def build_pools(cfg: TrainConfig, start, rank: int = 0, world: int = 1) -> dict[
     docs = read_all([cfg.resolve(r) for r in d.runs], [cfg.resolve(f) for f in d.jsonl],
                     cfg.resolve(d.images) if d.images else None)
     mcfg = start.model.cfg
+    if mcfg.vit is not None:
+        check_vit_side(start.model.vit_side_limit(), d.vit_side, d.vit_min_side, mcfg.vit["patch_size"], "data.vit_side")
     bank = ImageBank(mcfg, start.vae, d.keyframe_side, (d.reference_side, d.reference_min_side),
                      (d.vit_side, d.vit_min_side) if mcfg.vit is not None else None)
     builder = Builder(start.tokenizer, start.special, bank, mcfg.vit is not None, d.seq_len)
