@@ -78,8 +78,9 @@ def _storyboard_sheet(film: Film, crew: Crew) -> None:
     """
     names = {c.token: c.name for c in film.characters}
     title = film.treatment.title if film.treatment else ""
+    language = film.treatment.language if film.treatment else "en"
     shots = film.shots()
-    key = Cache.key("storyboard", code_digest("auteur.tools.boards"), SHEET_LAYOUT, title, names,
+    key = Cache.key("storyboard", code_digest("auteur.tools.boards"), SHEET_LAYOUT, title, names, language,
                     [(sh.model_dump(mode="json", exclude={"keyframe"}), Cache.file_digest(crew.run.inside(sh.keyframe)))
                      for sh in shots])
 
@@ -87,7 +88,7 @@ def _storyboard_sheet(film: Film, crew: Crew) -> None:
         panels = []
         for shot in shots:
             with Image.open(crew.run.inside(shot.keyframe)) as keyframe:
-                panels.append(draw_panel(keyframe.convert("RGB"), shot, names))
+                panels.append(draw_panel(keyframe.convert("RGB"), shot, names, language))
         contact_sheet(panels, title=title, **SHEET_LAYOUT).save(path, format="PNG")
 
     crew.cache.materialize("boards", key, ".png", crew.run.storyboard, make)
