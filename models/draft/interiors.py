@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import random
 
-from auteur.models.draft.looks import LocationLook, graded, mix
+from auteur.models.draft.palette import graded, mix
+from auteur.models.draft.place import LocationLook
 from auteur.models.draft.paint import gradient, shade
+from auteur.models.draft.worlds import window_view
 
 def interior(img, d, look: LocationLook, W: int, H: int, glows) -> None:
     rng = random.Random(look.variant)
@@ -26,15 +28,13 @@ def interior(img, d, look: LocationLook, W: int, H: int, glows) -> None:
     sx = (lambda f: W * 0.5 + side * W * f)  # noqa: E731 - toward the landmark side
 
     def window(cx: float, cy: float, w: float, h: float) -> None:
-        wy0 = int(cy - h / 2)
-        img.paste(gradient((int(w), int(h)), look.sky_top, look.sky_horizon), (int(cx - w / 2), wy0))
-        if "tower" in look.landmarks or "lighthouse" in look.landmarks or "sea" in look.landmarks:
-            d.rectangle((cx - w / 2, cy + h * 0.15, cx + w / 2, cy + h / 2), fill=graded((52, 92, 124), look.grade))
-        if look.time_of_day == "night":
-            for _ in range(int(w * h / (H * H) * 300)):
-                sx_, sy_ = cx - w / 2 + rng.random() * w, wy0 + rng.random() * h * 0.6
-                d.ellipse((sx_ - 1, sy_ - 1, sx_ + 1, sy_ + 1), fill=(220, 224, 236))
         frame = shade(look.wall, 0.45)
+        if look.world == "underwater":  # a porthole on the deep: round, riveted, water outside
+            r = min(w, h) * 0.42
+            window_view(img, d, look, (cx - r, cy - r, cx + r, cy + r), rng, round_=True)
+            d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(150, 150, 140), width=max(3, H // 70))
+            return
+        window_view(img, d, look, (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), rng)
         d.rectangle((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), outline=frame, width=max(2, H // 120))
         d.line([(cx, cy - h / 2), (cx, cy + h / 2)], fill=frame, width=max(2, H // 200))
         d.line([(cx - w / 2, cy), (cx + w / 2, cy)], fill=frame, width=max(2, H // 200))
