@@ -125,9 +125,14 @@ def test_a_close_up_figure_covers_more_of_the_frame_than_a_wide_one():
     assert figure_coverage(shot("close-up")) > 3 * figure_coverage(shot("wide"))
 
 
-def test_an_empty_wide_keyframe_is_its_location_plate():
-    empty = shot("wide", chars=())
-    assert draw_keyframe(empty, SHORE, [], W, H, seed=3).tobytes() == draw_location_plate(SHORE, W, H, seed=3).tobytes()
+def test_empty_wide_keyframes_show_their_plates_place_each_from_its_own_camera():
+    plate = draw_location_plate(SHORE, W, H, seed=3)
+    frames = [draw_keyframe(shot("wide", chars=()).model_copy(update={"id": f"sc1-sh0{k}"}), SHORE, [], W, H, seed=3)
+              for k in range(1, 8)]  # a whole cycle of compositions
+    assert all(drawn(f)["setting"] == drawn(plate)["setting"] for f in frames)  # the same landmarks, conditions, things
+    at_plates_camera = [f for f in frames if drawn(f)["camera"]["composition"] == 0]
+    assert len(at_plates_camera) == 1 and at_plates_camera[0].tobytes() == plate.tobytes()
+    assert len({f.tobytes() for f in frames}) == 7
 
 
 def test_the_first_lines_emotion_shows_on_the_face():

@@ -184,6 +184,7 @@ def test_each_films_keyframes_record_a_premise_object_or_setting(name):
     for k in range(len(f.shots())):
         rec = record(keyframe(f, k))
         drawn |= {p["icon"] for p in rec["props"]} | {p["icon"] for p in rec["setting"]["set_pieces"]}
+        drawn |= {rec["setting"]["kind"]["kind"]} if rec["setting"]["kind"] else set()  # the place drawn as its kind
     assert drawn & expected, f"{name}: drew {sorted(drawn)}"
 
 
@@ -191,7 +192,7 @@ def test_the_place_is_the_premises_setting_not_the_stock_countryside():
     snow = location_look(FILMS["food trucks"][0].locations[0])
     assert snow.weather == "snow" and "truck" in {m.name for m in snow.set_pieces}
     lift = location_look(FILMS["elevator"][0].locations[0])
-    assert lift.interior and lift.dark and "elevator" in {m.name for m in lift.set_pieces}
+    assert lift.interior and lift.dark and lift.kind.kind.name == "elevator"  # drawn as a lift, its doors and buttons
 
 
 def test_a_set_piece_changes_the_plate():

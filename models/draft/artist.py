@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from PIL import Image, ImageDraw
 
+from auteur.models.draft.camera import shot_camera
 from auteur.models.draft.faces import FACE, expression
 from auteur.models.draft.figures import FULL_LENGTH, REACH, draw_figure, framing_window
 from auteur.models.draft.pen import Pen
@@ -41,11 +42,12 @@ def draw_keyframe(shot: Shot, location: Location, cast: Sequence[Character], wid
                   premise: str = "") -> Image.Image:
     """The shot's picture: the place through the shot's lens and the characters at their framing boxes; no text.
     The shot's things are read in its action and prompt and the film's premise."""
-    place = location_look(location, premise)
+    camera = shot_camera(shot.id, seed, "|".join((location.token, location.name, location.look, premise[:200])))
+    place = camera.view(location_look(location, premise))
     context = context_text(shot.action, shot.visual_prompt, premise)
     img = backdrop(place, width, height, seed, shot.shot_type)
     record: dict = {"kind": "keyframe", "shot": shot.id, "location": location.token, "setting": setting_record(place),
-                    "props": [], "figures": []}
+                    "camera": camera.record(), "props": [], "figures": []}
     # an offscreen character is heard, never seen: no figure, no box; their lines play over whoever is in frame
     heard = [t for t in shot.characters if _offscreen(t, cast)]
     seen = [t for t in shot.characters if t not in heard]

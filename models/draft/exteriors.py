@@ -1,6 +1,7 @@
-"""Exteriors: a sky (sun or moon, stars, clouds, lightning), far land, water and shore, the landmarks a place's
-words name (lighthouse, castle, city, houses, boats, trees, rails, a ship's deck and more) and a textured near
-plane. Layout comes from the look and its variant, never from the seed, except the stars.
+"""Exteriors: a sky (sun or moon, stars, clouds, lightning; an eclipse), far land, water and shore, the landmarks a
+place's words or kind name (lighthouse, castle, city, houses, boats, trees, rails, a ship's deck, Martian mesas
+and more), the conditions on the ground (drought, flood, fire), the kind's set dressing (outdoors.py) and a
+textured near plane. Layout comes from the look and its variant, never from the seed, except the stars.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import random
 from PIL import Image, ImageDraw
 
 from auteur.models.draft.palette import RGB, graded, mix, stable_hash
+from auteur.models.draft.outdoors import ITEMS as DRESSING
+from auteur.models.draft.outdoors import Ground
 from auteur.models.draft.place import LocationLook
 from auteur.models.draft.paint import ellipse_points, gradient, shade
 
@@ -245,6 +248,10 @@ def exterior(img, d, look: LocationLook, W: int, H: int, glows, seed: int) -> tu
         _cracks(d, look, W, H, hz, rng)
     if "flood" in conditions:
         _flood(img, d, look, W, H, hz, rng)
+    if look.dressing:  # the kind's own set dressing: a platform, bunting, tea terraces...
+        ground = Ground(img, d, look, W, H, hz, glows, random.Random(look.variant + 1))
+        for item in look.dressing:
+            DRESSING[item](ground)
     # foreground texture: grass or stones along the bottom, so the ground has a near plane
     tuft = shade(look.ground_near, 1.15 if look.ground_near[1] > look.ground_near[2] else 0.8)
     dry = H * (0.88 if "flood" in conditions else 0.76 if shore else 0)  # only a strip of near ground stays dry

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from auteur.core.schema import Location
 from auteur.models.draft.conditions import CONDITION_WORDS, drawn_conditions, read_conditions, weather_of, world_of
 from auteur.models.draft.meaning import Depiction, context_text, depict_all
+from auteur.models.draft.place_kinds import KindMatch, PlaceKind, kind_of
 from auteur.models.draft.palette import (RGB, colour_words, graded, has_word, jittered, luma, mix, scaled, stable_hash,
                                          word_sets, words_of)
 
@@ -103,7 +104,7 @@ class LocationLook:
     floor: RGB
     lit: RGB  # lamp and window light
     landmarks: tuple[str, ...]
-    furniture: tuple[str, ...]
+    dressing: tuple[str, ...]  # the set dressing, back to front: rooms.py items indoors, outdoors.py items outside
     weather: str  # clear, rain, storm, fog, snow: what the sky shows
     tree_count: int
     side: int  # -1 left, 1 right: where the tallest landmark stands, so figures keep the centre clear
@@ -112,6 +113,8 @@ class LocationLook:
     dark: bool = False  # a blackout: lamps off, the light of the place dimmed
     conditions: tuple[str, ...] = ()  # everything drawn over the place: storm, drought, eclipse, flood...
     world: str = "earth"  # earth, underwater, space or mars
+    kind: KindMatch | None = None  # the kind of place it was drawn as, and how near its name came
+    pan: float = 0.0  # the camera's sideways offset (a fraction of the width): where a room's vanishing point lies
 
 
 
@@ -139,8 +142,13 @@ def location_look(location: Location, premise: str = "") -> LocationLook:
     if "sky" in named:
         top, bottom = scaled(named["sky"], 0.7), named["sky"]
     landmarks = tuple(name for name, vocabulary in _LANDMARKS.items() if has_word(place_words, vocabulary))
-    interior = has_word(place_words, INTERIOR) and not has_word(place_words, {"courtyard", "square", "platform"})
+    match = kind_of(location, premise)
+    kind = match.kind if match else None
+    interior = kind.inside if kind else (
+        has_word(place_words, INTERIOR) and not has_word(place_words, {"courtyard", "square", "platform"}))
     furniture = tuple(name for name, vocabulary in _FURNITURE.items() if has_word(place_words, vocabulary))
+    if kind and not interior:
+        landmarks = tuple(dict.fromkeys(kind.landmarks + landmarks))
     if not landmarks and not interior and world == "earth":
         landmarks = ("hills", "trees")  # an unknown place reads as open country
     ground = named.get("ground") or _ground(place_words, landmarks, rng)
@@ -182,9 +190,15 @@ def location_look(location: Location, premise: str = "") -> LocationLook:
     building = named.get("building") or jittered(rng.choice([(226, 222, 212), (176, 92, 68), (150, 140, 126), (196, 180, 150)]), rng)
     wall = named.get("building") or jittered(rng.choice([(198, 176, 140), (150, 120, 96), (176, 186, 176), (204, 196, 180)]), rng)
     floor = named.get("ground") or jittered(rng.choice([(120, 84, 56), (96, 72, 54), (150, 130, 110)]), rng)
+    if kind and kind.wall:  # a kind's own walls (steel in a lift, bark in a hollow tree), the words' colours first
+        wall = named.get("building") or jittered(kind.wall, rng, 6)
+    if kind and kind.floor:
+        floor = named.get("ground") or jittered(kind.floor, rng, 6)
     horizon = 0.5 + rng.uniform(-0.03, 0.04) - (0.06 if "mountains" in landmarks else 0)
     dark = "blackout" in conditions
-    pieces = set_pieces(location, premise)
+    if kind and kind.lamps and interior and when in ("dusk", "night") and not dark:
+        grade = tuple(g * 0.92 for g in GRADE["day"])  # type: ignore[assignment]  # lit from the ceiling at any hour
+    pieces = set_pieces(location, premise, match)
     return LocationLook(
         time_of_day=when, sky_top=top, sky_horizon=bottom, grade=grade, horizon=round(horizon, 4), interior=interior,
         ground_far=graded(mix(ground, bottom, 0.35), grade), ground_near=graded(scaled(ground, 0.82), grade),
@@ -192,11 +206,29 @@ def location_look(location: Location, premise: str = "") -> LocationLook:
         # a room keeps some of its colour at night, lamplit; with the power out it takes the whole dimming
         wall=graded(wall, grade, 1.0 if dark else 0.7), floor=graded(floor, grade, 1.0 if dark else 0.7),
         lit=UNLIT if dark else (255, 214, 130),
-        landmarks=landmarks, furniture=furniture, weather=weather, tree_count=trees,
+        landmarks=landmarks, dressing=_dressing(kind, interior, furniture, when), weather=weather, tree_count=trees,
         side=rng.choice((-1, 1)), variant=rng.randrange(1 << 30),
         set_pieces=tuple(pieces), dark=dark,
-        conditions=conditions, world=world,
+        conditions=conditions, world=world, kind=match,
     )
+
+
+def _dressing(kind: PlaceKind | None, interior: bool, furniture: tuple[str, ...], when: str) -> tuple[str, ...]:
+    """What dresses the set: the kind's own items (with any the place's words add), or a plain room from its words."""
+    if kind:
+        extra = tuple(f for f in furniture if f in ("shelves", "fireplace", "stairs", "beams", "lens") and f not in kind.dressing)
+        return kind.dressing + extra if interior else kind.dressing
+    if not interior:
+        return ()
+    items = ["lens" if "lens" in furniture else "window"]
+    items += [f for f in ("shelves", "fireplace", "stairs", "beams") if f in furniture]
+    if "table" in furniture or not furniture:
+        items.append("table")
+    if not furniture:
+        items.append("picture")
+    if "lamp" in furniture or when in ("dusk", "night"):
+        items.append("lamp")
+    return tuple(items)
 
 
 def _ground(place_words: list[str], landmarks: tuple[str, ...], rng: random.Random) -> RGB:
@@ -218,7 +250,8 @@ def setting_record(look: LocationLook) -> dict:
     """What a picture shows of its place: the setting the words chose, its conditions, the things standing in it."""
     return {"interior": look.interior, "time_of_day": look.time_of_day, "weather": look.weather, "dark": look.dark,
             "world": look.world, "conditions": drawn_conditions(look.conditions, look.time_of_day),
-            "landmarks": list(look.landmarks), "furniture": list(look.furniture),
+            "kind": look.kind.record() if look.kind else None, "landmarks": list(look.landmarks),
+            "dressing": list(look.dressing),
             "set_pieces": [m.record() for m in look.set_pieces]}
 
 
@@ -231,11 +264,14 @@ _SET_CATEGORIES = tuple(("animals automotive camping childhood construction devi
 _CONDITIONS = re.compile(r"lights?\s+(?:out|off)|power\s+(?:cut|out|failure)|at night|by day", re.I)  # how, not what
 
 
-def set_pieces(location: Location, premise: str = "", limit: int = 2) -> list[Depiction]:
-    """The premise's things a place holds, read in the premise: "food trucks in deep snow" holds a truck."""
+def set_pieces(location: Location, premise: str = "", kind: KindMatch | None = None, limit: int = 2) -> list[Depiction]:
+    """The premise's things a place holds, read in the premise: "food trucks in deep snow" holds a truck. The words
+    that made the place its kind are the kind's set dressing already (an elevator is its doors, not an icon)."""
     phrases = [_CONDITIONS.sub(" ", p) for p in (location.name, location.look)]
     # a hill, a tree, stairs, the snow: painted already, as landmarks, furniture or conditions
     painted = set().union(*_LANDMARKS.values(), *_FURNITURE.values(), *(set(w.split()) for w in CONDITION_WORDS.values()))
+    if kind:
+        painted |= set(words_of(kind.matched.replace(" ~ ", " ")))
     found = [m for m in depict_all(phrases, context_text(location.name, location.look, premise), within=_SET_CATEGORIES)
              if not has_word(words_of(m.matched.split(" ~ ")[0]), painted)]
     return found[:limit]

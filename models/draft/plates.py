@@ -74,7 +74,8 @@ def backdrop(place: LocationLook, width: int, height: int, seed: int, shot_type:
     plate = _paint_place(place, width, height, seed, ss=1)
     cw, ch = width / zoom, height / zoom
     cy = min(max(place.horizon * height, ch / 2), height - ch / 2)
-    box = (width / 2 - cw / 2, cy - ch / 2, width / 2 + cw / 2, cy + ch / 2)
+    cx = min(max(width / 2 + place.pan * width * 1.5, cw / 2), width - cw / 2)  # a panned camera, a part of the place off-centre
+    box = (cx - cw / 2, cy - ch / 2, cx + cw / 2, cy + ch / 2)
     small = plate.resize((max(1, width // soft), max(1, height // soft)), Image.Resampling.BILINEAR, box=box)
     return small.resize((width, height), Image.Resampling.BILINEAR)
 
