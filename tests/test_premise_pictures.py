@@ -302,3 +302,12 @@ def test_a_talking_vending_machine_is_drawn_as_a_vending_machine_with_a_face():
     s = shot("sc1-sh01", "medium", ["<char1>"])
     figure = record(draw_keyframe(s, Location(token="<env1>", name="the platform", look="a train platform"), [machine], W, H))
     assert figure["figures"][0]["drawn_as"] == "thing"
+
+
+def test_the_shipped_thing_vectors_are_those_of_the_table():
+    from auteur.models.draft.meaning import THING_VECTORS
+    from auteur.models.draft.things import THINGS
+    from auteur.tools.language.vectors import shipped
+
+    texts = [t for phrases, _, _ in THINGS.values() for t in phrases]
+    assert shipped(THING_VECTORS, texts), "things.THINGS changed: run meaning.build_vectors()"

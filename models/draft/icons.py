@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFont
+from threadpoolctl import ThreadpoolController
 
 CREDIT = "Icons: Font Awesome Free by Fonticons, Inc. (CC BY 4.0), fontawesome.com"
 INDEX = Path(__file__).with_name("icon_index.safetensors")
@@ -202,6 +203,19 @@ def shares_word(a: str, b: str) -> bool:
 _EMBEDDED: dict[str, np.ndarray] = {}  # phrase text -> unit vector; one film asks for the same words many times
 
 
+def similarities(queries: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """Cosine similarities of unit vectors, queries by rows. On one BLAS thread: for a few dozen queries against a
+    few thousand names, OpenBLAS's threads only spin-wait on a loaded machine (43 ms a product at load 15 on 2
+    cores, against 4 ms on one thread; benchmarks/RESULTS.md)."""
+    with _blas().limit(limits=1, user_api="blas"):
+        return queries @ vectors.T
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()  # finds the loaded BLAS once (15 ms), not at every product
+
+
 def embed_texts(texts: list[str]) -> np.ndarray | None:
     """Unit vectors of the texts with the packaged MiniLM (each text embedded once per process); None without it."""
     return _embed(texts)
@@ -235,7 +249,7 @@ def match(phrase: str) -> IconMatch | None:
     queries = _embed(tried)
     if queries is None:
         return None
-    sims = queries @ vectors.T
+    sims = similarities(queries, vectors)
     for c, row in zip(tried, sims):  # the most specific candidate that means an icon wins
         for i in np.argsort(-row, kind="stable")[:5]:
             score = float(row[i])

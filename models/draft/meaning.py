@@ -127,9 +127,10 @@ def depict_all(phrases: list[str], context: str = "", within: tuple[str, ...] = 
     embedded = icons.embed_texts([c for cs in candidates for c in cs] + said)
     if embedded is None:
         return [] if split else [None] * len(phrases)
+    named = icons.similarities(embedded[:len(embedded) - len(flat)], vectors)  # every candidate at once
     chosen, k = [], 0
     for part, cs, in_context in zip(flat, candidates, embedded[len(embedded) - len(flat):]):
-        names = embedded[k:k + len(cs)] @ vectors.T
+        names = named[k:k + len(cs)]
         k += len(cs)
         weather = cs[-1] in _WEATHER  # "deep snow" is the place's condition, painted over it; not a thing
         chosen.append(None if weather else _choose(part, cs, names, in_context, texts, owners, senses, by_icon, within))

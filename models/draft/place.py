@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from auteur.core.schema import Location
 from auteur.models.draft.conditions import CONDITION_WORDS, drawn_conditions, read_conditions, weather_of, world_of
@@ -124,6 +125,13 @@ class LocationLook:
 def location_look(location: Location, premise: str = "") -> LocationLook:
     """The place's fixed look: sky, ground, water, landmarks, conditions; the same on the plate and in every keyframe.
     The film's premise is the context its things are read in, and says which world a place in space lies in."""
+    return _look(location.model_dump_json(exclude={"reference_image"}), premise)
+
+
+@lru_cache(maxsize=64)
+def _look(location_json: str, premise: str) -> LocationLook:
+    """A look is read once per place and premise; every keyframe of the place shares it (it is frozen)."""
+    location = Location.model_validate_json(location_json)
     place_words = words_of(f"{location.name}. {location.look}")  # light and ambience colour the air, not the layout
     rng = random.Random(stable_hash("location", location.token, location.name, location.look))
     when = location.time_of_day.value

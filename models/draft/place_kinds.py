@@ -109,7 +109,7 @@ def _kind_of(name: str, look: str, premise: str) -> KindMatch | None:
     index = _index()
     if index is None:
         return None
-    from auteur.models.draft.icons import embed_texts, shares_word
+    from auteur.models.draft.icons import embed_texts, shares_word, similarities
 
     vectors, texts, owners, senses = index
     asked = list(dict.fromkeys(t for t in (name, look) if t))
@@ -117,7 +117,7 @@ def _kind_of(name: str, look: str, premise: str) -> KindMatch | None:
     embedded = embed_texts(asked + [said])
     if embedded is None:
         return None
-    sims = embedded[:-1] @ vectors.T
+    sims = similarities(embedded[:-1], vectors)
     best: dict[str, tuple[float, str]] = {}
     for words, row in zip(asked, sims):
         for i in np.argsort(-row, kind="stable")[:10]:
