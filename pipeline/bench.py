@@ -90,20 +90,26 @@ def run_suite(suite: Suite, out: Path, on_event=None) -> list[Row]:
 
 
 def with_repetition(rows: list[Row], suite: Suite) -> list[Row]:
-    """Rows whose specificity (and overall score) counts the lines each film shares with films of other prompts."""
+    """Rows whose template score (and overall score) counts the lines each film shares with films of other
+    prompts, word for word or as the same frame (skeletons spoken in more films of the bench than chance allows)."""
     from auteur.core.schema import Film
     from auteur.tools.evaluation.repetition import repeated_lines
+    from auteur.tools.evaluation.template import bench_templates
     from auteur.tools.evaluation.weights import WEIGHTS
 
     films = {Path(r.run).name: Film.from_json((Path(r.run) / "script.json").read_text("utf-8")) for r in rows}
     shared = repeated_lines(films)
+    framed = bench_templates(films)
     out = []
     for row in rows:
         share, issues = shared[Path(row.run).name]
-        if not issues or row.metrics.get("specificity") is None:
+        frame_share, frame_issues = framed[Path(row.run).name]
+        issues = issues + frame_issues
+        if not issues or row.metrics.get("template") is None:
             out.append(row)
             continue
-        metrics = {**row.metrics, "specificity": round(row.metrics["specificity"] * (1.0 - share), 4)}
+        lost = min(1.0, share + frame_share)
+        metrics = {**row.metrics, "template": round(row.metrics["template"] * (1.0 - lost), 4)}
         ran = {k: v for k, v in metrics.items() if v is not None}
         overall = sum(WEIGHTS[k] * v for k, v in ran.items()) / sum(WEIGHTS[k] for k in ran)
         out.append(row.model_copy(update={"metrics": metrics, "overall": round(overall, 4), "repeats": issues,
@@ -121,7 +127,7 @@ def junit_films(suite: Suite, rows: list[Row]):
         scores["overall"] = row.overall
         for m in scores["metrics"]:
             m["score"] = row.metrics.get(m["name"], m["score"])
-            if m["name"] == "specificity":
+            if m["name"] == "template":
                 m["issues"] = [*row.repeats, *(m.get("issues") or [])]
         films.append(FilmCases(film=f"{suite.name}/{Path(row.run).name}", seconds=row.seconds,
                                cases=cases_from_eval(scores, suite.thresholds.metrics, suite.thresholds.overall),

@@ -140,10 +140,10 @@ def test_the_shipped_phrase_vectors_are_those_of_the_lists_as_they_are_now(which
     """Edit prototypes.toml or story_en.toml's places and this fails until the vectors are built again."""
     from auteur.models.draft import story
     from auteur.tools.evaluation.semantic import embed
-    from auteur.tools.language import premise
+    from auteur.tools.language import meaning
     from auteur.tools.language.vectors import shipped
 
-    path, texts, rebuild = {"prototypes": (premise.PROTOTYPE_VECTORS, premise._prototype_texts(), "build_prototype_vectors"),
+    path, texts, rebuild = {"prototypes": (meaning.PROTOTYPE_VECTORS, meaning._prototype_texts(), "build_prototype_vectors"),
                             "places": (story.PLACE_VECTORS, story.place_texts(), "build_place_vectors")}[which]
     vectors = shipped(path, texts)
     assert list(vectors) == texts, f"{which} changed: run {rebuild}()"

@@ -1,14 +1,14 @@
-"""The draft story planner: a deterministic, seeded stand-in for a writing model.
+"""The draft director's crew stages: a deterministic, seeded stand-in for a writing model.
 
-It reads the premise (`auteur.tools.language.premise`), takes its cast, places, props and situation
-(`story.py`), lays the story on three-act beats chosen by the premise's story type, fills the story
-library's lines (`story_<language>.toml`) with the premise's own people, things and places, and breaks
-scenes into coverage with a plain shot grammar: an establishing wide, a two-shot to open an exchange,
-over-the-shoulder shot/reverse-shot, and close-ups with a push-in on emotional lines. The protagonist
-keeps frame-left; a group stands side by side, each figure in its own part of the frame.
+The story itself comes from the story engine (`auteur.models.draft.story`): the premise's situation, cast,
+places, and every scene told from the premise's events. Here it is laid out as the crew hands it on: the
+treatment (title, logline, beats), the screenplay (one scene per beat, with its plot and lines), the locations
+(the premise's conditions on each), and coverage with a plain shot grammar: an establishing wide, a two-shot
+to open an exchange, over-the-shoulder shot/reverse-shot, and close-ups with a push-in on emotional lines. The
+protagonist keeps frame-left; a group stands side by side, each figure in its own part of the frame.
 
-Every choice comes from `random.Random` seeded with a string (stable across processes), salted per
-stage, so a user-edited screenplay still gets the same shots it would have had.
+Every choice comes from `random.Random` seeded with a string (stable across processes), salted per stage, so a
+user-edited screenplay still gets the same shots it would have had.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from auteur.core.schema import (
     Beat, BeatName, CameraMove, Character, DialogueLine, Film, FramingBox, Location, LocationPlan,
     Scene, Screenplay, Shot, ShotList, ShotType, SoundCue, TimeOfDay, Treatment,
 )
-from auteur.models.draft.story import Story, build_story, can_fill, fill, library, needs
+from auteur.models.draft.story import Member, Story, plan_story
+from auteur.models.draft.story.library import frames as story_frames
+from auteur.models.draft.story.library import world as story_world
 
 WORDS_PER_SECOND = 2.6  # espeak-ng's default pace, measured on the story library lines
 LEAD_IN_S, TAIL_S = 0.4, 0.6
@@ -35,6 +37,10 @@ SCENE_BEATS = {
 }
 # Which of the story's places each beat happens in (0 = home, 1 and 2 = nearby).
 BEAT_PLACE = {"setup": 0, "inciting incident": 0, "rising action": 2, "midpoint": 2, "climax": 1, "resolution": 0}
+# Time of day per beat, when the premise sets none ("night shift", "blackout" keep the whole film at night).
+BEAT_TIME = {"setup": "dusk", "inciting incident": "night", "rising action": "night", "midpoint": "night",
+             "climax": "night", "resolution": "dawn"}
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 
 
 # ---------------------------------------------------------------- the planner
@@ -44,9 +50,10 @@ class Planner:
     def __init__(self, prompt: str, seed: int, names: tuple[str, ...] = ()):
         self.prompt = prompt
         self.seed = seed
-        self.story = build_story(prompt, seed, names)
+        self.story: Story = plan_story(prompt, seed, tuple(names))
         self.premise = self.story.reading
-        self.book = library(self.story.language)
+        self.book = story_frames(self.story.language)
+        self.world = story_world(self.story.language)
 
     @property
     def language(self) -> str:
@@ -56,10 +63,13 @@ class Planner:
     def language_note(self) -> str:
         """One line saying which language the film was planned in, and why."""
         read, planned = self.premise.language, self.story.language
+        name = LANGUAGE_NAMES.get(planned, planned)
         if read == planned:
-            return f"planned in {self.book['name']} ({planned}), the premise's language"
-        return f"planned in {self.book['name']} ({planned}): no story library for the premise's language ({read}); " \
-               "its names and places are kept"
+            return f"planned in {name} ({planned}), the premise's language"
+        kept = ", ".join(e.english for e in self.premise.entities if e.kind != "time")[:160]
+        return f"planned in {name} ({planned}): no story library for the premise's language ({read}); " \
+               f"its people, places and things are kept ({kept})" if kept else \
+               f"planned in {name} ({planned}): no story library for the premise's language ({read})"
 
     def rng(self, salt: str) -> random.Random:
         return random.Random(f"{self.seed}|{salt}|{self.prompt}")
@@ -74,125 +84,112 @@ class Planner:
         base, extra = divmod(total, n_scenes)
         return [base + (1 if k < extra else 0) for k in range(n_scenes)]
 
-    def _slots(self, a: Character | None = None, b: Character | None = None) -> dict[str, str]:
+    def _beats(self, target_shots: int | None, target_runtime_s: float) -> list[tuple[str, int]]:
+        budget = self.budget(target_shots, target_runtime_s)
+        return list(zip(SCENE_BEATS[len(budget)], budget))
+
+    def _pairs(self, beats: list[str]) -> list[tuple[Member, Member | None, bool]]:
+        """Who faces whom in each scene: the lead and, in turn, everyone else; the lead alone in the setup when the
+        one across from them only arrives with the inciting incident."""
         cast = self.story.cast
-        a = a or cast[0]
-        b = b or (cast[1] if len(cast) > 1 else cast[0])
-        return {**self.story.slots, "A": _short(a.name), "B": _short(b.name)}
+        lead = cast[0]
+        others = [m for m in cast[1:]] or [None]
+        talkers = [m for m in others if m is not None and m.speech in ("speaks", "voice", "echo")] or others
+        tied = len(cast) > 1 and (cast[1].source == lead.source or self._related(lead, cast[1]))
+        out = []
+        for k, beat in enumerate(beats):
+            b = talkers[k % len(talkers)] if k else (cast[1] if len(cast) > 1 else None)
+            solo = beat == "setup" and not tied and self.story.situation.arc not in ("confinement", "goal", "contest", "lesson")
+            out.append((lead, b, solo or b is None))
+        return out
 
-    def _pick(self, rng: random.Random, pools: list[list[str]], slots: dict[str, str]) -> str:
-        """A template from the first pool that has one the premise can fill, premise-specific ones first."""
-        for pool in pools:
-            usable = [t for t in pool if can_fill(t, slots)]
-            if usable:
-                best = max(self.story.score(t) for t in usable)
-                return fill(rng.choice([t for t in usable if self.story.score(t) == best]), slots)
-        return fill("{A} and {B}.", slots)
+    def _related(self, a: Member, b: Member) -> bool:
+        rel = self.premise.relations
+        return any({r.owner, r.target} == {a.source, b.source} for r in rel) or b.source is None and False
 
-    def _with_speakers(self, plot: str, lines: list[DialogueLine], cast: list[Character]) -> str:
-        """The plot, naming every speaker of the scene its beat's summary leaves out."""
-        names = {c.token: _short(c.name) for c in cast}
-        missing = list(dict.fromkeys(names[ln.speaker] for ln in lines if names[ln.speaker] not in plot))
-        if not missing:
-            return plot
-        words = self.book["also_present"]
-        joined = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} {words['and']} {missing[-1]}"
-        return f"{plot} {words['one' if len(missing) == 1 else 'many'].format(names=joined)}"
-
-    def _plot(self, beat: str, slots: dict[str, str]) -> str:
-        """The beat's summary; the scene that plays the beat gets the same one (one rng per beat)."""
-        rng = self.rng(f"plot:{beat}")
-        plots = self.book["plots"]
-        return self._pick(rng, [plots.get(self.premise.story_type, {}).get(beat, []) + plots["any"][beat]], slots)
+    def _plan(self, target_shots: int | None, target_runtime_s: float):
+        """Every scene of the story, told: (beat, shots, place, time, pair, Told)."""
+        key = (target_shots, round(target_runtime_s, 3))
+        cache = self.__dict__.setdefault("_plans", {})
+        if key in cache:
+            return cache[key]
+        beats = self._beats(target_shots, target_runtime_s)
+        places = self.story.places
+        writer = self.story.writer
+        writer.used.clear()
+        night = "night" in self.story.conditions or "blackout" in self.story.conditions
+        out = []
+        for (beat, shots), (a, b, solo) in zip(beats, self._pairs([x for x, _ in beats])):
+            place = places[BEAT_PLACE[beat] % len(places)] if places else None
+            time = "night" if night and beat != "resolution" else BEAT_TIME[beat]
+            told = writer.scene(beat, (a, b), max(0, shots - 1), place.name if place else "here", solo)
+            out.append((beat, shots, place, time, (a, b, solo), told))
+        cache[key] = out
+        return out
 
     # -- director: the treatment
     def treatment(self, target_runtime_s: float) -> Treatment:
         rng = self.rng("treatment")
+        plan = self._plan(None, target_runtime_s)
         t = self.book["treatment"]
-        slots = self._slots()
-        slots["a_head"] = slots.get("a_head") or slots["A"]
-        beats = [Beat(name=BeatName(name), summary=self._plot(name, slots))
-                 for name in ("setup", "inciting incident", "midpoint", "climax", "resolution")]
-        logline = self.prompt.strip().rstrip(".!?。！？") + ("." if self.premise.language not in ("zh", "ja") else "。")
-        kind = self.premise.story_type
-        genres = t["genres"].get(kind) or t["genres"]["quest"]
-        titles = [x for x in t["titles"] if can_fill(x, slots) and self.story.score(x) > 0] or ["{A}"]
-        return Treatment(
-            title=_title_case(fill(rng.choice(titles), slots)), logline=logline[:1].upper() + logline[1:],
-            genre=rng.choice(genres), tone=rng.choice(t["tones"]), visual_style=rng.choice(t["styles"]),
-            target_runtime_s=target_runtime_s, beats=beats, language=self.language,
-        )
+        arc = self.story.situation.arc
+        beats = [Beat(name=BeatName(beat), summary=told.plot or beat) for beat, _, _, _, _, told in plan]
+        genres = t["genres"].get(arc) or t["genres"]["any"]
+        title = self._title(rng)
+        return Treatment(title=title, logline=self._logline(rng), genre=rng.choice(genres), tone=rng.choice(t["tones"]),
+                         visual_style=rng.choice(t["styles"]), target_runtime_s=target_runtime_s, beats=beats,
+                         language=self.language)
+
+    def _title(self, rng: random.Random) -> str:
+        writer = self.story.writer
+        from auteur.models.draft.story.writer import Context
+
+        ctx = Context(writer, self.story.cast[0], self.story.cast[1] if len(self.story.cast) > 1 else None,
+                      self.story.places[0].name if self.story.places else "")
+        options = writer._ranked(self.book["treatment"]["titles"], ctx, rng)
+        for option in options:
+            filled = ctx.fill(option)
+            if filled:
+                return _title_case(filled)
+        return _title_case(self.story.cast[0].short)
+
+    def _logline(self, rng: random.Random) -> str:
+        writer = self.story.writer
+        from auteur.models.draft.story.english import sentence
+        from auteur.models.draft.story.writer import Context
+
+        ctx = Context(writer, self.story.cast[0], self.story.cast[1] if len(self.story.cast) > 1 else None,
+                      self.story.places[0].name if self.story.places else "")
+        for option in writer._ranked(self.book["treatment"]["loglines"], ctx, rng):
+            filled = ctx.fill(option)
+            if filled:
+                return sentence(filled)
+        return sentence(self.prompt)
 
     # -- screenwriter: cast and scenes with dialogue
     def cast(self) -> list[Character]:
-        return _distinct_voices(list(self.story.cast))
+        return _distinct_voices([m.character for m in self.story.cast])
 
     def screenplay(self, target_shots: int | None, target_runtime_s: float) -> Screenplay:
-        rng = self.rng("screenplay")
         cast = self.cast()
-        places = self.story.places
-        budget = self.budget(target_shots, target_runtime_s)
-        used: set[str] = set()
         scenes = []
-        for idx, (beat, shots) in enumerate(zip(SCENE_BEATS[len(budget)], budget), start=1):
-            a = cast[0]
-            b = cast[1 + (idx - 1) % (len(cast) - 1)] if len(cast) > 1 else cast[0]
-            who = {"A": a, "B": b}
-            slots = self._slots(a, b)
-            exchange = self._exchange(beat, max(0, shots - 1), rng, slots, used)
-            lines = [DialogueLine(speaker=who[w].token, line=line, emotion=emotion) for w, emotion, line in exchange]
-            place, time = places[BEAT_PLACE[beat] % len(places)][0], self.book["times"]["beats"][beat]
-            # a group of the premise is together on screen: every member is present in its scenes
-            present = [a.token] if beat == "setup" else list(dict.fromkeys([a.token, b.token]))
+        for idx, (beat, shots, place, time, (a, b, solo), told) in enumerate(self._plan(target_shots, target_runtime_s), start=1):
+            lines = [DialogueLine(speaker=tok, line=text, emotion=emotion) for tok, emotion, text in told.lines]
+            present = [a.token] if solo or b is None else list(dict.fromkeys([a.token, b.token]))
             present += [ln.speaker for ln in lines if ln.speaker not in present]
-            present += [c.token for c in cast if c.token not in present and _same_source(self.story, c, a)]
-            scenes.append(Scene(
-                id=f"sc{idx}", heading=f"{place.upper()} - {time.upper()}", beat=BeatName(beat),
-                plot=self._with_speakers(self._plot(beat, slots), lines, cast), setting=f"{place}, {time}",
-                characters=present, dialogue=lines,
-            ))
+            # a group of the premise is together on screen: every member is present in its scenes
+            present += [m.token for m in self.story.cast if m.token not in present and m.source is not None
+                        and m.source == a.source]
+            name = place.name if place else "here"
+            scenes.append(Scene(id=f"sc{idx}", heading=f"{name.upper()} - {time.upper()}", beat=BeatName(beat),
+                                plot=told.plot or f"{a.short}.", setting=f"{name}, {time}", characters=present,
+                                dialogue=lines))
         return Screenplay(characters=cast, scenes=scenes)
-
-    def _exchange(self, beat: str, n: int, rng: random.Random, slots: dict[str, str], used: set[str]
-                  ) -> list[tuple[str, str, str]]:
-        """n lines for a scene of this beat: the story type's lines first, then the shared ones; never a line twice."""
-        lines_book = self.book["lines"]
-        own = [e.split("|", 2) for e in lines_book.get(self.premise.story_type, {}).get(beat, [])]
-        shared = [e.split("|", 2) for e in lines_book["any"][beat]]
-        if beat == "setup":  # the second lead has not arrived yet: the protagonist talks alone
-            own, shared = [[p for p in x if p[0] == "A" and "B" not in needs(p[2])] for x in (own, shared)]
-        rng.shuffle(own)
-        rng.shuffle(shared)
-
-        def rank(entry: list[str]) -> int:
-            return -self.story.score(entry[2])  # the premise's own material first
-
-        pool = [p for p in own + shared if can_fill(p[2], slots)]
-        pool.sort(key=rank)  # stable: the shuffled order stands within each rank
-        out: list[tuple[str, str, str]] = []
-        last = None
-        for who, emotion, text in pool:
-            if len(out) >= n:
-                break
-            line = fill(text, slots)
-            if line in used or (who == last and beat != "setup" and len(pool) > n):
-                continue
-            used.add(line)
-            out.append((who, emotion, line))
-            last = who
-        for who, emotion, text in pool:  # a long scene may need lines the alternation skipped
-            if len(out) >= n:
-                break
-            line = fill(text, slots)
-            if line not in used:
-                used.add(line)
-                out.append((who, emotion, line))
-        return out
 
     # -- location manager: places from scene settings
     def locations(self, film: Film) -> LocationPlan:
-        known = {p[0]: p for p in self.story.places}
-        times = self.book["times"]
+        known = {p.name: p for p in self.story.places}
+        light = self.world["times"]["light"]
         tokens: dict[str, str] = {}
         locations: list[Location] = []
         for scene in film.scenes:
@@ -202,13 +199,26 @@ class Planner:
             if not name or when not in TimeOfDay.__members__:
                 name, when = scene.setting, _time_from_words(scene.setting)
             base = known.get(name)
-            look = base[1] if base else scene.setting
-            ambience = base[2] if base else "room tone"
             token = f"<env{len(locations) + 1}>"
             tokens[scene.setting] = token
-            locations.append(Location(token=token, name=name, look=look, time_of_day=TimeOfDay(when),
-                                      light=times["light"][when], ambience=ambience))
+            locations.append(Location(token=token, name=name, look=base.look if base else scene.setting,
+                                      time_of_day=TimeOfDay(when), light=light[when],
+                                      ambience=base.ambience if base else "room tone",
+                                      conditions=[c for c in (base.conditions if base else self.story.conditions)
+                                                  if c != "night"]))
         return LocationPlan(locations=locations, scene_locations=[tokens[s.setting] for s in film.scenes])
+
+    def _told(self, film: Film, scene: Scene):
+        """The story's telling of this scene, when the scene still holds the lines it was written with."""
+        index = next((k for k, s in enumerate(film.scenes) if s.id == scene.id), -1)
+        for target in (len(film.shots()) or None, None):
+            for beat, _, _, _, _, told in self._plan(target, film.treatment.target_runtime_s if film.treatment else 60.0):
+                if [t for _, _, t in told.lines] == [ln.line for ln in scene.dialogue] and beat == scene.beat.value:
+                    return told
+        plan = self._plan(None, film.treatment.target_runtime_s if film.treatment else 60.0)
+        if 0 <= index < len(plan) and not scene.dialogue and not plan[index][5].lines:
+            return plan[index][5]
+        return None
 
     # -- storyboard artist: coverage for one scene
     def shots(self, film: Film, scene: Scene, n_shots: int | None = None) -> ShotList:
@@ -216,6 +226,7 @@ class Planner:
         place = film.location(scene.location) if scene.location else None
         order = {c.token: k for k, c in enumerate(film.characters)}
         first_scene = film.scenes[0].id == scene.id
+        told = self._told(film, scene)
         lines = list(scene.dialogue)
         n_shots = max(1, n_shots or len(lines) + 1)
         # an establishing shot, then the lines spread over the remaining shots in order
@@ -223,10 +234,14 @@ class Planner:
         groups: list[list[DialogueLine]] = [[] for _ in range(n_groups)]
         for k, line in enumerate(lines):
             groups[k * n_groups // len(lines)].append(line)
-        shots = [self._establishing(film, scene, place, first_scene, rng, order)] if n_shots > n_groups else []
+        opening = (told.opening if told and told.opening else self.world["shots"]["establishing"])
+        shots = [self._establishing(film, scene, place, first_scene, rng, order, opening)] if n_shots > n_groups else []
         previous = ShotType.wide
+        said = 0
         for k, group in enumerate(groups):
-            shots.append(self._coverage(film, scene, place, group, k, previous, rng, order))
+            actions = told.actions[said:said + len(group)] if told else []
+            said += len(group)
+            shots.append(self._coverage(film, scene, place, group, k, previous, rng, order, [a for a in actions if a]))
             previous = shots[-1].shot_type
         for n, shot in enumerate(shots, start=1):
             shot.id = f"{scene.id}-sh{n:02d}"
@@ -234,27 +249,27 @@ class Planner:
         return ShotList(shots=shots)
 
     def _props(self, scene: Scene, shot: Shot, establishing: bool) -> list[str]:
-        """The premise's key objects in frame: those the shot's lines or the scene's plot name; the
+        """The premise's key objects in frame: those the shot's lines, action or the scene's plot name; the
         establishing shot shows the first of them so every scene puts the premise's thing on screen."""
-        props = self.story.props
-        said = " ".join([scene.plot] + [ln.line for ln in shot.dialogue]).lower()
+        props = self.story.props()
+        said = " ".join([scene.plot, shot.action] + [ln.line for ln in shot.dialogue]).lower()
         shown = [p for p in props if p.lower() in said or p.split()[-1].lower() in said]
         if establishing and props and not shown:
             shown = props[:1]
         return shown[:3]
 
-    def _establishing(self, film, scene, place, first_scene, rng, order) -> Shot:
+    def _establishing(self, film, scene, place, first_scene, rng, order, action: str) -> Shot:
         shot_type = ShotType.extreme_wide if first_scene else ShotType.wide
         camera = CameraMove.pull_out if first_scene else rng.choice([CameraMove.pan_right, CameraMove.pan_left,
                                                                      CameraMove.tilt_down, CameraMove.static])
         chars = sorted(scene.characters, key=order.get)
         framing = _small_figures(chars, order)
         return Shot(id="x", shot_type=shot_type, camera=camera, characters=chars, framing=framing,
-                    visual_prompt=self._describe(film, shot_type, camera, chars, place, self.book["shots"]["establishing_action"]),
-                    action=self.book["shots"]["establishing_action"], duration=4.5 if first_scene else 3.5,
+                    visual_prompt=self._describe(film, shot_type, camera, chars, place, action),
+                    action=action, duration=4.5 if first_scene else 3.5,
                     sound=[SoundCue(kind="ambience", description=place.ambience if place and place.ambience else scene.setting)])
 
-    def _coverage(self, film, scene, place, group, k, previous, rng, order) -> Shot:
+    def _coverage(self, film, scene, place, group, k, previous, rng, order, actions: list[str]) -> Shot:
         speakers = list(dict.fromkeys(line.speaker for line in group))
         speaker = speakers[0]
         others = [t for t in scene.characters if t not in speakers]
@@ -270,9 +285,9 @@ class Planner:
         else:
             shot_type, camera, chars = ShotType.medium, rng.choice([CameraMove.static, CameraMove.push_in]), [speaker]
         framing = _frame(shot_type, chars, order, speaker)
-        action = " ".join(self.book["shots"]["speaking"].format(speaker=ln.speaker, emotion=ln.emotion) for ln in group)
-        if listener and listener in chars:
-            action += " " + self.book["shots"]["listening"].format(listener=listener)
+        names = {c.token: c.name.split()[0] for c in film.characters}
+        action = " ".join(actions) or " ".join(self.world["shots"]["speaking"].format(speaker=names.get(ln.speaker, ln.speaker),
+                                                                                      emotion=ln.emotion) for ln in group)
         words = sum(len(ln.line.split()) for ln in group)
         duration = round(max(2.5, words / WORDS_PER_SECOND + LEAD_IN_S + TAIL_S + 0.3 * (len(group) - 1)), 2)
         sound = [SoundCue(kind="ambience", description=place.ambience)] if place and place.ambience else []
@@ -283,7 +298,7 @@ class Planner:
     def _describe(self, film, shot_type, camera, chars, place, action) -> str:
         subjects = " and ".join(chars) if chars else "No one"
         where = f"at {place.token} ({place.name})" if place else "in the scene"
-        return self.book["shots"]["template"].format(
+        return self.world["shots"]["template"].format(
             shot_type=shot_type.value.capitalize(), camera=camera.value, subjects=subjects, where=where,
             time=place.time_of_day.value if place else "day", light=place.light if place else "", action=action,
         ).strip()
@@ -379,13 +394,3 @@ def _title_case(text: str) -> str:
 
 def _short(name: str) -> str:
     return name.split(",")[0]
-
-
-def _same_source(story: Story, c: Character, lead: Character) -> bool:
-    """Is c another member of the lead's group ("three sisters": all three are in every scene)?"""
-    tokens = [x.token for x in story.cast]
-    if c.token not in tokens or lead.token not in tokens:
-        return False
-    src = story.cast_entities
-    i, j = tokens.index(c.token), tokens.index(lead.token)
-    return src[i] is not None and src[i] is src[j]

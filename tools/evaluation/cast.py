@@ -62,6 +62,16 @@ def drawn_age(c: Character) -> str | None:
     return None
 
 
+def _head(text: str) -> str:
+    """The words that say what someone is, before what a role or look says about them: "veteran late-night DJ" of
+    "veteran late-night DJ losing her slot", "florist" of "florist who runs her late mother's shop"; an owner's
+    name ("the submarine's sonar operator") is not what they are."""
+    first = re.split(r"\b(?:who|that|which|of|with|from|whose|in|at|for|on)\b|[,;:(]", text.lower(), maxsplit=1)[0]
+    # a participle clause with its own object ("... DJ losing her slot"): what they do, not what they are
+    first = re.split(r"\s\w{3,}ing\s+(?=(?:her|his|their|its|the|a|an|my|over|up|out|on|in|to)\b)", first, maxsplit=1)[0]
+    return " ".join(w for w in first.split() if not w.endswith(("'s", "’s")))
+
+
 def _has(text: str, head: str) -> bool:
     return head in {lemma(w) for w in _words(text)}
 
@@ -71,10 +81,11 @@ def link(terms: PremiseTerms, cast: list[Character]) -> dict[str, Term]:
     out: dict[str, Term] = {}
     entities = list(terms.entities)
     for c in cast:
-        by_name = next((e for e in entities if e.name and e.name.lower() == c.name.lower()), None)
+        by_name = next((e for e in entities if e.name and (e.name.lower() == c.name.lower()
+                                                           or e.name.lower() in c.name.lower().split())), None)
         if by_name:
             out[c.token] = by_name
-    for source in (lambda c: c.role.split()[-1] if c.role.split() else "", lambda c: c.name, lambda c: c.appearance):
+    for source in (lambda c: _head(c.role), lambda c: c.name, lambda c: _head(c.appearance)):
         for c in cast:
             if c.token in out:
                 continue

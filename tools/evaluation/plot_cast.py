@@ -20,24 +20,52 @@ def _word(text: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-]){re.escape(text)}(?:'s|s)?(?![\w-])", re.IGNORECASE)
 
 
-def names_in(plot: str, c: Character) -> bool:
-    """Whether the plot names this character: its name or its ID token."""
-    return c.token in plot or bool(_word(c.name).search(plot))
+def name_parts(c: Character, cast: list[Character] | None = None) -> list[str]:
+    """How a plot may call a character: its whole name, or a word of it no one else in the cast carries ("June" for
+    "June Halloran"; not "Chen" when father and son are both Chens)."""
+    shared = {w for o in (cast or []) if o.token != c.token for w in o.name.replace("-", " ").split()}
+    parts = [c.name] + [w for w in c.name.replace("-", " ").split() if len(w) > 1 and w[:1].isupper() and w not in shared]
+    return list(dict.fromkeys(parts))
+
+
+def names_in(plot: str, c: Character, cast: list[Character] | None = None) -> bool:
+    """Whether the plot names this character: its name, a word of its name, or its ID token."""
+    return c.token in plot or any(_word(n).search(plot) for n in name_parts(c, cast))
 
 
 CLAUSE = re.compile(r"[,.;:!?]|\b(?:and|but|while|then|when|as|until)\b", re.IGNORECASE)
 
 
-def acts_in(plot: str, c: Character) -> bool:
-    """Whether a clause of the plot starts with this character doing something (not "Walter's note")."""
-    subject = re.compile(rf"^(?:{re.escape(c.token)}|{re.escape(c.name)})(?![\w'-])", re.IGNORECASE)
-    return any(subject.match(part.strip()) for part in CLAUSE.split(plot))
+def acts_in(plot: str, c: Character, cast: list[Character] | None = None) -> bool:
+    """Whether a clause of the plot starts with this character doing something now (not "Walter's note", not
+    "Edwin said it before the fire": what they did before the scene)."""
+    names = "|".join(re.escape(n) for n in [c.token, *name_parts(c, cast)])
+    subject = re.compile(rf"^(?:{names})(?![\w'-])\s*(\w+)?", re.IGNORECASE)
+    for part in CLAUSE.split(plot):
+        m = subject.match(part.strip())
+        if m and not _past(m.group(1) or ""):
+            return True
+    return False
 
 
-def mentions(plot: str, c: Character) -> bool:
-    """Whether the plot refers to this character at all: name, token, or the last word of its role."""
-    role = c.role.split()[-1] if c.role.split() else ""
-    return names_in(plot, c) or (len(role) > 2 and bool(_word(role).search(plot)))
+def _past(word: str) -> bool:
+    from lemminflect import getInflection, getLemma
+
+    low = word.lower()
+    if low in ("was", "were", "had", "has", "have", "did", "used", "once", "never", "always"):
+        return True
+    lemma = getLemma(low, upos="VERB")
+    return bool(lemma) and low != lemma[0] and low in getInflection(lemma[0], "VBD")
+
+
+ROLE_STOP = {"the", "and", "who", "her", "his", "their", "its", "with", "from", "for", "old", "young", "late", "little"}
+
+
+def mentions(plot: str, c: Character, cast: list[Character] | None = None) -> bool:
+    """Whether the plot refers to this character at all: name, token, or a word of its role ("the florist" for a
+    "florist who runs her late mother's shop")."""
+    role = [w for w in re.findall(r"[^\W\d_][\w-]*", c.role.lower()) if len(w) > 3 and w not in ROLE_STOP]
+    return names_in(plot, c, cast) or any(_word(w).search(plot) for w in role)
 
 
 def speakers(scene: Scene) -> list[str]:
@@ -53,12 +81,12 @@ def plot_cast(film: Film) -> Metric:
         present = set(scene.characters) | {t for sh in scene.shots for t in sh.characters}
         scene_faults = 0
         for c in film.characters:
-            if c.token not in present and acts_in(scene.plot, c):
+            if c.token not in present and acts_in(scene.plot, c, film.characters):
                 scene_faults += 1
                 issues.append(f"scene {scene.id}: the plot has {c.name} ({c.token}) act, but they are not in the scene")
         for token in speakers(scene):
             c = cast.get(token)
-            if c is not None and not mentions(scene.plot, c):
+            if c is not None and not mentions(scene.plot, c, film.characters):
                 scene_faults += 1
                 issues.append(f"scene {scene.id}: {c.name} ({token}) speaks, but the plot never mentions them")
         per_scene[scene.id] = 1.0 / (1.0 + scene_faults)

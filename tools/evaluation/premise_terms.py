@@ -91,14 +91,16 @@ def read_terms(prompt: str) -> PremiseTerms:
     reading = read_premise(prompt)
     entities: dict[str, Term] = {}
     for e in reading.entities:
-        phrase = (getattr(e, "core", "") or e.phrase).strip()
+        # a premise in another language is planned in English: its terms are the readers' English for them
+        phrase = (e.en or getattr(e, "core", "") or e.phrase).strip()
         words = {w.lower() for w in _tokens(phrase)}
         # the reader leaves some looks open ("an old fisherman": no age); the phrase's own words fill them
         gender = e.gender if e.gender in ("female", "male") else (
             "female" if words & (FEMALE - {"her", "she", "hers"}) else "male" if words & (MALE - {"his", "he", "him"}) else None)
         age = {"child": "young", "young": "young", "old": "old"}.get(e.age or "") or (
             "old" if words & OLD else "young" if words & YOUNG else None)
-        term = Term(phrase=phrase, head=lemma(e.head), kind=e.kind, count=e.count or 1, name=e.name,
+        head = phrase.split()[-1] if e.en and not e.name else e.head
+        term = Term(phrase=phrase, head=lemma(head), kind=e.kind, count=e.count or 1, name=e.name,
                     gender=gender, age=age)
         key = (term.name or term.phrase).lower()
         entities.setdefault(key, term)  # a synopsis names Elsa four times: one term

@@ -11,15 +11,20 @@ from auteur.core.atomic import write_text
 from auteur.core.errors import AuteurError, InputError
 from auteur.core.jsonload import loads
 from auteur.core.schema import Film, describe_validation_error
+from auteur.tools.language.premise import read_premise
 from auteur.tools.evaluation import premise as premise_metrics
 from auteur.tools.evaluation import semantic as semantic_metrics
 from auteur.tools.evaluation import structural as structural_metrics
 from auteur.tools.evaluation import visual as visual_metrics
 from auteur.tools.evaluation.cast import cast_sanity
+from auteur.tools.evaluation.constraints import constraints
+from auteur.tools.evaluation.depiction import depiction
 from auteur.tools.evaluation.framing import framing
 from auteur.tools.evaluation.metrics import Metric
 from auteur.tools.evaluation.plot_cast import plot_cast
 from auteur.tools.evaluation.premise_terms import read_terms
+from auteur.tools.evaluation.situation import situation
+from auteur.tools.evaluation.template import template
 from auteur.tools.evaluation.weights import WEIGHTS
 
 
@@ -59,18 +64,21 @@ def evaluate_film(film: Film, *, root: Path | None = None, clip_durations: dict[
     """Every metric family on one film; `root` is its run directory when there is one (keyframes, clips)."""
     metrics = structural_metrics.evaluate(film, clip_durations, runtime_target=not shots_were_asked(root))
     terms = read_terms(film.prompt)
+    reading = read_premise(film.prompt)
     if semantic:
         try:
             metrics += semantic_metrics.evaluate(film)
             metrics += premise_metrics.evaluate(film, terms=terms)
+            metrics.append(situation(film, reading))
         except AuteurError as err:  # no sentence model here: say so instead of failing the whole evaluation
             have = {m.name for m in metrics}
             metrics += [Metric(name=n, family=f, score=None, skipped=str(err))
                         for n, f in (("faithfulness", "semantic"), ("progression", "semantic"), ("grounding", "semantic"),
-                                     ("premise_coverage", "premise"), ("specificity", "premise")) if n not in have]
-    metrics += [cast_sanity(film, terms), plot_cast(film), framing(film)]
+                                     ("premise_coverage", "premise"), ("situation", "premise")) if n not in have]
+    metrics += [template(film), constraints(film, reading), cast_sanity(film, terms), plot_cast(film), framing(film)]
     if visual:
         metrics += visual_metrics.evaluate(film, root)
+        metrics.append(depiction(film, root, reading))
     for m in metrics:
         m.weight = WEIGHTS[m.name]
     return Evaluation(source=source, overall=overall(metrics), metrics=metrics, per_scene=per_scene(film, metrics))

@@ -1,0 +1,119 @@
+"""Premises in other languages: every person, animal, thing and place found, typed, counted and put in English;
+relations, conditions and events read from the premise's own grammar. Expectations written by hand from the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from auteur.tools.language.gloss import gloss, romanise
+from auteur.tools.language.premise import read_premise
+
+# text, language, {English core's last word: (kind, count, gender or None)}, relations {noun: (owner, target)},
+# conditions
+CASES = [
+    ("Une jeune boulangère de Lyon découvre que son pain fait rêver toute la ville.", "fr",
+     {"baker": ("person", 1, "female"), "Lyon": ("place", 1, None), "bread": ("object", 1, None),
+      "city": ("place", 1, None)}, {}, ()),
+    ("Un viejo pescador de Valparaíso encuentra una botella con un mensaje escrito por su hija.", "es",
+     {"fisherman": ("person", 1, "male"), "Valparaíso": ("place", 1, None), "bottle": ("object", 1, None),
+      "message": ("object", 1, None), "daughter": ("person", 1, "female")}, {"daughter": ("fisherman", "daughter")}, ()),
+    ("一位老茶农在云雾中的山上等待失散多年的儿子回家。", "zh",
+     {"farmer": ("person", 1, None), "mountain": ("place", 1, None), "son": ("person", 1, "male")},
+     {"son": ("farmer", "son")}, ("fog",)),
+    ("서울의 편의점 야간 알바생이 매일 밤 같은 시간에 오는 고양이와 친구가 된다.", "ko",
+     {"Seoul": ("place", 1, None), "worker": ("person", 1, None), "cat": ("animal", 1, None),
+      "store": ("place", 1, None)}, {}, ("night",)),
+    ("मुंबई की एक बूढ़ी दर्ज़ी अपनी पोती के लिए शादी का जोड़ा सिलती है।", "hi",
+     {"Mumbai": ("place", 1, None), "tailor": ("person", 1, "female"), "granddaughter": ("person", 1, "female"),
+      "dress": (None, 1, None)}, {"granddaughter": ("tailor", "granddaughter")}, ()),
+    ("في سوق القاهرة القديم، يبيع صبي صغير فوانيس تضيء الأحلام.", "ar",
+     {"market": ("place", 1, None), "Cairo": ("place", 1, None), "boy": ("person", 1, "male"),
+      "lantern": ("object", 1, None)}, {}, ()),
+    ("Ein alter Uhrmacher in Wien versucht, die Zeit anzuhalten, bevor seine Tochter heiratet.", "de",
+     {"watchmaker": ("person", 1, "male"), "Vienna": ("place", 1, None), "daughter": ("person", 1, "female")},
+     {"daughter": ("watchmaker", "daughter")}, ()),
+    # written for this reader: a rabbit, a grandson, a daughter, a Korean and a Spanish line of its own
+    ("雪の夜、おばあさんは森で迷子のウサギを見つけて、孫と一緒に家に連れて帰らなければならない。", "ja",
+     {"grandmother": ("person", 1, "female"), "forest": ("place", 1, None), "rabbit": ("animal", 1, None),
+      "grandson": ("person", 1, "male"), "house": ("place", 1, None)}, {"grandson": ("grandmother", "grandson")},
+     ("snow", "night")),
+    ("Eine Großmutter muss mit ihrem Enkel im Schneesturm drei Schafe retten.", "de",
+     {"grandmother": ("person", 1, "female"), "grandson": ("person", 1, "male"), "sheep": ("animal", 3, None)},
+     {"grandson": ("grandmother", "grandson")}, ("snow",)),
+    ("Un vieux jardinier aveugle apprend à sa fille à cultiver des roses avant l'hiver, mais la neige arrive.", "fr",
+     {"gardener": ("person", 1, "male"), "daughter": ("person", 1, "female"), "rose": ("object", 1, None)},
+     {"daughter": ("gardener", "daughter")}, ("snow",)),
+    ("할머니는 손녀와 함께 잃어버린 강아지를 찾고 싶지만 비가 와서 집을 떠날 수 없다.", "ko",
+     {"grandmother": ("person", 1, "female"), "granddaughter": ("person", 1, "female"), "dog": ("animal", 1, None),
+      "house": ("place", 1, None)}, {"granddaughter": ("grandmother", "granddaughter")}, ("rain",)),
+    ("Dos hermanas gemelas buscan a su perro perdido en el bosque durante una tormenta.", "es",
+     {"sister": ("person", 2, "female"), "dog": ("animal", 1, None), "forest": ("place", 1, None)},
+     {}, ("storm",)),
+]
+
+
+def _by_last_word(reading) -> dict:
+    return {e.english.split()[-1]: e for e in reading.entities}
+
+
+@pytest.mark.parametrize("text, lang, entities, relations, conditions", CASES, ids=[c[0][:24] for c in CASES])
+def test_every_entity_is_read_in_english_with_kind_count_and_gender(text, lang, entities, relations, conditions):
+    reading = read_premise(text)
+    assert reading.language == lang
+    found = _by_last_word(reading)
+    for word, (kind, count, gender) in entities.items():
+        assert word in found, f"{word} missing from {sorted(found)}"
+        e = found[word]
+        if kind is not None:
+            assert e.kind == kind, e
+        assert e.count == count, e
+        if gender is not None:
+            assert e.gender == gender, e
+
+
+@pytest.mark.parametrize("text, lang, entities, relations, conditions", CASES, ids=[c[0][:24] for c in CASES])
+def test_relations_and_conditions_follow_the_text(text, lang, entities, relations, conditions):
+    reading = read_premise(text)
+    last = [e.english.split()[-1] for e in reading.entities]
+    got = {r.noun: (last[r.owner], last[r.target]) for r in reading.relations}
+    assert got == relations
+    assert set(conditions) <= set(reading.conditions), reading.conditions
+
+
+def test_events_carry_english_verbs_agents_and_modes():
+    r = read_premise("Eine Großmutter muss mit ihrem Enkel im Schneesturm drei Schafe retten.")
+    save = next(e for e in r.events if e.verb == "save")
+    assert (r.entities[save.agent].en, r.entities[save.patient].en, save.mode) == ("grandmother", "sheep", "goal")
+    r = read_premise("Une jeune boulangère de Lyon découvre que son pain fait rêver toute la ville.")
+    assert (r.events[0].verb, r.events[0].mode, r.events[0].part) == ("discover", "discovery", "main")
+    assert any(e.part == "content" and e.verb == "dream" for e in r.events)
+    r = read_premise("할머니는 손녀와 함께 잃어버린 강아지를 찾고 싶지만 비가 와서 집을 떠날 수 없다.")
+    find = next(e for e in r.events if e.verb == "find")
+    assert (find.mode, r.entities[find.patient].en) == ("goal", "lost dog")
+    assert any(e.verb == "leave" and e.mode == "inability" and e.part == "twist" for e in r.events)
+    r = read_premise("Un viejo pescador de Valparaíso encuentra una botella con un mensaje escrito por su hija.")
+    write = next(e for e in r.events if e.verb == "write")
+    assert (r.entities[write.agent].en, write.part) == ("daughter", "backstory")
+
+
+def test_english_gloss_keeps_every_entity_and_names_the_story():
+    r = read_premise("一位老茶农在云雾中的山上等待失散多年的儿子回家。")
+    assert {"farmer", "mountain", "son", "wait"} <= set(r.english.split())
+    assert r.story_type  # typed from the English gloss
+
+
+def test_an_unknown_word_keeps_its_own_form_romanised():
+    assert gloss("ㅋㅋ노래방", "ko") is None
+    assert romanise("서울") == "seoul"
+    r = read_premise("Un viejo zapatero de Quilmes encuentra una botella.")
+    assert "Quilmes" in [e.name for e in r.places()]
+    assert any(e.en.endswith("zapatero") for e in r.entities)  # not in the lexicon: kept as written
+
+
+def test_the_lexicon_rows_have_a_column_for_every_language():
+    from auteur.tools.language.gloss import NOUN_FILES, VERB_FILE, _read_table
+
+    for name in NOUN_FILES + (VERB_FILE,):
+        header, rows = _read_table(name)  # raises on a row with a missing column
+        assert header == ["en", "fr", "es", "de", "it", "pt", "zh", "ja", "ko", "hi", "ar"]
+        assert len(rows) > 20

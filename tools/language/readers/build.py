@@ -1,0 +1,386 @@
+"""Tokens to a premise reading, the same way for every language: noun phrases become entities (typed by meaning
+from their English, counted, gendered), verbs become events (agent and patient by case or word order, mode from
+the goal/inability cues and the verb's meaning, part from the clause they stand in), kinship nouns become
+relations, and the English of every word gives the conditions and the premise's English gloss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from auteur.tools.language.english import COLLECTIVES, PLURAL_DEFAULT
+from auteur.tools.language.gloss import condition, cues, kinds, mode, nouns
+from auteur.tools.language.meaning import embed_all, gender_age, typers, vector
+from auteur.tools.language.reading import CHARACTER_KINDS, Entity, Event, PremiseReading, Relation
+from auteur.tools.language.readers.tokens import Token
+
+NOMINAL = ("NOUN", "PROPN")
+PHRASE_POS = ("DET", "NUM", "ADJ", "NOUN", "PROPN")
+# The English of nouns that name someone by their tie to another: with "her"/"sa"/"seine" (or, for family, alone)
+# they make a relation to the one they belong to.
+FAMILY = {"mother", "father", "parent", "son", "daughter", "brother", "sister", "grandmother", "grandfather",
+          "grandson", "granddaughter", "grandchild", "husband", "wife", "uncle", "aunt", "cousin", "twin"}
+TIES = FAMILY | {"friend", "neighbour", "child", "owner", "teacher", "student", "boss"}
+# English verbs that carry another verb's will rather than an event of their own ("veut partir": want to leave).
+MODALS = {"want": "goal", "must": "goal", "try": "goal", "need": "goal", "be able": "able"}
+PARTICLES = {"out", "up", "down", "off", "back", "away", "in", "on"}
+
+
+@dataclass
+class Phrase:
+    tokens: list[Token]
+    start: int
+    end: int                  # exclusive, in the sentence's token list
+    head: Token
+    entity: int | None = None  # index in the reading's entities, when it became one
+    en: str = ""
+    case: str = ""
+
+
+@dataclass
+class Layout:
+    """How a language orders its words: where a noun phrase's head stands and where the subject and object stand."""
+
+    head_final: bool          # "老茶农", "편의점 알바생": the head noun ends the phrase
+    order: str                # "svo" | "sov" | "vso"
+    joiner: str = " "         # how a phrase's words are written together ("" for Chinese and Japanese)
+    extra: dict = field(default_factory=dict)
+
+
+def kind_of(texts: tuple[str, ...], allowed: tuple[str, ...] | None = None) -> str:
+    """The kind MiniLM gives an English phrase: the head counts twice, the whole phrase once (as english.py)."""
+    typer = typers()["kind"]
+    total: dict[str, float] = {}
+    for k, text in enumerate(texts):
+        weight = 2.0 if k == 0 else 1.0
+        for label, score in typer.scores(vector(text)).items():
+            if allowed is None or label in allowed:
+                total[label] = total.get(label, 0.0) + weight * score
+    return sorted(total, key=lambda label: (-total[label], label))[0]
+
+
+def _article(words: str) -> str:
+    return f"{'an' if words[:1].lower() in 'aeiou' else 'a'} {words}"
+
+
+def phrases(tokens: list[Token], layout: Layout) -> list[Phrase]:
+    """Noun phrases: runs of determiners, numbers, adjectives and nouns holding at least one noun. A particle's
+    case ends a phrase where particles follow (Japanese, Korean, Hindi); a preposition's starts one elsewhere."""
+    out: list[Phrase] = []
+    run: list[int] = []
+
+    def close():
+        if any(tokens[i].pos in NOMINAL for i in run):
+            toks = [tokens[i] for i in run]
+            nominal = [t for t in toks if t.pos in NOMINAL]
+            head = nominal[-1] if layout.head_final else nominal[0]
+            case = (toks[-1].case if layout.head_final else toks[0].case) or head.case
+            out.append(Phrase(toks, run[0], run[-1] + 1, head, case=case))
+        run.clear()
+
+    for i, tok in enumerate(tokens):
+        if tok.pos not in PHRASE_POS:
+            if run and layout.head_final and tok.pos == "PART" and tokens[run[-1]].pos == "ADJ" \
+                    and tokens[run[-1]].case == "poss":
+                continue  # "迷子の|ウサギ", "年迈的|茶农": a describing word's particle keeps it in the phrase
+            close()
+            continue
+        prev = tokens[run[-1]] if run else None
+        if prev is not None:
+            if layout.head_final and prev.case and not (prev.case == "poss" and prev.pos == "ADJ"):
+                close()  # "서울의 | 편의점": the particle closed the phrase before
+            elif not layout.head_final and (tok.case or tok.pos == "DET" or tok.owner is not None):
+                close()  # "de | Lyon", "son | pain": a preposition or a determiner opens a new phrase
+            elif tok.pos == "DET" and tok.owner is not None:
+                close()  # "दर्ज़ी | अपनी पोती": a possessive opens the next one's phrase
+            elif not layout.head_final and prev.pos == "ADJ" and tok.pos in NOMINAL and \
+                    any(t.pos in NOMINAL for t in (tokens[j] for j in run)):
+                close()  # "صبي صغير | فوانيس": a noun after the describing words of one is another
+            elif prev.pos in NOMINAL and tok.pos in NOMINAL and prev.name != tok.name:
+                close()  # "سوق | القاهرة": a name beside a common noun is a phrase of its own
+            elif not layout.head_final and prev.pos in NOMINAL and tok.pos in ("NUM", "DET"):
+                close()
+        run.append(i)
+    close()
+    return out
+
+
+def _en(phrase: Phrase, layout: Layout) -> str:
+    words = [t for t in phrase.tokens if t.pos in ("ADJ", "NOUN", "PROPN")]
+    if not layout.head_final:  # "jeune boulangère", "pescador viejo": describing words before the head in English
+        words = [t for t in words if t.pos == "ADJ"] + [t for t in words if t.pos != "ADJ" and t is not phrase.head] \
+            + [phrase.head]  # "hermanas gemelas": twin sisters
+    out: list[str] = []
+    for t in words:
+        w = t.en or t.own()
+        if t.name:
+            w = w[:1].upper() + w[1:]
+        if w not in out:
+            out.append(w)
+    return " ".join(out)
+
+
+def _count(phrase: Phrase) -> int:
+    for t in phrase.tokens:
+        if t.count:
+            return t.count
+    head = phrase.head
+    if head.en in ("twin", "twins"):
+        return 2
+    if head.en in COLLECTIVES:
+        return COLLECTIVES[head.en]
+    return PLURAL_DEFAULT if any(t.plural for t in phrase.tokens if t.pos in NOMINAL) else 1
+
+
+def _entity(phrase: Phrase, layout: Layout) -> Entity | None:
+    head = phrase.head
+    en = _en(phrase, layout)
+    head_en = head.en or head.own()
+    if head.name:
+        name = head_en[:1].upper() + head_en[1:]
+        if phrase.case == "loc":
+            kind = "place"
+        else:
+            kind = kind_of((name,), ("person", "place"))
+    else:
+        name = None
+        if not head.en:
+            # a word no source knows: MiniLM cannot type its romanised form, the grammar can
+            kind = {"loc": "place", "subj": "person"}.get(phrase.case, "object")
+        else:
+            # the lexicon's table narrows the choice ("Uhrmacher" is someone, never a thing)
+            kind = kind_of((_article(head_en), _article(en)), kinds(head_en))
+        if kind == "abstract":
+            return None  # an idea is not filmed
+        if kind in ("object", "machine") and phrase.case == "loc":
+            kind = "place"  # "dans la boulangerie", "山上": what the story happens inside is a place
+    count = _count(phrase) if kind in CHARACTER_KINDS and not head.name else 1
+    gender = age = None
+    if kind == "person":
+        # the head's own form first ("boulangère"), then what its English says ("sister"), then agreeing words
+        g, age = gender_age((_article(head_en), _article(en)) if not head.name else (name,))
+        gender = head.gender or g or next((t.gender for t in phrase.tokens if t.gender), None)
+    words = [t for t in phrase.tokens if t.pos not in ("DET", "NUM") and t.owner is None]
+    core = layout.joiner.join(t.text for t in words) or head.text
+    written = layout.joiner.join(t.text for t in phrase.tokens)
+    return Entity(phrase=written, head=head.lemma, kind=kind, count=count, name=name,
+                  gender=gender, age=age, core=core, en=en)
+
+
+def _compound_things(phrase: Phrase, layout: Layout, kind: str) -> list[Entity]:
+    """"편의점 야간 알바생": the convenience store a part-timer works in is a place of the premise too (as
+    english.py keeps the lighthouse of a lighthouse keeper)."""
+    if kind not in CHARACTER_KINDS:
+        return []
+    out = []
+    for t in phrase.tokens:
+        if t is phrase.head or t.pos != "NOUN" or not t.en:
+            continue
+        k = kind_of((_article(t.en),))
+        if k in ("place", "object"):
+            out.append(Entity(phrase=t.text, head=t.lemma, kind=k, core=t.text, en=t.en))
+    return out
+
+
+def _clauses(tokens: list[Token]) -> list[tuple[int, int, str]]:
+    """Spans of the sentence with what each is to the story: "main", "content" (after "que" of a discovery),
+    "deadline" ("avant", "前"), "twist" ("mais", "但是"), "detail" (a relative clause)."""
+    spans: list[tuple[int, int, str]] = []
+    start, part = 0, "main"
+    for i, tok in enumerate(tokens):
+        new = {"content": "content", "deadline": "deadline", "twist": "twist", "clause": "detail"}.get(tok.cue)
+        if new is None and tok.pos == "PUNCT" and tok.text in ",;，、；—:：":
+            new = part if part != "main" else "main"
+        if new is not None:
+            spans.append((start, i, part))
+            start, part = i + 1 if tok.pos in ("PUNCT", "CONJ", "PART", "ADP") else i, new
+    spans.append((start, len(tokens), part))
+    return [s for s in spans if s[0] < s[1]]
+
+
+def _events(tokens: list[Token], found: list[Phrase], entities: list[Entity], layout: Layout,
+            lang: str) -> list[Event]:
+    chars = {p.entity for p in found if p.entity is not None and entities[p.entity].is_character}
+    protagonist = next((p.entity for p in found if p.entity in chars), None)
+    events: list[Event] = []
+    carried: set[str] = set()
+    for lo, hi, part in _clauses(tokens):
+        inside = [p for p in found if lo <= p.start and p.end <= hi]
+        verbs = [i for i in range(lo, hi) if tokens[i].pos == "VERB"]
+        will = None
+        negated = any(tokens[i].cue == "negation" for i in range(lo, hi))
+        clause_cues = {tokens[i].cue for i in range(lo, hi)} | carried
+        # "versucht, die Zeit anzuhalten": a will with no verb of its own goes to the next clause's verb
+        carried = clause_cues & {"goal", "inability"} if not verbs else set()
+        for n, i in enumerate(verbs):
+            tok = tokens[i]
+            verb = tok.en or tok.own()
+            if verb in MODALS and len(verbs) > 1:
+                if n + 1 < len(verbs):
+                    will = MODALS[verb]  # "veut partir": the will goes to the verb it governs
+                continue  # "見つけることができない": the ability belongs to the verb before
+            m = "act"
+            if will == "goal" or "goal" in clause_cues:
+                m = "goal"
+            if "inability" in clause_cues or (will == "able" and negated):
+                m = "inability"
+            own = mode(verb)
+            if m == "act" and own:
+                m = own
+            agent = _agent(i, tok, inside, found, chars, layout)
+            if agent is None and part in ("main", "content", "deadline", "twist"):
+                agent = protagonist
+            agent = None if agent == -1 else agent
+            patient_phrase = _patient(i, tok, inside, agent, layout)
+            if patient_phrase is None:
+                # "고양이와 친구가 된다", "se dispute avec": the one it is done with
+                patient_phrase = next((p for p in inside if p.case == "with" and p.entity in chars
+                                       and p.entity != agent), None)
+            patient = patient_phrase.entity if patient_phrase is not None else None
+            obj = patient_phrase.en if patient_phrase is not None else ""
+            rest = " ".join(p.en for p in inside if p.case == "loc" and p is not patient_phrase and p.en)
+            if tok.attributive:
+                m = own or "state"  # "走失的小狗": what the noun is, not what anyone wills
+            this_part = ("backstory" if tok.past else "detail") if tok.attributive else part
+            words = verb.split()
+            particle = words[1] if len(words) == 2 and words[1] in PARTICLES else ""
+            lemma = words[0] if particle else verb
+            text = layout.joiner.join(t.text for t in tokens[lo:hi]).strip()
+            events.append(Event(verb=lemma, agent=agent, patient=patient, obj=obj, rest=rest, mode=m, part=this_part,
+                                negated=negated and m != "inability", particle=particle, text=text))
+            will = None
+    # the first event of the main clause is the premise's main event; a discovery's clause is its content
+    if events and not any(e.part == "main" for e in events):
+        events[0] = replace(events[0], part="main")
+    return events
+
+
+def _agent(i: int, tok: Token, inside: list[Phrase], everything: list[Phrase], chars: set, layout: Layout) -> int | None:
+    if tok.attributive and layout.head_final:
+        described = next((p for p in inside if p.start > i), None)  # "走失的小狗": the dog got lost
+        return described.entity if described is not None and described.entity in chars else None
+    if tok.attributive:
+        by = next((p for p in inside if p.start > i and p.case == "by" and p.entity in chars), None)
+        if by is not None:
+            return by.entity  # "un mensaje escrito por su hija": the daughter wrote it
+    marked = [p for p in inside if p.case == "subj" and p.start < i]
+    if marked:
+        return marked[-1].entity if marked[-1].entity in chars else -1  # "비가 와서": the rain comes, no one
+    if layout.order == "sov":
+        topic = [p for p in everything if p.case == "subj" and p.entity in chars and p.start < i]
+        if topic:
+            return topic[-1].entity  # "おばあさんは ..., 連れて帰る": the topic stays the subject across clauses
+    if layout.order == "vso":
+        after = [p for p in inside if p.start > i and p.entity in chars and p.case in ("", "subj")]
+        if after:
+            return after[0].entity
+    before = [p for p in inside if p.end <= i and p.entity in chars and p.case in ("", "subj")]
+    if before and layout.extra.get("subject_first"):
+        return before[0].entity  # "Eine Großmutter muss ... drei Schafe retten": the verb waits at the end
+    return before[-1].entity if before else None
+
+
+def _patient(i: int, tok: Token, inside: list[Phrase], agent: int | None, layout: Layout) -> Phrase | None:
+    candidates = [p for p in inside if p.entity != agent or p.entity is None]
+    if tok.attributive and layout.head_final:
+        described = next((p for p in candidates if p.start > i), None)  # "写的信": the letter was written
+        return described if described is not None and described.entity != agent else None
+    if tok.attributive:
+        before = [p for p in candidates if p.end <= i and p.case not in ("loc", "by")]
+        return before[-1] if before else None
+    marked = [p for p in candidates if p.case == "obj"]
+    if marked:
+        return min(marked, key=lambda p: abs(p.start - i))
+    if layout.order == "sov":
+        before = [p for p in candidates if p.end <= i and p.case in ("",)]
+        return before[-1] if before else None
+    after = [p for p in candidates if p.start > i and p.case in ("", "obj")]
+    if after:
+        return after[0]
+    # "muss ... drei Schafe retten": a verb at the clause's end has its object before it
+    before = [p for p in candidates if p.end <= i and p.case in ("", "obj") and p.entity is not None]
+    return before[-1] if before and layout.head_final else None
+
+
+def _relations(found: list[Phrase], entities: list[Entity]) -> tuple[list[Relation], list[Entity]]:
+    people = [p for p in found if p.entity is not None and entities[p.entity].kind == "person"]
+    relations = []
+    for p in people:
+        tie = p.head.en
+        owner_word = next((t.owner for t in p.tokens if t.owner is not None), None)
+        if tie not in TIES or (owner_word is None and tie not in FAMILY):
+            continue
+        if owner_word is None:
+            # "等待失散多年的儿子": a family noun alone belongs to the premise's first person
+            if p is people[0]:
+                continue
+            relations.append(Relation(owner=people[0].entity, noun=tie, target=p.entity))
+            continue
+        others = [q for q in people if q.entity != p.entity and q.start < p.start] or \
+                 [q for q in people if q.entity != p.entity]
+        if owner_word:  # "seine Tochter": the one whose daughter she is is a man
+            matching = [q for q in others if entities[q.entity].gender in (owner_word, None)]
+            others = matching or others
+        if not others:
+            continue
+        owner = others[-1]
+        if entities[owner.entity].gender is None:
+            entities[owner.entity] = replace(entities[owner.entity], gender=owner_word)
+        relations.append(Relation(owner=owner.entity, noun=tie, target=p.entity))
+    return relations, entities
+
+
+def build(text: str, lang: str, tokens: list[Token], layout: Layout) -> PremiseReading:
+    """A premise reading from a language's tokens."""
+    found = phrases(tokens, layout)
+    for p in found:
+        p.en = _en(p, layout)
+    embed_all([x for p in found for x in (_article(p.head.en or p.head.own()), _article(p.en), p.en)])
+    entities: list[Entity] = []
+    extra: list[Entity] = []
+    for p in found:
+        e = _entity(p, layout)
+        if e is None:
+            continue
+        p.entity = len(entities)
+        entities.append(e)
+        extra.extend(x for x in _compound_things(p, layout, e.kind) if x.head not in {y.head for y in entities + extra})
+    entities.extend(extra)  # after the premise's own phrases, as english.py lists them
+    _pronoun_genders(tokens, found, entities)
+    relations, entities = _relations(found, entities)
+    events = _events(tokens, found, entities, layout, lang)
+    conditions = []
+    for t in tokens:
+        c = condition(t.en) if t.en else None
+        if c and c not in conditions:
+            conditions.append(c)
+    english = " ".join(t.en for t in tokens if t.en)
+    main = next((e for e in events if e.mode == "goal"), None) or next(
+        (e for e in events if e.part == "main" and e.mode not in ("state",)), events[0] if events else None)
+    want = " ".join(x for x in (main.verb, main.particle, main.obj) if x) if main else None
+    hard = next((e for e in events if e.mode == "inability" or e.part in ("twist", "deadline")), None)
+    obstacle = " ".join(x for x in (hard.verb, hard.particle, hard.obj) if x) if hard else None
+    return PremiseReading(text=text, language=lang, entities=tuple(entities), want=want, obstacle=obstacle,
+                          situation=", ".join(conditions) or None, story_type="", events=tuple(events),
+                          relations=tuple(relations), conditions=tuple(conditions), english=english)
+
+
+def _pronoun_genders(tokens: list[Token], found: list[Phrase], entities: list[Entity]) -> None:
+    """"他/她", "il/elle", "彼/彼女": a gendered pronoun fixes the gender of the last person before it."""
+    for i, tok in enumerate(tokens):
+        if tok.pos != "PRON" or not tok.gender:
+            continue
+        before = [p for p in found if p.end <= i and p.entity is not None and entities[p.entity].kind == "person"
+                  and entities[p.entity].count == 1]
+        if before and entities[before[-1].entity].gender is None:
+            entities[before[-1].entity] = replace(entities[before[-1].entity], gender=tok.gender)
+
+
+def gloss_noun(word: str, lang: str) -> tuple[str, str | None]:
+    """English and the form's gender for a noun or describing word, from the lexicon ("" when unknown)."""
+    hit = nouns(lang).get(word.lower() if lang in ("fr", "es", "de", "it", "pt") else word)
+    return (hit.en, hit.gender) if hit else ("", None)
+
+
+def grammar_of(lang: str) -> dict:
+    return cues(lang)

@@ -1,0 +1,184 @@
+"""French, Spanish, Italian, Portuguese and German premises: simplemma's lemmas ("découvre" -> "découvrir",
+"hijas" -> "hija") looked up in the lexicon, and the closed-class words around them: articles give number and a
+person's gender, prepositions give case ("de Lyon" a place, "por su hija" the doer), "que/dass" after a discovery
+opens what was found out, "mais/pero/aber" a twist. Nouns lead their describing words in the Romance languages;
+German puts the head last, like English.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from auteur.core.errors import AuteurError
+from auteur.tools.language.gloss import cues, gloss
+from auteur.tools.language.readers.build import Layout, build
+from auteur.tools.language.readers.tokens import Token
+
+LAYOUTS = {"de": Layout(head_final=True, order="svo", extra={"subject_first": True})}
+ROMANCE = Layout(head_final=False, order="svo")
+_WORD = re.compile(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*['’]?|\d+|[^\w\s]", re.UNICODE)
+_ELIDED = re.compile(r"^(l|d|qu|n|s|c|j|m|t|un|dell|all|nell|sull)['’](.+)$", re.IGNORECASE)
+# a possessive makes "fille" a daughter and "garçon" a son
+_KIN = {"girl": "daughter", "boy": "son"}
+
+
+@lru_cache(maxsize=8)
+def _lemmatizer(lang: str):
+    try:
+        import simplemma
+    except ImportError:
+        raise AuteurError("reading premises in French, Spanish, German, Italian or Portuguese needs simplemma; "
+                          "reinstall auteur") from None
+    return lambda word: simplemma.lemmatize(word, lang=lang)
+
+
+def _split(text: str) -> list[str]:
+    out = []
+    for w in _WORD.findall(text):
+        m = _ELIDED.match(w)
+        if m and len(m.group(2)) > 1:
+            out.extend([m.group(1).lower() + "'", m.group(2)])
+        else:
+            out.append(w)
+    return out
+
+
+def _phrase_cue(words: list[str], k: int, lists: dict) -> tuple[str, int]:
+    """The cue that starts at word k ("ne peut pas": inability, "antes de": deadline) and how many words it spans."""
+    for cue in ("inability", "goal", "deadline", "twist", "content"):
+        for form in sorted(lists.get(cue, []), key=lambda f: -len(f.split())):
+            parts = form.split()
+            if [w.lower() for w in words[k:k + len(parts)]] == parts:
+                return cue, len(parts)
+    return "", 0
+
+
+def tokens(text: str, lang: str) -> list[Token]:
+    g = cues(lang)
+    lemma_of = _lemmatizer(lang)
+    words = _split(text)
+    out: list[Token] = []
+    pending_case = ""
+    pending_gender: str | None = None
+    pending_owner: str | None = None
+    pending_count: int | None = None
+    pending_plural = False
+    seen_discovery = False
+    k = 0
+    while k < len(words):
+        w = words[k]
+        low = w.lower()
+        if not w[0].isalnum():
+            out.append(Token(w, w, "PUNCT"))
+            k += 1
+            continue
+        cue, span = _phrase_cue(words, k, g)
+        if cue in ("inability", "goal") and span > 1 or cue in ("deadline", "twist") or \
+                (cue == "content" and seen_discovery):
+            out.append(Token(" ".join(words[k:k + span]), low, "CONJ" if cue != "goal" else "AUX", cue=cue))
+            k += span
+            continue
+        if cue == "goal" and span == 1:
+            out.append(Token(w, low, "AUX", cue="goal"))
+            k += 1
+            continue
+        if low in g["possessives"]:
+            pending_owner = g["possessives"][low]
+            pending_plural = low in g["plural_articles"]
+            out.append(Token(w, low, "DET", owner=pending_owner))
+            k += 1
+            continue
+        if low in g["articles"] or (low in g["numbers"] and k + 1 < len(words)):
+            if low in g["numbers"] and low not in ("un", "une", "uno", "una", "ein", "eine", "um", "uma"):
+                pending_count = g["numbers"][low]
+            pending_gender = g["articles"].get(low) or pending_gender
+            pending_plural = low in g["plural_articles"]
+            if low in ("del", "al", "du", "au", "do", "da", "dem", "vom", "zum", "zur", "im", "am") and low in g["place_prepositions"]:
+                pending_case = pending_case or "loc"
+            out.append(Token(w, low, "DET"))
+            k += 1
+            continue
+        if low in g["pronouns"] and not (lang == "de" and low == "sie"):
+            out.append(Token(w, low, "PRON", gender=g["pronouns"][low] or None))
+            k += 1
+            continue
+        if low in g["with"] or low in g["by"] or low in g["place_prepositions"]:
+            pending_case = "with" if low in g["with"] else "by" if low in g["by"] else "loc"
+            if low in ("de", "di", "d'", "von") and not (k + 1 < len(words) and words[k + 1][:1].isupper()):
+                pending_case = "poss"  # "le pain de sa mère": whose, not where
+            out.append(Token(w, low, "ADP"))
+            k += 1
+            continue
+        if low in g["and"]:
+            out.append(Token(w, low, "CONJ", cue="and"))
+            k += 1
+            continue
+        if low in g["negation"]:
+            out.append(Token(w, low, "PART", cue="negation"))
+            k += 1
+            continue
+        if low in ("qui", "que", "quien", "che", "der", "die", "das", "welche") and out and out[-1].pos in ("NOUN", "PUNCT") \
+                and (low not in ("der", "die", "das") or out[-1].text == ","):
+            out.append(Token(w, low, "CONJ", cue="clause"))  # a relative clause describes the noun before it
+            k += 1
+            continue
+        if low in g["stops"]:
+            out.append(Token(w, low, "PART"))
+            k += 1
+            continue
+        lemma = lemma_of(w) or w
+        noun = gloss(w, lang) or gloss(lemma, lang)
+        verb = gloss(lemma, lang, verb=True) or gloss(w, lang, verb=True)
+        capital = w[:1].isupper() and k > 0 and not (out and out[-1].text in ".!?")
+        after_det = bool(out) and out[-1].pos in ("DET", "ADJ", "NUM")
+        if noun is not None and noun.en[:1].isupper() or (capital and noun is None and verb is None and
+                                                          (lang != "de" or pending_case in ("loc", "with"))):
+            en = noun.en if noun is not None else w
+            tok = Token(w, w, "PROPN", en=en, name=True)
+        elif noun is not None and noun.describes and not (verb is not None and not after_det):
+            tok = Token(w, low, "ADJ", en=noun.en, gender=noun.gender)
+        elif noun is not None and (verb is None or after_det):
+            en = _KIN.get(noun.en, noun.en) if pending_owner is not None else noun.en
+            plural = pending_plural or (lemma.lower() != low and low.endswith(("s", "en", "er", "n")) and lang != "de") \
+                or (lang == "de" and lemma != w and w.endswith(("en", "er", "e", "n")) and noun.gender is None)
+            gender = noun.gender or (pending_gender if noun is None else None)
+            tok = Token(w, low if lang != "de" else w, "NOUN", en=en, gender=gender, plural=plural,
+                        owner=pending_owner)
+            if plural and lemma != w:
+                tok.lemma = lemma.lower() if lang != "de" else lemma
+        elif verb is not None:
+            tok = Token(w, lemma, "VERB", en=verb.en)
+            by = k + 1 < len(words) and words[k + 1].lower() in g["by"]
+            participle = by or lemma.lower() != low and low.endswith(
+                ("é", "ée", "és", "ées", "ado", "ada", "ido", "ida", "ito", "ita", "ato", "ata", "eto", "eta"))
+            if participle and out and out[-1].pos in ("NOUN", "ADJ") and lang != "de":
+                tok.attributive = tok.past = True  # "un mensaje escrito por su hija"
+            seen_discovery = seen_discovery or verb.en in ("discover", "find out", "realise", "know", "see", "learn")
+        elif k + 1 < len(words) and words[k + 1].lower() in g["by"] and out and out[-1].pos == "NOUN":
+            tok = Token(w, lemma, "VERB", roman=w)  # "escrito por": a participle the lexicon lacks, still an act
+            tok.attributive = tok.past = True
+        elif after_det or capital and lang == "de":
+            tok = Token(w, low, "NOUN", gender=pending_gender, plural=pending_plural, owner=pending_owner)
+        else:
+            tok = Token(w, lemma, "X")
+        if tok.pos in ("NOUN", "PROPN", "ADJ"):
+            tok.case = pending_case
+            if tok.pos != "ADJ" or not pending_case:
+                pending_case = ""
+            if pending_count is not None and tok.pos == "NOUN":
+                tok.count = pending_count
+                pending_count = None
+            if tok.pos == "NOUN" and tok.gender is None and noun is None:
+                tok.gender = pending_gender
+        if tok.pos in ("NOUN", "PROPN", "VERB"):
+            pending_gender, pending_owner, pending_plural = None, None, False
+        if tok.pos in ("VERB", "X"):
+            pending_case = ""
+        out.append(tok)
+        k += 1
+    return out
+
+
+def read(text: str, lang: str):
+    return build(text, lang, tokens(text, lang), LAYOUTS.get(lang, ROMANCE))
