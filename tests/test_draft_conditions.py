@@ -100,7 +100,8 @@ def test_drought_leaves_the_valley_parched():
     assert green_share(green) > 0.2 and green_share(dry) < 0.01
 
 
-@pytest.mark.parametrize("condition", ["eclipse", "fire", "smoke", "dust", "heat", "flood", "wind", "snow", "fog", "rain"])
+@pytest.mark.parametrize("condition", ["eclipse", "fire", "smoke", "dust", "heat", "flood", "wind", "snow", "fog", "rain",
+                                       "cold"])
 def test_every_condition_changes_the_picture_and_is_recorded(condition):
     town = ("the town square", "a town square with houses")
     clear, _ = plate(place(*town))
@@ -119,6 +120,11 @@ def test_without_listed_conditions_the_words_are_read():
 
 def test_listed_conditions_are_the_script_s_word_not_the_look_s():
     assert read_conditions(place("the quay", "a rainstorm night on the quay", conditions=("snow",))) == ("snow",)
+
+
+def test_night_listed_as_a_condition_is_drawn_as_night():
+    _, record = plate(place(*QUAY, "day", ("night", "storm")))
+    assert record["time_of_day"] == "night" and record["conditions"] == ["storm", "night"]
 
 
 def test_rain_stays_outside_a_room():

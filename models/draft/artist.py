@@ -206,7 +206,7 @@ def _insert(img: Image.Image, shot: Shot, place: LocationLook, cast: Sequence[Ch
         draw_depiction(d, found[0], W * 0.5, H * 0.79, H * 0.4, place.grade)
     else:
         detail = _detail(shot)
-        records = [{"icon": None, "painted": detail, "phrase": detail, "where": "insert"}]
+        records = [{"icon": None, "painted": detail, "drawn": "painted", "phrase": detail, "where": "insert"}]
         draw_thing(d, detail, W * 0.5, H * 0.8, H * 0.5, place.grade)
     seen = [t for t in shot.characters if not _offscreen(t, cast)]
     if seen:  # a hand reaching in from the side, in the character's own sleeve

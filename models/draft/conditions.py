@@ -19,6 +19,7 @@ CONDITION_WORDS: dict[str, str] = {
     "storm": "storm storms stormy rainstorm thunder thunderstorm lightning tempest gale hurricane typhoon cyclone squall",
     "rain": "rain rainy raining drizzle downpour wet monsoon",
     "snow": "snow snowy snowed snowbound snowdrift snowdrifts snowing snowfall blizzard snowstorm",
+    "cold": "cold freezing frozen frost frosty icy winter wintry arctic",
     "fog": "fog foggy mist misty haze hazy cloud-wrapped",
     "wind": "wind windy windswept gust gusts gusty",
     "heat": "heat heatwave scorching sweltering blazing",
@@ -49,7 +50,8 @@ def _tokens(text: str) -> set[str]:
 
 
 def read_conditions(location: Location) -> tuple[str, ...]:
-    """The place's conditions: the script's own list when it has one, else what its words say, in table order."""
+    """The place's conditions: the script's own list when it has one, else what its words say, in table order.
+    ("night" in the list is the time of day, which the location states on its own: see `is_night`.)"""
     declared = [c for c in location.conditions if c in _WORDS]
     if location.conditions:
         return tuple(c for c in KNOWN if c in declared)
@@ -63,6 +65,11 @@ def read_conditions(location: Location) -> tuple[str, ...]:
     if "storm" in found:
         found.discard("rain")  # a storm rains anyway; one sky
     return tuple(c for c in KNOWN if c in found)
+
+
+def is_night(location: Location) -> bool:
+    """Night by the location's time of day, or by a script that lists night among its conditions."""
+    return location.time_of_day.value == "night" or "night" in location.conditions
 
 
 def world_of(location: Location, conditions: tuple[str, ...], premise: str = "") -> str:

@@ -311,6 +311,8 @@ def _trees(d, look: LocationLook, W: int, H: int, hz: float, rng: random.Random,
         leaf = (200, 210, 218)
     if "drought" in look.conditions or "heat" in look.conditions:
         leaf = (150, 118, 64)  # parched: brown leaves, nothing green
+    elif "cold" in look.conditions:
+        leaf = mix(leaf, (214, 226, 238), 0.55)  # rimed with frost
     for x, y in sorted(spots, key=lambda p: p[1]):
         near = (y - hz) / (H - hz)
         size = H * (0.14 + 0.9 * near) if forest else H * (0.05 + 0.5 * (y - hz) / H)

@@ -54,8 +54,8 @@ class Depiction:
         out = {"phrase": self.phrase, "matched": self.matched, "similarity": round(self.name_score, 3),
                "in_context": round(self.context_score, 3)}
         if self.icon is not None:
-            return {"icon": self.icon.name, **out, "set": "Font Awesome Free 6 (CC BY 4.0)"}
-        return {"icon": None, "painted": self.painted, **out}
+            return {"icon": self.icon.name, "drawn": "icon", **out, "set": "Font Awesome Free 6 (CC BY 4.0)"}
+        return {"icon": None, "painted": self.painted, "drawn": "painted", **out}
 
 
 @lru_cache(maxsize=1)

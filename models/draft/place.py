@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from auteur.core.schema import Location
-from auteur.models.draft.conditions import CONDITION_WORDS, drawn_conditions, read_conditions, weather_of, world_of
+from auteur.models.draft.conditions import (CONDITION_WORDS, drawn_conditions, is_night, read_conditions, weather_of,
+                                           world_of)
 from auteur.models.draft.meaning import Depiction, context_text, depict_all
 from auteur.models.draft.place_kinds import KindMatch, PlaceKind, kind_of
 from auteur.models.draft.palette import (RGB, colour_words, graded, has_word, jittered, luma, mix, scaled, stable_hash,
@@ -79,10 +80,11 @@ WORLD_LANDMARKS = {"underwater": {"rocks", "boats"}, "space": {"craters"},
                    "mars": {"mountains", "rocks", "craters", "dunes", "road"}}
 # How a condition tints the sky (toward a colour, by how much) and the light on everything in it.
 CONDITION_SKY = {"storm": ((64, 68, 80), 0.7), "rain": ((112, 118, 128), 0.6), "fog": ((176, 180, 186), 0.6),
+                 "cold": ((196, 212, 232), 0.4),
                  "snow": ((196, 200, 210), 0.45), "heat": ((250, 236, 196), 0.45), "drought": ((236, 212, 164), 0.4),
                  "smoke": ((112, 100, 92), 0.65), "dust": ((196, 160, 110), 0.6), "fire": ((232, 112, 48), 0.55),
                  "eclipse": ((28, 30, 62), 0.75)}
-CONDITION_GRADE = {"storm": (0.8, 0.82, 0.9), "heat": (1.06, 1.0, 0.88), "fire": (1.1, 0.84, 0.7),
+CONDITION_GRADE = {"storm": (0.8, 0.82, 0.9), "heat": (1.06, 1.0, 0.88), "fire": (1.1, 0.84, 0.7), "cold": (0.9, 0.96, 1.08),
                    "smoke": (0.86, 0.84, 0.8), "dust": (1.0, 0.94, 0.82), "eclipse": (0.58, 0.58, 0.72),
                    "blackout": (0.55, 0.55, 0.55), "drought": (1.04, 0.98, 0.88)}
 PARCHED = (176, 142, 92)  # drought ground: no green anywhere
@@ -134,7 +136,7 @@ def _look(location_json: str, premise: str) -> LocationLook:
     location = Location.model_validate_json(location_json)
     place_words = words_of(f"{location.name}. {location.look}")  # light and ambience colour the air, not the layout
     rng = random.Random(stable_hash("location", location.token, location.name, location.look))
-    when = location.time_of_day.value
+    when = "night" if is_night(location) else location.time_of_day.value
     conditions = read_conditions(location)
     world = world_of(location, conditions, premise)
     weather = weather_of(conditions) if world == "earth" else "clear"
@@ -180,6 +182,8 @@ def _look(location_json: str, premise: str) -> LocationLook:
             grade = tuple(a * b for a, b in zip(grade, CONDITION_GRADE[condition]))  # type: ignore[assignment]
     if "snow" in conditions and world == "earth" and "ground" not in named:
         ground = (228, 232, 238)
+    elif "cold" in conditions and world == "earth" and "ground" not in named:
+        ground = mix(ground, (214, 226, 238), 0.7)  # hoar frost over whatever the ground is
     if "drought" in conditions and world == "earth":
         ground = PARCHED
     ground = jittered(mix(ground, (96, 96, 100), 0.3) if luma(ground) < 60 else ground, rng, 8)  # black rock still reads

@@ -117,6 +117,10 @@ def window_view(img: Image.Image, d: ImageDraw.ImageDraw, look: LocationLook, bo
             for _ in range(max(6, w * h // 300)):
                 rx, ry, r = rng.random() * w, rng.random() * h, max(1.0, h * 0.012)
                 pd.ellipse((rx - r, ry - r, rx + r, ry + r), fill=(245, 246, 250))
+    if "cold" in look.conditions:  # frost creeping in from the pane's corners
+        for cx_, cy_ in ((0, 0), (w, 0), (0, h), (w, h)):
+            r = min(w, h) * 0.35
+            pd.ellipse((cx_ - r, cy_ - r, cx_ + r, cy_ + r), fill=(222, 232, 242))
     mask = None
     if round_:
         mask = Image.new("L", (w, h))
