@@ -117,10 +117,14 @@ def window_view(img: Image.Image, d: ImageDraw.ImageDraw, look: LocationLook, bo
             for _ in range(max(6, w * h // 300)):
                 rx, ry, r = rng.random() * w, rng.random() * h, max(1.0, h * 0.012)
                 pd.ellipse((rx - r, ry - r, rx + r, ry + r), fill=(245, 246, 250))
-    if "cold" in look.conditions:  # frost creeping in from the pane's corners
-        for cx_, cy_ in ((0, 0), (w, 0), (0, h), (w, h)):
-            r = min(w, h) * 0.35
-            pd.ellipse((cx_ - r, cy_ - r, cx_ + r, cy_ + r), fill=(222, 232, 242))
+    if "cold" in look.conditions:  # frost creeping in from the pane's lower corners, in feathery strokes
+        frost = mix(look.sky_horizon, (236, 242, 250), 0.7)
+        for cx_ in (0, w):
+            for k in range(9):
+                length = min(w, h) * rng.uniform(0.12, 0.3)
+                a = (k / 8) * 1.5708
+                dx = length * math.cos(a) * (1 if cx_ == 0 else -1)
+                pd.line([(cx_, h), (cx_ + dx, h - length * math.sin(a))], fill=frost, width=max(1, h // 60))
     mask = None
     if round_:
         mask = Image.new("L", (w, h))
