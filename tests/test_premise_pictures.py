@@ -265,6 +265,7 @@ def test_a_thing_is_pictured_by_its_meaning_in_its_context(phrase, context, pict
 
 @pytest.mark.parametrize("phrase, context, wrong", [
     ("note", "The violinist plays the first note of her debut at the concert hall.", "note-sticky"),
+    ("note", "She hits the high note at the end of the aria.", "letter"),  # a sung note: neither paper nor a sticker
     ("band", PARADE, "ring"),
     ("deep snow", "Two food trucks are snowed in", "snowman"),
 ])
