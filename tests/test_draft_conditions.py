@@ -116,6 +116,8 @@ def test_without_listed_conditions_the_words_are_read():
     assert read_conditions(place("the hull", "the control room, at the bottom of the sea")) == ("underwater",)
     assert read_conditions(place("the valley", "a drought-stricken valley")) == ("drought",)
     assert read_conditions(place("the cellar", "a warm cellar by the fire")) == ()  # a hearth is no hazard
+    assert read_conditions(place("the ward", "a hospital ward", light="cold moonlight")) == ()  # the light's colour
+    assert read_conditions(place("the pass", "a frozen mountain pass")) == ("cold",)
 
 
 def test_listed_conditions_are_the_script_s_word_not_the_look_s():

@@ -34,6 +34,7 @@ CONDITION_WORDS: dict[str, str] = {
     "dust": "dust sandstorm duststorm",
 }
 KNOWN = tuple(CONDITION_WORDS)
+TEMPERATURE = ("cold", "heat")
 WEATHER = ("storm", "rain", "snow", "fog")  # what the sky itself shows, first wins
 _PHRASES = {  # several words that say one condition
     "blackout": re.compile(r"lights?\s+(?:out|off)|power\s+(?:cut|out|failure)|city-wide blackout"),
@@ -55,12 +56,13 @@ def read_conditions(location: Location) -> tuple[str, ...]:
     declared = [c for c in location.conditions if c in _WORDS]
     if location.conditions:
         return tuple(c for c in KNOWN if c in declared)
-    # a place's layout words and its light and sound say what the air is like; the name alone is not enough
-    # ("the storm cellar" is a cellar), so the name counts only with the look
+    # a place's words and its light and sound say what the air is like; but "cold moonlight" and "warm lamplight"
+    # are the light's colour, not the weather, so cold and heat are read from the place's own words only
     text = f"{location.name}. {location.look}. {location.light}. {location.ambience}".lower()
     words = _tokens(text)
     words |= {w.rstrip("s") for w in words}
-    found = {c for c, vocabulary in _WORDS.items() if words & vocabulary}
+    own = _tokens(f"{location.name}. {location.look}")
+    found = {c for c, vocabulary in _WORDS.items() if (own if c in TEMPERATURE else words) & vocabulary}
     found |= {c for c, pattern in _PHRASES.items() if pattern.search(text)}
     if "storm" in found:
         found.discard("rain")  # a storm rains anyway; one sky
