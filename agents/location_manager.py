@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auteur import prompts
 from auteur.agents.registry import Role
-from auteur.models.director import DrawRequest
+from auteur.models.director import DrawRequest, premise_of
 from auteur.pipeline.crew import Crew
 from auteur.core.errors import AuteurError
 from auteur.core.schema import Film, LocationPlan
@@ -30,7 +30,7 @@ def _with_plate(loc, film: Film, crew: Crew):
                             time_of_day=loc.time_of_day.value, light=loc.light or "natural light",
                             style=film.treatment.visual_style if film.treatment else "storyboard")
     request = DrawRequest(kind="location", prompt=prompt, width=video.width, height=video.height,
-                          seed=crew.seed, location=loc)
+                          seed=crew.seed, location=loc, premise=premise_of(film))
     return loc.model_copy(update={"reference_image": crew.draw(request, f"locations/{loc.token.strip('<>')}.png")})
 
 

@@ -13,11 +13,11 @@ from PIL import Image
 
 from auteur import prompts
 from auteur.agents.registry import Role
-from auteur.models.director import DrawRequest, Reference
+from auteur.models.director import DrawRequest, Reference, premise_of
 from auteur.models.renderer import keyframe_size
 from auteur.pipeline.cache import Cache, code_digest
 from auteur.pipeline.crew import Crew
-from auteur.core.schema import Character, Film, Shot, ShotList
+from auteur.core.schema import Character, Film, Scene, Shot, ShotList
 from auteur.tools.boards.panels import contact_sheet, draw_panel
 
 KEYFRAME_MARGIN = 1.2  # room for the draft renderer's camera moves, when the renderer names no size
@@ -78,8 +78,9 @@ def draw_sheet(film: Film, crew: Crew) -> None:
     """
     names = {c.token: c.name for c in film.characters}
     title = film.treatment.title if film.treatment else ""
+    language = film.treatment.language if film.treatment else "en"
     shots = film.shots()
-    key = Cache.key("storyboard", code_digest("auteur.tools.boards"), SHEET_LAYOUT, title, names,
+    key = Cache.key("storyboard", code_digest("auteur.tools.boards"), SHEET_LAYOUT, title, names, language,
                     [(sh.model_dump(mode="json", exclude={"keyframe"}), Cache.file_digest(crew.run.inside(sh.keyframe)))
                      for sh in shots])
 
@@ -87,7 +88,7 @@ def draw_sheet(film: Film, crew: Crew) -> None:
         panels = []
         for shot in shots:
             with Image.open(crew.run.inside(shot.keyframe)) as keyframe:
-                panels.append(draw_panel(keyframe.convert("RGB"), shot, names))
+                panels.append(draw_panel(keyframe.convert("RGB"), shot, names, language))
         contact_sheet(panels, title=title, **SHEET_LAYOUT).save(path, format="PNG")
 
     crew.cache.materialize("boards", key, ".png", crew.run.storyboard, make)
@@ -130,12 +131,15 @@ def _keyframe_job(shot: Shot, film: Film, style: str, crew: Crew,
         return dest
     scene = film.scene_of(shot.id)
     loc = film.location(scene.location)
+    shot = with_listener(shot, scene, film)
+    # offscreen characters go to the artist (it must know to leave them out) but not into the picture's references
     cast = tuple(film.character(t) for t in shot.characters)
-    refs = tuple(Reference(c.token, crew.run.inside(c.reference_image)) for c in cast if c.reference_image)
+    seen = tuple(c for c in cast if not c.offscreen)
+    refs = tuple(Reference(c.token, crew.run.inside(c.reference_image)) for c in seen if c.reference_image)
     if loc.reference_image:
         refs += (Reference(loc.token, crew.run.inside(loc.reference_image)),)
     prompt = prompts.render("storyboard", "keyframe", visual_prompt=shot.visual_prompt, style=style,
-                            cast="; ".join(f"{c.token} {c.appearance}" for c in cast) or "none",
+                            cast="; ".join(f"{c.token} {c.appearance}" for c in seen) or "none",
                             location=f"{loc.token} {loc.look}")
     video = crew.profile.video
     # drawn at the size the renderer starts from: a director pays for every pixel it draws
@@ -143,8 +147,18 @@ def _keyframe_job(shot: Shot, film: Film, style: str, crew: Crew,
                                                             _even(video.height * KEYFRAME_MARGIN))
     request = DrawRequest(kind="keyframe", prompt=prompt, references=refs, width=width, height=height, seed=crew.seed,
                           shot=shot.model_copy(update={"keyframe": None}), location=loc, cast=cast,
-                          previous_keyframe=previous)
+                          previous_keyframe=previous, premise=premise_of(film))
     return request, dest
+
+
+def with_listener(shot: Shot, scene: Scene, film: Film) -> Shot:
+    """The shot as it is drawn: when everyone in it who speaks is heard, not seen (a voice on the phone, a knock on
+    the hull) and no one else is in it, the picture shows who listens: the scene's first character in view."""
+    cast = {c.token: c for c in film.characters}
+    if not shot.dialogue or any(not cast[t].offscreen for t in shot.characters if t in cast):
+        return shot
+    listener = next((t for t in scene.characters if t in cast and not cast[t].offscreen), None)
+    return shot.model_copy(update={"characters": [*shot.characters, listener]}) if listener else shot
 
 
 def _even(x: float) -> int:

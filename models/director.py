@@ -16,7 +16,7 @@ from PIL import Image
 from pydantic import BaseModel
 
 from auteur.core.registry import Backends, check_settings
-from auteur.core.schema import Character, Location, Shot
+from auteur.core.schema import Character, Film, Location, Shot
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -50,6 +50,17 @@ class DrawRequest:
     character: Character | None = None
     location: Location | None = None
     cast: tuple[Character, ...] = ()
+    premise: str = ""  # the film's premise: what a composing backend reads the shot's things and places in
+
+
+PREMISE_CHARS = 600
+
+
+def premise_of(film: Film) -> str:
+    """A DrawRequest's premise: the film's prompt, or the logline of a long script's treatment."""
+    if len(film.prompt) <= PREMISE_CHARS or film.treatment is None:
+        return film.prompt[:PREMISE_CHARS]
+    return film.treatment.logline[:PREMISE_CHARS]
 
 
 @runtime_checkable

@@ -35,6 +35,7 @@ def assemble_film(film: Film, clips: dict[str, ClipRecord], crew: Crew) -> str:
              for scene in film.scenes for shot in scene.shots]
     treatment = film.treatment
     title, logline = (treatment.title, treatment.logline) if treatment else ("Untitled", "")
+    language = treatment.language if treatment else "en"
     credits = credits_for(film, crew)
     # Everything the film is made of: each clip's bytes and timing, the cards' text, the settings,
     # and the assembly code itself. An unchanged film is copied from the cache, not assembled again.
@@ -42,7 +43,7 @@ def assemble_film(film: Film, clips: dict[str, ClipRecord], crew: Crew) -> str:
                     crew.profile.video.model_dump(), crew.profile.assembly.model_dump(),
                     [(Cache.file_digest(item.clip.path), item.clip.duration, list(item.clip.fades),
                       [(ln.speaker, ln.text, ln.start, ln.end) for ln in item.clip.lines],
-                      item.scene_id, item.scene_title, item.chapter) for item in items], names)
+                      item.scene_id, item.scene_title, item.chapter) for item in items], names, language)
     run, cache = crew.run, crew.cache
     made = [(".timeline.json", run.timeline), (".srt", run.srt), (".mp4", run.film)]  # film.mp4 last: it marks done
     if all(cache.reuse("films", key, suffix, path) for suffix, path in made):
@@ -51,7 +52,7 @@ def assemble_film(film: Film, clips: dict[str, ClipRecord], crew: Crew) -> str:
     run.work.mkdir(exist_ok=True)
     film = assemble(items, title=title, logline=logline, credits=credits, out_dir=run.root, work_dir=run.work,
                     video=crew.profile.video, settings=crew.profile.assembly,
-                    progress=lambda stage, fraction: crew.emit("assemble", stage, fraction))
+                    progress=lambda stage, fraction: crew.emit("assemble", stage, fraction), language=language)
     timeline = film.timeline.model_copy(update={"pieces": [
         p.model_copy(update={"clip": Path(p.clip).resolve().relative_to(run.root.resolve()).as_posix()}) if p.clip else p
         for p in film.timeline.pieces]})

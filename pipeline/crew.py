@@ -91,7 +91,8 @@ class Crew:
         subject = [x.model_dump(mode="json") if x is not None else None
                    for x in (request.shot, request.character, request.location)]
         parts = ["draw", self.director.settings(), request.kind, request.prompt, refs, subject,
-                 [c.model_dump(mode="json") for c in request.cast], request.width, request.height, request.seed]
+                 [c.model_dump(mode="json") for c in request.cast], request.width, request.height, request.seed,
+                 request.premise]
         if request.previous_keyframe is not None:  # only set for a director that draws scenes in sequence
             parts.append(Cache.file_digest(request.previous_keyframe))
         return Cache.key(*parts)

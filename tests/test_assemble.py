@@ -8,7 +8,7 @@ import pytest
 from auteur.models.renderer import RenderedClip, SpokenLine
 from auteur.core.settings import AssemblySettings, VideoSettings
 from auteur.core.errors import AuteurError
-from auteur.tools.editing.assemble import ShotClip, assemble, concat_floor
+from auteur.tools.editing.assemble import ShotClip, assemble, concat_floor, subtitle_tag
 from auteur.tools.editing.cards import BACKGROUND, MARGIN, end_card, title_card
 from auteur.tools.editing.ffmpeg import FFmpegError, probe, run_ffmpeg
 from auteur.tools.editing.loudness import measure
@@ -108,7 +108,7 @@ def made(tmp_path_factory):
     film = assemble(shots, title=FILM_TITLE, logline="A keeper befriends a storm.", credits=["Keeper: a test"],
                     out_dir=root / "out", work_dir=root / "work", video=VIDEO,
                     settings=AssemblySettings(title_card_s=1, end_card_s=1, scene_transition_s=0.5),
-                    progress=lambda stage, fraction: events.append((stage, fraction)))
+                    progress=lambda stage, fraction: events.append((stage, fraction)), language="de")
     return {"film": film, "clips": clips, "events": events, "root": root}
 
 
@@ -119,6 +119,17 @@ def test_film_has_h264_video_aac_48k_stereo_and_mov_text_subtitles(made):
     assert info.codecs("subtitle") == ["mov_text"]
     assert (info.sample_rate, info.channels) == (48000, "stereo")
     assert made["film"].path == made["root"] / "out" / "film.mp4"
+
+
+def test_the_subtitle_track_is_tagged_with_the_films_language(made):
+    # the film was made in German: players offer its subtitles as German, not English
+    assert [s.language for s in probe(made["film"].path).streams if s.kind == "subtitle"] == ["deu"]
+
+
+@pytest.mark.parametrize("language, tag", [("de", "deu"), ("fr", "fra"), ("zh", "zho"), ("ja", "jpn"), ("ko", "kor"),
+                                           ("es", "spa"), ("en", "eng"), ("deu", "deu"), ("qq", "und")])
+def test_a_film_language_becomes_the_iso_639_2_tag_players_show(language, tag):
+    assert subtitle_tag(language) == tag
 
 
 def test_film_lasts_the_sum_of_its_pieces_to_the_frame(made):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from PIL import Image
 from auteur.models.draft.artist import draw_keyframe
 from auteur.models.draft.figures import draw_character_sheet
 from auteur.models.draft.looks import character_look
-from auteur.models.draft.plates import draw_location_plate
+from auteur.models.draft.plates import RECORD_KEY, draw_location_plate
 from auteur.core.schema import Character, DialogueLine, FramingBox, Location, Shot, ShotType, Voice
 
 W, H = 320, 180
@@ -124,9 +125,14 @@ def test_a_close_up_figure_covers_more_of_the_frame_than_a_wide_one():
     assert figure_coverage(shot("close-up")) > 3 * figure_coverage(shot("wide"))
 
 
-def test_an_empty_wide_keyframe_is_its_location_plate():
-    empty = shot("wide", chars=())
-    assert draw_keyframe(empty, SHORE, [], W, H, seed=3).tobytes() == draw_location_plate(SHORE, W, H, seed=3).tobytes()
+def test_empty_wide_keyframes_show_their_plates_place_each_from_its_own_camera():
+    plate = draw_location_plate(SHORE, W, H, seed=3)
+    frames = [draw_keyframe(shot("wide", chars=()).model_copy(update={"id": f"sc1-sh0{k}"}), SHORE, [], W, H, seed=3)
+              for k in range(1, 8)]  # a whole cycle of compositions
+    assert all(drawn(f)["setting"] == drawn(plate)["setting"] for f in frames)  # the same landmarks, conditions, things
+    at_plates_camera = [f for f in frames if drawn(f)["camera"]["composition"] == 0]
+    assert len(at_plates_camera) == 1 and at_plates_camera[0].tobytes() == plate.tobytes()
+    assert len({f.tobytes() for f in frames}) == 7
 
 
 def test_the_first_lines_emotion_shows_on_the_face():
@@ -174,3 +180,61 @@ def test_a_sheet_shows_its_figure_and_a_plate_its_landmarks():
     shore, hill = (np.asarray(draw_location_plate(loc, W, H, seed=1), dtype=np.int32) for loc in (SHORE, HILL))
     assert np.abs(shore - hill).mean() > 20  # a night shore under a lighthouse is not a day hilltop
     assert np.std(hill) > 10  # and neither is a flat fill
+
+
+# ---------------------------------------------------------------- offscreen: heard, never seen
+
+VOICE = Character(token="<char3>", name="The Whale", kind="animal", appearance="a vast whale", offscreen=True)
+
+
+def drawn(img: Image.Image) -> dict:
+    return json.loads(img.info[RECORD_KEY])
+
+
+def test_an_offscreen_speaker_gets_no_figure_and_its_listener_fills_the_frame():
+    line = (("<char3>", "I thought you'd be taller.", "joy"),)
+    s = shot("two-shot", ("<char1>", "<char3>"), boxes=((0.1, 0.2, 0.3, 0.78), (0.56, 0.2, 0.3, 0.78)), lines=line)
+    img = draw_keyframe(s, HILL, [KEEPER, VOICE], W, H)
+    record = drawn(img)
+    assert [f["token"] for f in record["figures"]] == ["<char1>"] and record["offscreen"] == ["<char3>"]
+    # the voice's own framing box is left empty: the picture is the keeper's alone, where the storyboard put him
+    alone = shot("two-shot", ("<char1>",), boxes=((0.1, 0.2, 0.3, 0.78),))
+    assert img.tobytes() == draw_keyframe(alone, HILL, [KEEPER], W, H).tobytes()
+
+
+def test_an_offscreen_voice_alone_in_a_shot_gets_no_default_figure():
+    s = shot("medium", ("<char3>",), lines=(("<char3>", "Down here.", "neutral"),))
+    img = draw_keyframe(s, HILL, [VOICE], W, H)
+    assert drawn(img)["figures"] == []
+    assert img.tobytes() == draw_keyframe(shot("medium", ()), HILL, [], W, H).tobytes()
+
+
+def test_over_the_shoulder_of_an_offscreen_speaker_shows_the_listeners_faces():
+    lines = (("<char3>", "Can you hear me?", "fear"),)
+    s = shot("over-the-shoulder", ("<char1>", "<char2>", "<char3>"), lines=lines)
+    views = {f["token"]: f["view"] for f in drawn(draw_keyframe(s, HILL, [KEEPER, STORM, VOICE], W, H))["figures"]}
+    assert views == {"<char1>": "front", "<char2>": "front"}  # no one turns their back to a voice
+    seen = shot("over-the-shoulder", ("<char1>", "<char2>"), lines=(("<char2>", "I can.", "fear"),))
+    views = {f["token"]: f["view"] for f in drawn(draw_keyframe(seen, HILL, [KEEPER, STORM], W, H))["figures"]}
+    assert views == {"<char1>": "back", "<char2>": "front"}
+
+
+def test_an_offscreen_character_has_a_voice_card_not_a_figure_sheet():
+    card = draw_character_sheet(VOICE, W, H)
+    assert drawn(card) == {"kind": "character", "offscreen": True, "figures": []}
+    assert card.size == (W, H)
+
+
+def test_a_shot_where_only_a_voice_speaks_is_drawn_with_the_scenes_listener():
+    from auteur.agents.storyboard import with_listener
+    from auteur.core.schema import Beat, Film, Scene, Treatment
+
+    s = shot("medium", ("<char3>",), lines=(("<char3>", "Down here.", "neutral"),))
+    scene = Scene(id="sc1", heading="the hill", beat="setup", plot="A voice calls.", setting="the hill", location="<env1>",
+                  characters=["<char3>", "<char1>"], shots=[s])
+    film = Film(prompt="p", treatment=Treatment(title="t", logline="l", genre="g", tone="t", visual_style="v",
+                                                target_runtime_s=30, beats=[Beat(name="setup", summary="s")]),
+                characters=[KEEPER, VOICE], locations=[HILL], scenes=[scene])
+    assert with_listener(s, scene, film).characters == ["<char3>", "<char1>"]
+    spoken_by_keeper = shot("medium", ("<char1>",), lines=(("<char1>", "Who is there?", "fear"),))
+    assert with_listener(spoken_by_keeper, scene, film) is spoken_by_keeper

@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image
 
 from auteur.core.schema import DialogueLine, Shot
-from auteur.tools.boards.panels import contact_sheet, draw_panel
+from auteur.tools.boards.panels import contact_sheet, draw_panel, header
 
 W, H = 320, 180
 
@@ -73,3 +73,21 @@ def test_contact_sheet_lays_out_every_panel_in_a_grid():
 
 def test_contact_sheet_of_no_panels_is_still_an_image():
     assert contact_sheet([], title="empty").mode == "RGB"
+
+
+def test_captions_follow_the_films_language():
+    s = Shot(id="sc1-sh02", shot_type="close-up", camera="push-in", characters=[], visual_prompt="a shot", duration=3.5)
+    assert header(s, "de") == "sc1-sh02   GROSS   Ranfahrt   3,5 s"
+    assert header(s, "en") == "sc1-sh02   CLOSE-UP   push-in   3.5s"
+    wide = Shot(id="sc1-sh02", shot_type="wide", camera="pan-left", visual_prompt="a shot", duration=3.5)
+    assert header(wide, "fr") == "sc1-sh02   PLAN D'ENSEMBLE   panoramique gauche   3,5 s"
+    assert header(s, "ja") == header(s, "en")  # no caption table for Japanese: the English trade words
+
+
+def test_a_german_panel_carries_a_german_caption_strip():
+    keyframe = Image.new("RGB", (W, H), (40, 60, 80))
+    s = shot(camera="push-in", lines=(("<char1>", "Hallo.", "joy"),) * 5)
+    german, english = (np.asarray(draw_panel(keyframe, s, {}, language)) for language in ("de", "en"))
+    assert german.shape == english.shape
+    assert not np.array_equal(german[H:], english[H:])  # the strip's words differ ...
+    assert np.array_equal(german[:H], english[:H])  # ... and the picture does not

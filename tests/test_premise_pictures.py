@@ -17,7 +17,9 @@ from auteur.core.schema import Beat, Character, DialogueLine, Film, FramingBox, 
 from auteur.models.director import DrawRequest, load_director
 from auteur.models.draft import icons
 from auteur.models.draft.artist import draw_keyframe
-from auteur.models.draft.looks import character_look, location_look
+from auteur.models.draft.looks import character_look
+from auteur.models.draft.meaning import depict
+from auteur.models.draft.place import location_look
 from auteur.models.draft.plates import RECORD_KEY, draw_location_plate
 from auteur.models.renderer import load_renderer
 from auteur.pipeline.cache import Cache
@@ -182,14 +184,15 @@ def test_each_films_keyframes_record_a_premise_object_or_setting(name):
     for k in range(len(f.shots())):
         rec = record(keyframe(f, k))
         drawn |= {p["icon"] for p in rec["props"]} | {p["icon"] for p in rec["setting"]["set_pieces"]}
+        drawn |= {rec["setting"]["kind"]["kind"]} if rec["setting"]["kind"] else set()  # the place drawn as its kind
     assert drawn & expected, f"{name}: drew {sorted(drawn)}"
 
 
 def test_the_place_is_the_premises_setting_not_the_stock_countryside():
     snow = location_look(FILMS["food trucks"][0].locations[0])
-    assert snow.weather == "snow" and "truck" in snow.set_pieces
+    assert snow.weather == "snow" and "truck" in {m.name for m in snow.set_pieces}
     lift = location_look(FILMS["elevator"][0].locations[0])
-    assert lift.interior and lift.dark and "elevator" in lift.set_pieces
+    assert lift.interior and lift.dark and lift.kind.kind.name == "elevator"  # drawn as a lift, its doors and buttons
 
 
 def test_a_set_piece_changes_the_plate():
@@ -238,3 +241,74 @@ def test_the_draft_director_returns_the_record_and_the_crew_writes_it_beside_the
     crew2.draw(DrawRequest(kind="keyframe", prompt="p", width=W, height=H, shot=f.shots()[0], location=f.locations[0],
                            cast=tuple(f.characters)), "shots/y.png")
     assert json.loads((again.root / "shots" / "y.drawn.json").read_text())["figures"]
+
+
+# ---------------------------------------------------------------- things by meaning in context, with a floor
+
+FRIDGE_NOTE = "A teenager finds a paper note taped to the fridge that predicts tomorrow."
+PARADE = "A tuba player in a marching band loses the parade route on the day of the big parade."
+
+
+@pytest.mark.parametrize("phrase, context, picture", [
+    ("a paper note taped to a fridge", FRIDGE_NOTE, "letter"),  # the note, painted: paper, not a musical note
+    ("note", FRIDGE_NOTE, "letter"),
+    ("marching band", PARADE, "tuba"),  # a band that marches, not a wedding band
+    ("a stalled elevator car", "Three strangers are stuck in a Lagos elevator during a blackout.", "elevator"),
+    ("the submarine", "The crew of a submarine hears knocking from outside the hull.", "submarine"),
+    ("ring", "He proposes to her with a ring at dinner.", "ring"),
+    ("giant pumpkin", "A small-town mayor hides that the town's giant pumpkin has been stolen.", "pumpkin"),
+])
+def test_a_thing_is_pictured_by_its_meaning_in_its_context(phrase, context, picture):
+    found = depict(phrase, context)
+    assert found is not None and found.name == picture, found
+
+
+@pytest.mark.parametrize("phrase, context, wrong", [
+    ("note", "The violinist plays the first note of her debut at the concert hall.", "note-sticky"),
+    ("note", "She hits the high note at the end of the aria.", "letter"),  # a sung note: neither paper nor a sticker
+    ("band", PARADE, "ring"),
+    ("deep snow", "Two food trucks are snowed in", "snowman"),
+])
+def test_below_the_floor_nothing_is_drawn_rather_than_a_wrong_icon(phrase, context, wrong):
+    found = depict(phrase, context)
+    assert found is None or found.name != wrong, found
+
+
+@pytest.mark.parametrize("phrase", ["courage", "a long argument", "the truth", "a promise", "yesterday", "oxygen"])
+def test_abstract_phrases_are_pictured_as_nothing(phrase):
+    assert depict(phrase, "A story about it.") is None
+
+
+def test_a_keyframe_records_each_props_phrase_picture_and_similarities():
+    cast = [person("<char1>", "Tam", "a teenager in a hoodie")]
+    kitchen = Location(token="<env1>", name="the kitchen", look="a small kitchen at home", time_of_day="day")
+    s = Shot(id="sc1-sh02", shot_type="wide", characters=["<char1>"], visual_prompt="Tam reads the note on the fridge",
+             action="Tam pulls the paper note off the fridge.", duration=3.0, props=["a paper note taped to a fridge"])
+    props = record(draw_keyframe(s, kitchen, cast, W, H, premise=FRIDGE_NOTE))["props"]
+    note = props[0]
+    assert note["phrase"] == "a paper note" and note["painted"] == "letter" and note["icon"] is None
+    assert 0.9 < note["similarity"] <= 1.001 and note["in_context"] >= 0.35
+    assert all(p.get("icon") != "music" for p in props)
+
+
+def test_a_machine_is_drawn_as_a_machine_never_as_weather_or_the_sea():
+    unit = Character(token="<char1>", name="Unit Nine", kind="machine", appearance="a maintenance unit that dreams of waves")
+    assert character_look(unit).kind == "robot"  # "waves" is what it dreams of, not what it is
+
+
+def test_a_talking_vending_machine_is_drawn_as_a_vending_machine_with_a_face():
+    machine = Character(token="<char1>", name="Vendy", kind="machine", appearance="a lonely vending machine")
+    look = character_look(machine)
+    assert (look.kind, look.species) == ("thing", "vending machine")
+    s = shot("sc1-sh01", "medium", ["<char1>"])
+    figure = record(draw_keyframe(s, Location(token="<env1>", name="the platform", look="a train platform"), [machine], W, H))
+    assert figure["figures"][0]["drawn_as"] == "thing"
+
+
+def test_the_shipped_thing_vectors_are_those_of_the_table():
+    from auteur.models.draft.meaning import THING_VECTORS
+    from auteur.models.draft.things import THINGS
+    from auteur.tools.language.vectors import shipped
+
+    texts = [t for phrases, _, _ in THINGS.values() for t in phrases]
+    assert shipped(THING_VECTORS, texts), "things.THINGS changed: run meaning.build_vectors()"

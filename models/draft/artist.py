@@ -16,14 +16,18 @@ from dataclasses import replace
 
 from PIL import Image, ImageDraw
 
+from auteur.models.draft.camera import shot_camera
 from auteur.models.draft.faces import FACE, expression
 from auteur.models.draft.figures import FULL_LENGTH, REACH, draw_figure, framing_window
-from auteur.models.draft.pen import INK, Pen
-from auteur.models.draft.looks import CharacterLook, LocationLook, character_look, location_look, mix
-from auteur.models.draft.paint import SS, ellipse_points, gradient, shade
-from auteur.models.draft.icons import draw_icon
+from auteur.models.draft.pen import Pen
+from auteur.models.draft.looks import CharacterLook, character_look
+from auteur.models.draft.palette import mix
+from auteur.models.draft.place import LocationLook, location_look, setting_record
+from auteur.models.draft.paint import SS, gradient, shade
 from auteur.models.draft.plates import RECORD_KEY, backdrop, finish
-from auteur.models.draft.props import paint_props, setting_record, shot_props, thing_colour
+from auteur.models.draft.meaning import context_text
+from auteur.models.draft.props import draw_depiction, paint_props, shot_props
+from auteur.models.draft.things import draw_thing
 from auteur.core.schema import Character, Location, Shot, ShotType
 
 # ================================================================ composing a shot
@@ -34,32 +38,41 @@ DEFAULT_BOX = {ShotType.extreme_wide: (0.64, 0.16), ShotType.wide: (0.5, 0.34), 
                ShotType.medium_close_up: (0.12, 0.88), ShotType.close_up: (0.08, 0.92), ShotType.extreme_close_up: (0.0, 1.0)}
 
 
-def draw_keyframe(shot: Shot, location: Location, cast: Sequence[Character], width: int, height: int, seed: int = 0) -> Image.Image:
-    """The shot's picture: the place through the shot's lens and the characters at their framing boxes; no text."""
-    place = location_look(location)
+def draw_keyframe(shot: Shot, location: Location, cast: Sequence[Character], width: int, height: int, seed: int = 0,
+                  premise: str = "") -> Image.Image:
+    """The shot's picture: the place through the shot's lens and the characters at their framing boxes; no text.
+    The shot's things are read in its action and prompt and the film's premise."""
+    camera = shot_camera(shot.id, seed, "|".join((location.token, location.name, location.look, premise[:200])))
+    place = camera.view(location_look(location, premise))
+    context = context_text(shot.action, shot.visual_prompt, premise)
     img = backdrop(place, width, height, seed, shot.shot_type)
     record: dict = {"kind": "keyframe", "shot": shot.id, "location": location.token, "setting": setting_record(place),
-                    "props": [], "figures": []}
+                    "camera": camera.record(), "props": [], "figures": []}
+    # an offscreen character is heard, never seen: no figure, no box; their lines play over whoever is in frame
+    heard = [t for t in shot.characters if _offscreen(t, cast)]
+    seen = [t for t in shot.characters if t not in heard]
+    if heard:
+        record["offscreen"] = heard
     if shot.shot_type == ShotType.insert:
-        record["props"] = _insert(img, shot, place, cast)
+        record["props"] = _insert(img, shot, place, cast, context)
         finish(img, place, seed)
         img.info[RECORD_KEY] = json.dumps(record)
         return img
     big = img.resize((width * SS, height * SS), Image.Resampling.NEAREST)
     d = ImageDraw.Draw(big)
     W, H = big.size
-    foreground = _shoulder_character(shot) if shot.shot_type == ShotType.over_the_shoulder else None
-    boxes = {b.character: (b.x, b.y, b.w, b.h) for b in shot.framing}
+    foreground = _shoulder_character(shot, seen) if shot.shot_type == ShotType.over_the_shoulder else None
+    boxes = {b.character: (b.x, b.y, b.w, b.h) for b in shot.framing if b.character in seen}
     if foreground and foreground not in boxes:
         boxes[foreground] = (0.0, 0.1, 0.38, 0.9)  # frame-left, the other character across from them
-    missing = [t for t in shot.characters if t not in boxes]
+    missing = [t for t in seen if t not in boxes]
     if missing:
         boxes.update(_default_boxes(shot.shot_type, missing) if not boxes else _fill_in(missing, boxes, shot.shot_type))
     faces = _faces(shot)
     framed = {b.character for b in shot.framing}
     if shot.props and shot.shot_type not in CLOSE:
-        record["props"] = paint_props(d, shot_props(shot.props, place), place, W, H, list(boxes.values()))
-    order = sorted(shot.characters, key=lambda t: (t == foreground, boxes[t][1] + boxes[t][3]))
+        record["props"] = paint_props(d, shot_props(shot.props, place, context), place, W, H, list(boxes.values()))
+    order = sorted(seen, key=lambda t: (t == foreground, boxes[t][1] + boxes[t][3]))
     for token in order:
         look = _cast_look(token, cast)
         x, y, w, h = boxes[token]
@@ -72,12 +85,12 @@ def draw_keyframe(shot: Shot, location: Location, cast: Sequence[Character], wid
         scale = h * H / (bottom_u - top_u)
         top = y * H - top_u * scale
         small = look.stature < 0.8 and token != foreground and (
-            len(shot.characters) > 1 or shot.shot_type in (ShotType.wide, ShotType.extreme_wide))
+            len(seen) > 1 or shot.shot_type in (ShotType.wide, ShotType.extreme_wide))
         if shot.shot_type in FULL_LENGTH:
             if small or token not in framed:
                 scale *= look.stature
             top = (y + h) * H - bottom_u * scale
-        elif small and look.kind != "human" and len(shot.characters) > 1:
+        elif small and look.kind != "human" and len(seen) > 1:
             # a cat beside a person in a medium shot: whole, at its own size, sitting on the bottom of its box
             scale = h * H / (REACH.get(shot.shot_type, 0.5) + 0.03) * look.stature
             top = (y + h) * H - scale
@@ -85,7 +98,7 @@ def draw_keyframe(shot: Shot, location: Location, cast: Sequence[Character], wid
             _shadow(d, cx, top + scale * 0.99, scale, place)
         draw_figure(d, look, cx, top, scale, view="back" if token == foreground else "front",
                     face=faces.get(token, "neutral"), grade=place.grade)
-        record["figures"].append(_figure_record(token, cast, look, boxes[token]))
+        record["figures"].append(_figure_record(token, cast, look, boxes[token], "back" if token == foreground else "front"))
     img = big.reduce(SS)
     finish(img, place, seed)
     img.info[RECORD_KEY] = json.dumps(record)
@@ -96,19 +109,26 @@ def draw_keyframe(shot: Shot, location: Location, cast: Sequence[Character], wid
 CLOSE = {ShotType.close_up, ShotType.extreme_close_up, ShotType.medium_close_up, ShotType.over_the_shoulder}
 
 
-def _figure_record(token: str, cast: Sequence[Character], look: CharacterLook, box) -> dict:
+def _figure_record(token: str, cast: Sequence[Character], look: CharacterLook, box, view: str) -> dict:
     found = next((c for c in cast if c.token == token), None)
     return {"token": token, "name": found.name if found else token, "kind": found.kind if found else "person",
             "drawn_as": look.kind, "species": look.species, "icon": look.icon, "gender": look.gender, "age": look.age,
-            "stature": look.stature, "box": [round(v, 4) for v in box]}
+            "stature": look.stature, "box": [round(v, 4) for v in box], "view": view}
 
 
-def _shoulder_character(shot: Shot) -> str | None:
-    """Over-the-shoulder: the listener's back is to us, the speaker faces us across them."""
-    if len(shot.characters) < 2:
+def _shoulder_character(shot: Shot, seen: Sequence[str]) -> str | None:
+    """Over-the-shoulder: the listener's back is to us, the speaker faces us across them. A speaker who is heard,
+    not seen, has no face to show us: then no one turns their back and the listener faces us."""
+    if len(seen) < 2:
         return None
-    speaker = shot.dialogue[0].speaker if shot.dialogue else shot.characters[-1]
-    return next((t for t in shot.characters if t != speaker), None)
+    speaker = shot.dialogue[0].speaker if shot.dialogue else seen[-1]
+    if speaker not in seen:
+        return None
+    return next((t for t in seen if t != speaker), None)
+
+
+def _offscreen(token: str, cast: Sequence[Character]) -> bool:
+    return any(c.token == token and c.offscreen for c in cast)
 
 
 def _default_boxes(shot_type: ShotType, tokens: Sequence[str]) -> dict[str, tuple[float, float, float, float]]:
@@ -150,7 +170,8 @@ def _shadow(d: ImageDraw.ImageDraw, cx: float, y: float, scale: float, place: Lo
 
 # ================================================================ insert shots: the detail, not the people
 
-PROPS = {
+# The detail an insert shows when no premise prop is pictured: a painted thing its words name, else a stone.
+INSERT_WORDS = {
     "lantern": "lantern lamp light lens beacon candle",
     "letter": "letter note paper map page photo photograph postcard envelope",
     "key": "key keys lock",
@@ -161,13 +182,14 @@ PROPS = {
 }
 
 
-def _prop(shot: Shot) -> str:
+def _detail(shot: Shot) -> str:
     words = set(" ".join([shot.visual_prompt, shot.action, *(ln.line for ln in shot.dialogue)]).lower().replace(".", " ").replace(",", " ").split())
-    return next((name for name, vocabulary in PROPS.items() if words & set(vocabulary.split())), "stone")
+    return next((name for name, vocabulary in INSERT_WORDS.items() if words & set(vocabulary.split())), "stone")
 
 
-def _insert(img: Image.Image, shot: Shot, place: LocationLook, cast: Sequence[Character]) -> list[dict]:
-    """The detail on a surface; a premise prop the icon set depicts is that detail. Returns the props' records."""
+def _insert(img: Image.Image, shot: Shot, place: LocationLook, cast: Sequence[Character], context: str) -> list[dict]:
+    """The detail on a surface: the shot's premise prop when one is pictured, else a thing its words name.
+    Returns the props' records."""
     w, h = img.size
     big = img.resize((w * SS, h * SS), Image.Resampling.NEAREST)
     d = ImageDraw.Draw(big)
@@ -177,56 +199,18 @@ def _insert(img: Image.Image, shot: Shot, place: LocationLook, cast: Sequence[Ch
     big.paste(gradient((W, int(H * 0.45)), shade(surface, 0.8), surface), (0, int(H * 0.55)))
     pen = Pen(d, W * 0.5, H * 0.3, H * 0.5, place.grade)
     # the detail is the prop even where the place already stands one in the background
-    found = shot_props(shot.props, replace(place, set_pieces=()), limit=1) if shot.props else []
-    kind = "icon" if found else _prop(shot)
-    records = [{**found[0].record(), "where": "insert"}] if found else [{"icon": None, "phrase": kind, "drawn": "painted prop"}]
+    found = shot_props(shot.props, replace(place, set_pieces=()), context, limit=1) if shot.props else []
     pen.oval(0, 0.98, 0.42, 0.06, shade(surface, 0.6), outline=False)
-    if kind == "icon":
-        icon = found[0].icon
-        fill = thing_colour(icon.name, icon.category, place.grade)
-        draw_icon(d, icon, W * 0.5, H * 0.79, H * 0.4, fill, mix(fill, INK, 0.7))
-    elif kind == "lantern":
-        pen.rect(-0.2, 0.2, 0.2, 0.95, (250, 220, 150), radius=0.03)
-        for s in (-1, 1):
-            pen.rect(s * 0.2, 0.15, s * 0.24, 1.0, (60, 56, 54))
-        pen.rect(-0.26, 0.08, 0.26, 0.16, (60, 56, 54), radius=0.02)
-        pen.arc(0, 0.05, 0.12, 0.08, 180, 360, (60, 56, 54), 0.025)
-        pen.oval(0, 0.6, 0.05, 0.12, (255, 200, 80), outline=False)
-    elif kind == "letter":
-        pen.poly([(-0.5, 0.45), (0.42, 0.38), (0.5, 0.95), (-0.44, 1.0)], (242, 236, 220))
-        for k in range(6):
-            pen.line([(-0.38, 0.52 + 0.07 * k), (0.32 - 0.1 * (k == 5), 0.48 + 0.07 * k)], (70, 70, 100), 0.008)
-    elif kind == "key":
-        pen.arc(-0.22, 0.7, 0.12, 0.12, 0, 360, (200, 160, 60), 0.05)
-        pen.line([(-0.1, 0.7), (0.4, 0.7)], (200, 160, 60), 0.05)
-        for x in (0.28, 0.36):
-            pen.line([(x, 0.7), (x, 0.8)], (200, 160, 60), 0.04)
-    elif kind == "cup":
-        pen.arc(0.26, 0.62, 0.1, 0.12, 270, 450, (236, 232, 226), 0.04)
-        pen.rect(-0.24, 0.45, 0.26, 0.95, (236, 232, 226), radius=0.06)
-        pen.oval(0.01, 0.45, 0.25, 0.05, (110, 70, 40))
-    elif kind == "clock":
-        pen.oval(0, 0.6, 0.36, 0.36, (200, 170, 90))
-        pen.oval(0, 0.6, 0.3, 0.3, (246, 242, 230))
-        pen.line([(0, 0.6), (0, 0.38)], INK, 0.02)
-        pen.line([(0, 0.6), (0.15, 0.66)], INK, 0.025)
-    elif kind == "book":
-        pen.poly([(-0.5, 0.55), (0, 0.5), (0, 0.98), (-0.5, 0.96)], (240, 234, 218))
-        pen.poly([(0, 0.5), (0.5, 0.55), (0.5, 0.96), (0, 0.98)], (232, 226, 210))
-        for k in range(5):
-            for s in (-1, 1):
-                pen.line([(s * 0.08, 0.6 + 0.07 * k), (s * 0.42, 0.62 + 0.07 * k)], (90, 90, 110), 0.006)
-    elif kind == "flower":
-        pen.line([(0, 1.0), (0.02, 0.45)], (60, 120, 60), 0.025)
-        for a in range(0, 360, 60):
-            x, y = ellipse_points(0.02, 0.4, 0.1, 0.1, a, a, 1)[0]
-            pen.oval(x, y, 0.08, 0.08, (220, 80, 100))
-        pen.oval(0.02, 0.4, 0.05, 0.05, (250, 210, 60))
+    if found:
+        records = [{**found[0].record(), "where": "insert"}]
+        draw_depiction(d, found[0], W * 0.5, H * 0.79, H * 0.4, place.grade)
     else:
-        pen.oval(0, 0.8, 0.26, 0.16, (150, 150, 160))
-        pen.oval(-0.06, 0.75, 0.1, 0.05, (200, 200, 210), outline=False)
-    if shot.characters:  # a hand reaching in from the side, in the character's own sleeve
-        look = _cast_look(shot.characters[0], cast)
+        detail = _detail(shot)
+        records = [{"icon": None, "painted": detail, "drawn": "painted", "phrase": detail, "where": "insert"}]
+        draw_thing(d, detail, W * 0.5, H * 0.8, H * 0.5, place.grade)
+    seen = [t for t in shot.characters if not _offscreen(t, cast)]
+    if seen:  # a hand reaching in from the side, in the character's own sleeve
+        look = _cast_look(seen[0], cast)
         if look.kind == "human":
             hand = Pen(d, W, H * 0.62, H * 0.5, place.grade)
             hand.poly([(0.05, -0.1), (-0.55, 0.05), (-0.55, 0.25), (0.05, 0.4)], look.primary)

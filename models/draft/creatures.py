@@ -8,7 +8,8 @@ import math
 import random
 
 from auteur.models.draft.faces import FACE, draw_face
-from auteur.models.draft.looks import CharacterLook, mix
+from auteur.models.draft.looks import CharacterLook
+from auteur.models.draft.palette import mix
 from auteur.models.draft.paint import ellipse_points, shade
 from auteur.models.draft.pen import INK, Pen
 
@@ -232,8 +233,18 @@ def icon_figure(pen: Pen, lk: CharacterLook, view: str, face: str) -> None:
     draw_icon(pen.d, icon, pen.cx, pen.top + pen.s * 0.99, pen.s * 0.9, pen.c(lk.primary), pen.ink(lk.primary))
 
 
+def thing_figure(pen: Pen, lk: CharacterLook, view: str, face: str) -> None:
+    """A thing that talks (a vending machine, a pumpkin): the painted thing, whole, with a face on it."""
+    from auteur.models.draft.things import THINGS
+
+    THINGS[lk.species][1](pen)
+    if view != "back":
+        fy, fu = FACE["thing"]
+        draw_face(pen, 0, fy, fu, face, (255, 244, 170), kind="robot")
+
+
 NONHUMAN_PAINTERS = {
     "storm": _cloudy, "cloud": _cloudy, "wind": _cloudy, "sea": _sea, "fire": _fire, "ghost": _ghost, "robot": _robot,
     "tree": _tree, "orb": _orb, "feline": _animal, "canine": _animal, "bear": _animal, "rabbit": _animal, "bird": _animal,
-    "dragon": _animal, "whale": _whale, "creature": creature, "icon": icon_figure,
+    "dragon": _animal, "whale": _whale, "creature": creature, "icon": icon_figure, "thing": thing_figure,
 }

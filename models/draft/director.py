@@ -27,7 +27,8 @@ class DraftDirector:
 
     def settings(self) -> dict[str, Any]:
         # version 2: premise props, set pieces and non-human icons drawn; a record of what was drawn in each PNG
-        return {"backend": self.name, "version": 2}
+        # version 3: conditions and worlds, things by meaning in context, place kinds, a camera per shot, offscreen
+        return {"backend": self.name, "version": 3}
 
     def credits(self) -> list[str]:
         """What the draft pictures are made from and owe a credit to."""
@@ -63,7 +64,8 @@ class DraftDirector:
         if request.kind == "character" and request.character:
             return draw_character_sheet(request.character, *size, seed=request.seed)
         if request.kind == "location" and request.location:
-            return draw_location_plate(request.location, *size, seed=request.seed)
+            return draw_location_plate(request.location, *size, seed=request.seed, premise=request.premise)
         if request.kind == "keyframe" and request.shot and request.location:
-            return draw_keyframe(request.shot, request.location, request.cast, *size, seed=request.seed)
+            return draw_keyframe(request.shot, request.location, request.cast, *size, seed=request.seed,
+                                 premise=request.premise)
         raise InputError(f"draw request of kind {request.kind!r} lacks its subject")

@@ -1,6 +1,7 @@
-"""Exteriors: a sky (sun or moon, stars, clouds, lightning), far land, water and shore, the landmarks a place's
-words name (lighthouse, castle, city, houses, boats, trees, rails, a ship's deck and more) and a textured near
-plane. Layout comes from the look and its variant, never from the seed, except the stars.
+"""Exteriors: a sky (sun or moon, stars, clouds, lightning; an eclipse), far land, water and shore, the landmarks a
+place's words or kind name (lighthouse, castle, city, houses, boats, trees, rails, a ship's deck, Martian mesas
+and more), the conditions on the ground (drought, flood, fire), the kind's set dressing (outdoors.py) and a
+textured near plane. Layout comes from the look and its variant, never from the seed, except the stars.
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ import random
 
 from PIL import Image, ImageDraw
 
-from auteur.models.draft.looks import RGB, LocationLook, graded, mix, stable_hash
+from auteur.models.draft.palette import RGB, graded, mix, stable_hash
+from auteur.models.draft.outdoors import ITEMS as DRESSING
+from auteur.models.draft.outdoors import Ground
+from auteur.models.draft.place import LocationLook
 from auteur.models.draft.paint import ellipse_points, gradient, shade
 
 def _sky(img: Image.Image, d: ImageDraw.ImageDraw, look: LocationLook, W: int, H: int, hz: float, rng: random.Random, seed: int) -> None:
@@ -22,11 +26,21 @@ def _sky(img: Image.Image, d: ImageDraw.ImageDraw, look: LocationLook, W: int, H
         for _ in range(0 if overcast else 140):
             x, y, r = stars.random() * W, stars.random() * hz * 0.9, stars.choice((1, 1, 1.5, 2)) * H / 900
             d.ellipse((x - r, y - r, x + r, y + r), fill=(230, 232, 240))
-    if not overcast:
+    hazy = bool({"smoke", "dust", "fire"} & set(look.conditions))
+    if "eclipse" in look.conditions and when != "night":  # the moon over the sun: a black disc in a ring of light
+        x, y, r = W * (0.3 + 0.4 * rng.random()), hz * 0.4, H * 0.06
+        for k, a in ((2.2, 40), (1.6, 90), (1.25, 170)):
+            d.ellipse((x - r * k, y - r * k, x + r * k, y + r * k), fill=mix(look.sky_top, (255, 244, 220), a / 255))
+        d.ellipse((x - r, y - r, x + r, y + r), fill=(6, 6, 10))
+    elif not overcast and not hazy:
         x = W * (0.2 + 0.6 * rng.random())
-        if "moon" in look.set_pieces and when == "night":
+        if any(m.name == "moon" for m in look.set_pieces) and when == "night":
             x = -W  # the premise's own moon is drawn as a set piece: one moon in the sky, not two
-        if when == "night":
+        if "heat" in look.conditions and when == "day":  # a white sun, too bright to have an edge
+            r = H * 0.09
+            d.ellipse((x - r * 1.6, H * 0.14 - r * 1.6, x + r * 1.6, H * 0.14 + r * 1.6), fill=mix(look.sky_top, (255, 250, 230), 0.5))
+            d.ellipse((x - r, H * 0.14 - r, x + r, H * 0.14 + r), fill=(255, 252, 240))
+        elif when == "night":
             r = H * 0.045
             d.ellipse((x - r, H * 0.16 - r, x + r, H * 0.16 + r), fill=(236, 234, 220))
             d.ellipse((x - r * 0.6, H * 0.16 - r * 1.05, x + r * 1.3, H * 0.16 + r * 0.9), fill=mix(look.sky_top, look.sky_horizon, 0.2))
@@ -39,7 +53,11 @@ def _sky(img: Image.Image, d: ImageDraw.ImageDraw, look: LocationLook, W: int, H
     cloud = mix(look.sky_horizon, (255, 255, 255) if when == "day" else look.sky_top, 0.35)
     if overcast:
         cloud = mix(look.sky_top, (40, 42, 50), 0.35)
-    for _ in range(9 if overcast else 4):
+    if "eclipse" in look.conditions:  # clouds in the eclipse's dusk, not in sunlight
+        cloud = mix(look.sky_top, look.sky_horizon, 0.6)
+    if look.world == "mars":  # thin air: high wisps, not clouds
+        cloud = mix(look.sky_horizon, (255, 240, 230), 0.2)
+    for _ in range(9 if overcast else 0 if "heat" in look.conditions or "drought" in look.conditions else 4):
         cx, cy = rng.random() * W, hz * (0.12 + 0.5 * rng.random())
         for _ in range(5):
             rx, ry = W * (0.03 + 0.05 * rng.random()), H * (0.02 + 0.025 * rng.random())
@@ -80,6 +98,8 @@ def exterior(img, d, look: LocationLook, W: int, H: int, glows, seed: int) -> tu
                 f = 0.28 if snowy else 0
                 if f:
                     d.polygon([(x, y), (x + (lx - x) * f, y + (ly - y) * f), (x + (rx - x) * f, y + (ry - y) * f)], fill=haze((240, 242, 248), t * 0.5))
+    if "mesas" in lm:
+        _mesas(d, look, W, H, hz, rng, haze)
     if "hills" in lm or "trees" in lm and "sea" not in lm:
         for layer in range(2):
             base = hz - H * 0.02 * (1 - layer)
@@ -219,11 +239,25 @@ def exterior(img, d, look: LocationLook, W: int, H: int, glows, seed: int) -> tu
             d.line([(W * 0.5 - half, y), (W * 0.5 + half, y)], fill=(92, 72, 56), width=max(1, int(H * 0.006 * k / 6)))
     if "deck" in lm:
         _deck(img, d, look, W, H, hz)
+    if "dome" in lm:
+        _dome(d, look, W, H, hz, edge_x, glows)
+    conditions = set(look.conditions)
+    if "fire" in conditions:
+        _fire_line(d, look, W, H, hz, rng, glows)
+    if "drought" in conditions:
+        _cracks(d, look, W, H, hz, rng)
+    if "flood" in conditions:
+        _flood(img, d, look, W, H, hz, rng)
+    if look.dressing:  # the kind's own set dressing: a platform, bunting, tea terraces...
+        ground = Ground(img, d, look, W, H, hz, glows, random.Random(look.variant + 1))
+        for item in look.dressing:
+            DRESSING[item](ground)
     # foreground texture: grass or stones along the bottom, so the ground has a near plane
     tuft = shade(look.ground_near, 1.15 if look.ground_near[1] > look.ground_near[2] else 0.8)
+    dry = H * (0.88 if "flood" in conditions else 0.76 if shore else 0)  # only a strip of near ground stays dry
     for _ in range(70):
         x, y = rng.random() * W, H * rng.uniform(0.78, 1.0)
-        if shore and y < H * 0.76:
+        if y < dry:
             continue
         r = H * 0.006 * (1 + 3 * (y / H - 0.78))
         d.ellipse((x - r * 1.6, y - r * 0.7, x + r * 1.6, y + r * 0.7), fill=tuft)
@@ -275,6 +309,10 @@ def _trees(d, look: LocationLook, W: int, H: int, hz: float, rng: random.Random,
     leaf = (34, 76, 44) if forest else (46, 96, 52)
     if look.weather == "snow":
         leaf = (200, 210, 218)
+    if "drought" in look.conditions or "heat" in look.conditions:
+        leaf = (150, 118, 64)  # parched: brown leaves, nothing green
+    elif "cold" in look.conditions:
+        leaf = mix(leaf, (214, 226, 238), 0.55)  # rimed with frost
     for x, y in sorted(spots, key=lambda p: p[1]):
         near = (y - hz) / (H - hz)
         size = H * (0.14 + 0.9 * near) if forest else H * (0.05 + 0.5 * (y - hz) / H)
@@ -301,3 +339,71 @@ def _street(d, look: LocationLook, W: int, H: int, hz: float, rng: random.Random
         x = W * (f + 0.04 * rng.random())
         d.line([(x, curb), (x, curb - H * 0.16)], fill=(50, 50, 56), width=max(1, H // 250))
         d.ellipse((x - H * 0.008, curb - H * 0.17, x + H * 0.008, curb - H * 0.155), fill=look.lit if lit else (200, 200, 190))
+
+
+def _mesas(d, look: LocationLook, W: int, H: int, hz: float, rng: random.Random, haze) -> None:
+    """Flat-topped buttes on the horizon: a desert of another world, where Earth would have green hills."""
+    rock = mix(look.ground_far, (120, 50, 36), 0.35)
+    for k in range(3):
+        x0 = W * (rng.uniform(-0.1, 0.75))
+        w, h = W * rng.uniform(0.12, 0.3), H * rng.uniform(0.05, 0.12)
+        top_w = w * rng.uniform(0.45, 0.7)
+        pts = [(x0, hz + 1), (x0 + (w - top_w) / 2, hz - h), (x0 + (w + top_w) / 2, hz - h), (x0 + w, hz + 1)]
+        d.polygon(pts, fill=haze(shade(rock, 1 - 0.08 * k), 0.35 - 0.1 * k))
+        d.line(pts[1:3], fill=haze(shade(rock, 1.15), 0.3), width=max(1, H // 300))
+
+
+def _dome(d, look: LocationLook, W: int, H: int, hz: float, edge_x, glows) -> None:
+    """A habitat dome on the far side from the centre: panels, a lit port, a mast."""
+    x, base, r = edge_x(0.22), hz + H * 0.05, H * 0.12
+    shell = graded((226, 224, 218), look.grade, 0.8)
+    d.chord((x - r * 1.3, base - r, x + r * 1.3, base + r), 180, 360, fill=shell, outline=shade(shell, 0.6), width=max(1, H // 300))
+    for k in range(1, 4):
+        d.arc((x - r * 1.3 * k / 4, base - r, x + r * 1.3 * k / 4, base + r), 180, 360, fill=shade(shell, 0.75), width=max(1, H // 500))
+    d.rectangle((x + r * 0.4, base - r * 0.35, x + r * 0.7, base), fill=look.lit)
+    d.line([(x - r * 0.3, base - r), (x - r * 0.3, base - r * 1.8)], fill=(90, 90, 96), width=max(1, H // 300))
+    glows.append(((x + r * 0.55) / W, (base - r * 0.2) / H, 0.05, look.lit))
+
+
+def _fire_line(d, look: LocationLook, W: int, H: int, hz: float, rng: random.Random, glows) -> None:
+    """Flames along the far ground and the smoke they send up; their light goes on as glows."""
+    smoke = mix(look.sky_top, (60, 54, 50), 0.6)
+    for _ in range(5):
+        x = rng.random() * W
+        for k in range(6):
+            r = H * (0.03 + 0.02 * k)
+            y = hz - H * 0.05 - k * H * 0.06
+            d.ellipse((x + k * W * 0.01 - r, y - r * 0.7, x + k * W * 0.01 + r, y + r * 0.7), fill=mix(smoke, look.sky_top, k / 8))
+    for _ in range(40):
+        x, h = rng.random() * W, H * rng.uniform(0.02, 0.07)
+        w = W * rng.uniform(0.006, 0.016)
+        d.polygon([(x - w, hz + H * 0.01), (x, hz - h), (x + w, hz + H * 0.01)], fill=rng.choice([(250, 150, 40), (240, 90, 30), (255, 210, 90)]))
+    for k in range(4):
+        glows.append(((k + 0.5) / 4, hz / H, 0.25, (255, 130, 50)))
+
+
+def _cracks(d, look: LocationLook, W: int, H: int, hz: float, rng: random.Random) -> None:
+    """Dry ground split into plates, the cracks widening toward us."""
+    crack = shade(look.ground_near, 0.62)
+    for _ in range(34):
+        y = hz + (H - hz) * rng.uniform(0.15, 1.0) ** 0.8
+        x = rng.random() * W
+        near = (y - hz) / (H - hz)
+        pts = [(x, y)]
+        for _ in range(4):
+            x, y = x + W * rng.uniform(-0.04, 0.04) * (0.3 + near), y + H * rng.uniform(-0.012, 0.012) * (0.3 + near)
+            pts.append((x, y))
+        d.line(pts, fill=crack, width=max(1, int(H * 0.004 * (0.3 + near))))
+
+
+def _flood(img, d, look: LocationLook, W: int, H: int, hz: float, rng: random.Random) -> None:
+    """Brown floodwater over the land from the horizon down, the landmarks standing in it."""
+    water = mix(look.sky_horizon, (96, 92, 70), 0.55)
+    top = int(hz + H * 0.015)
+    band = gradient((W, int(H * 0.88) - top), mix(water, look.sky_horizon, 0.3), shade(water, 0.8))
+    img.paste(band, (0, top))
+    ripple = mix(water, (255, 255, 255), 0.25)
+    for _ in range(50):
+        y = top + (H * 0.88 - top) * rng.random() ** 1.4
+        x, w = rng.random() * W, W * 0.012 * (1 + 4 * (y - hz) / H)
+        d.line([(x, y), (x + w, y)], fill=ripple, width=max(1, H // 500))

@@ -4,7 +4,7 @@ and `FACE`, where each family's face sits, which close shots frame on.
 
 from __future__ import annotations
 
-from auteur.models.draft.looks import RGB
+from auteur.models.draft.palette import RGB
 from auteur.models.draft.paint import shade
 from auteur.models.draft.pen import INK, Pen
 
@@ -92,5 +92,5 @@ FACE = {
     "fire": (0.6, 0.08), "ghost": (0.2, 0.11), "robot": (0.14, 0.08), "tree": (0.62, 0.07), "orb": (0.33, 0.16),
     "feline": (0.28, 0.11), "canine": (0.27, 0.1), "bear": (0.26, 0.11), "rabbit": (0.33, 0.1), "bird": (0.24, 0.09),
     "dragon": (0.2, 0.09), "whale": (0.56, 0.08), "creature": (0.35, 0.12),
-    "icon": (0.35, 0.14),
+    "icon": (0.35, 0.14), "thing": (0.3, 0.1),
 }

@@ -57,8 +57,11 @@ def framing_window(kind: str, shot_type: ShotType) -> tuple[float, float]:
 def draw_character_sheet(character: Character, width: int, height: int, seed: int = 0) -> Image.Image:
     """A model sheet: the figure full-length on a neutral backdrop, a face study, swatches, name and token.
 
-    The seed is accepted for the DirectorModel seam and changes nothing: a character has one look.
+    The seed is accepted for the DirectorModel seam and changes nothing: a character has one look. A character
+    who is heard, never seen, gets a voice card instead: a waveform, the name and "offscreen", and no figure.
     """
+    if character.offscreen:
+        return _voice_card(character, width, height)
     look = character_look(character)
     W, H = width * SS, height * SS
     img = gradient((W, H), (236, 234, 228), (206, 204, 200))
@@ -97,4 +100,27 @@ def draw_character_sheet(character: Character, width: int, height: int, seed: in
     img.info["auteur:drawn"] = json.dumps({"kind": "character", "figures": [{
         "token": character.token, "name": character.name, "kind": character.kind, "drawn_as": look.kind,
         "species": look.species, "icon": look.icon, "gender": look.gender, "age": look.age, "stature": look.stature}]})
+    return img
+
+
+def _voice_card(character: Character, width: int, height: int) -> Image.Image:
+    """The sheet of a voice: a waveform between rings of sound, the name, and what they are."""
+    img = gradient((width, height), (58, 62, 74), (30, 32, 40))
+    d = ImageDraw.Draw(img)
+    cx, cy, unit = width / 2, height * 0.4, min(width, height)
+    for k in range(1, 4):  # rings of sound spreading from nowhere in particular
+        r = unit * 0.09 * k
+        d.arc((cx - r, cy - r, cx + r, cy + r), 300, 60, fill=(150, 170, 200), width=max(1, unit // 120))
+        d.arc((cx - r, cy - r, cx + r, cy + r), 120, 240, fill=(150, 170, 200), width=max(1, unit // 120))
+    n = 23
+    for i in range(n):  # a waveform, tallest in the middle
+        x = cx + (i - n // 2) * unit * 0.012
+        a = unit * 0.07 * (1 - abs(i - n // 2) / (n / 2)) * (0.5 + 0.5 * abs(((i * 7) % 5) - 2) / 2)
+        d.line([(x, cy - a), (x, cy + a)], fill=(236, 214, 150), width=max(1, unit // 200))
+    name_font, small = load_font(max(10, height // 16), bold=True), load_font(max(9, height // 34))
+    y = height * 0.72
+    draw_text(d, (width * 0.06, y), fit_text(clean_text(character.name), name_font, width * 0.88), name_font, (240, 240, 236))
+    detail = f"{character.token}  ·  offscreen: heard, never seen"
+    draw_text(d, (width * 0.06, y + name_font.size * 1.3), fit_text(clean_text(detail), small, width * 0.88), small, (190, 194, 204))
+    img.info["auteur:drawn"] = json.dumps({"kind": "character", "offscreen": True, "figures": []})
     return img

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFont
+from threadpoolctl import ThreadpoolController
 
 CREDIT = "Icons: Font Awesome Free by Fonticons, Inc. (CC BY 4.0), fontawesome.com"
 INDEX = Path(__file__).with_name("icon_index.safetensors")
@@ -174,7 +175,7 @@ def _content(words: str) -> list[str]:
     return [w for w in re.findall(r"[a-z]+", words.lower()) if w not in _STOP]
 
 
-def _candidates(phrase: str) -> list[str]:
+def candidates(phrase: str) -> list[str]:
     """The phrase, then each comma-separated part, its last two words and its head noun: most specific first, so
     "elevator car" is an elevator before it is a car."""
     out = [phrase.strip()]
@@ -194,12 +195,30 @@ def _stem(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
-def _shares_word(a: str, b: str) -> bool:
+def shares_word(a: str, b: str) -> bool:
     """Whether two texts share a content word, plurals allowed ("trucks" ~ "truck"; "childhood" is not "child")."""
     return bool(set(map(_stem, _content(a))) & set(map(_stem, _content(b))))
 
 
 _EMBEDDED: dict[str, np.ndarray] = {}  # phrase text -> unit vector; one film asks for the same words many times
+
+
+def similarities(queries: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """Cosine similarities of unit vectors, queries by rows. On one BLAS thread: for a few dozen queries against a
+    few thousand names, OpenBLAS's threads only spin-wait on a loaded machine (43 ms a product at load 15 on 2
+    cores, against 4 ms on one thread; benchmarks/RESULTS.md)."""
+    with _blas().limit(limits=1, user_api="blas"):
+        return queries @ vectors.T
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()  # finds the loaded BLAS once (15 ms), not at every product
+
+
+def embed_texts(texts: list[str]) -> np.ndarray | None:
+    """Unit vectors of the texts with the packaged MiniLM (each text embedded once per process); None without it."""
+    return _embed(texts)
 
 
 def _embed(texts: list[str]) -> np.ndarray | None:
@@ -226,20 +245,27 @@ def match(phrase: str) -> IconMatch | None:
     if index is None or not phrase or not phrase.strip():
         return None
     vectors, texts, owners = index
-    candidates = _candidates(phrase)
-    queries = _embed(candidates)
+    tried = candidates(phrase)
+    queries = _embed(tried)
     if queries is None:
         return None
-    sims = queries @ vectors.T
-    for c, row in zip(candidates, sims):  # the most specific candidate that means an icon wins
+    sims = similarities(queries, vectors)
+    for c, row in zip(tried, sims):  # the most specific candidate that means an icon wins
         for i in np.argsort(-row, kind="stable")[:5]:
             score = float(row[i])
-            if score >= SURE or (score >= CLOSE and _shares_word(c, texts[i])):
+            if score >= SURE or (score >= CLOSE and shares_word(c, texts[i])):
                 return IconMatch(owners[i], phrase, f"{c} ~ {texts[i]}", score)
     return None
 
 
-_THINGS_SPLIT = re.compile(r"[,;:()]|\b(?:and|with|in|on|under|inside|beside|near|by|at|behind|over)\b")
+# Where a phrase moves on to another thing: "a paper note taped to a fridge" is a note and a fridge.
+_THINGS_SPLIT = re.compile(r"[,;:()]|(?<![\w-])(?:\w+ed\s+)?(?:and|with|in|on|under|inside|beside|near|by|at|behind|over|to|into|onto|"
+                           r"from|that|who|which|whose)(?![\w-])")  # "snowed-in" stays one word
+
+
+def things_of(phrase: str) -> list[str]:
+    """The things a phrase names, in order, each as its own phrase; the phrase itself when it cannot be split."""
+    return [p.strip() for p in _THINGS_SPLIT.split(phrase) if _content(p or "")] or [phrase]
 
 
 @lru_cache(maxsize=1)
@@ -253,9 +279,9 @@ def match_all(phrases: list[str], within: tuple[str, ...] = ()) -> list[IconMatc
     """Each distinct icon the phrases call for, thing by thing ("food trucks in deep snow" is two things), in
     order; `within` limits the categories."""
     out: list[IconMatch] = []
-    parts = [[p.strip() for p in _THINGS_SPLIT.split(phrase) if _content(p or "")] or [phrase] for phrase in phrases]
+    parts = [things_of(phrase) for phrase in phrases]
     if _index() is not None:  # every candidate of every part in one encoder call
-        _embed([c for ps in parts for p in ps for c in _candidates(p)])
+        _embed([c for ps in parts for p in ps for c in candidates(p)])
     for phrase_parts in parts:
         for part in phrase_parts:
             found = match(part)

@@ -11,7 +11,8 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
-from auteur.models.draft.looks import RGB, LocationLook, mix, stable_hash
+from auteur.models.draft.palette import RGB, mix, stable_hash
+from auteur.models.draft.place import LocationLook
 
 @lru_cache(maxsize=4)
 def _radial(size: int = 64) -> Image.Image:
@@ -52,19 +53,50 @@ def fog(img: Image.Image, look: LocationLook) -> None:
     img.paste(mix(look.sky_horizon, (220, 220, 224), 0.5), (0, 0), column.resize((w, h), Image.Resampling.BILINEAR))
 
 
+# The air of a place as a veil over it: (colour, strength at the horizon, strength at the top and bottom).
+HAZE = {"smoke": ((96, 88, 82), 0.45, 0.22), "dust": ((200, 164, 112), 0.5, 0.25), "heat": ((255, 240, 210), 0.28, 0.06)}
+
+
+def haze(img: Image.Image, look: LocationLook) -> None:
+    """Smoke, dust or heat shimmer over the whole place, thickest at the horizon."""
+    for condition in look.conditions:
+        if condition not in HAZE:
+            continue
+        colour, middle, rest = HAZE[condition]
+        w, h = img.size
+        column = Image.new("L", (1, 64))
+        column.putdata([int(255 * (rest + (middle - rest) * math.exp(-((i / 63 - look.horizon) / 0.22) ** 2))) for i in range(64)])
+        img.paste(colour, (0, 0), column.resize((w, h), Image.Resampling.BILINEAR))
+
+
 def weather(img: Image.Image, look: LocationLook, seed: int) -> None:
-    """Rain and snow in front of everything; the seed only moves the drops."""
-    if look.weather not in ("rain", "storm", "snow"):
+    """Rain, snow, wind-blown streaks or rising bubbles in front of everything; the seed only moves them. Indoors
+    the weather stays outside (its windows show it); bubbles are the sea's, wherever the place is in it."""
+    falling = look.weather in ("rain", "storm", "snow") and not look.interior
+    windy = "wind" in look.conditions and not look.interior
+    bubbles = look.world == "underwater" and not look.interior
+    if not (falling or windy or bubbles):
         return
     w, h = img.size
     rng = random.Random(stable_hash("weather", str(look.variant), str(seed)))
     layer = Image.new("RGBA", (w, h), (0, 0, 0, 0))
     d = ImageDraw.Draw(layer)
-    if look.weather == "snow":
+    if bubbles:
+        for _ in range(w * h // 9000):
+            x, y, r = rng.random() * w, rng.random() * h, rng.choice((1.5, 2.5, 4, 6)) * h / 900
+            d.ellipse((x - r, y - r, x + r, y + r), outline=(220, 240, 250, 170), width=max(1, int(r / 3)))
+    if windy:  # long, nearly level streaks and a few leaves: the wind itself
+        for _ in range(max(16, w * h // 12000)):
+            x, y, length = rng.random() * w, rng.random() * h * 0.85, w * rng.uniform(0.06, 0.16)
+            d.line([(x, y), (x + length, y + length * 0.08)], fill=(236, 240, 244, 110), width=max(1, h // 450))
+        for _ in range(max(8, w * h // 30000)):
+            x, y, r = rng.random() * w, rng.random() * h, h * 0.006
+            d.ellipse((x - r * 1.6, y - r, x + r * 1.6, y + r), fill=(150, 120, 60, 220))
+    if falling and look.weather == "snow":
         for _ in range(w * h // 3000):
             x, y, r = rng.random() * w, rng.random() * h, rng.choice((1, 1.5, 2.5)) * h / 900
             d.ellipse((x - r, y - r, x + r, y + r), fill=(255, 255, 255, 200))
-    else:
+    elif falling:
         for _ in range(w * h // (2500 if look.weather == "storm" else 4000)):
             x, y, length = rng.random() * w, rng.random() * h, h * rng.uniform(0.02, 0.05)
             d.line([(x, y), (x - length * 0.25, y + length)], fill=(210, 220, 235, 90), width=1)

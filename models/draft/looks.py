@@ -1,36 +1,19 @@
-"""Visual identity for the draft artist: what a character and a place look like, decided once.
+"""Visual identity for the draft artist: what a character looks like, decided once (a place's look is place.py's).
 
 A look is read from an entity's ID token and its descriptive text only (a stable hash plus the
 colour and shape words in the text), never from the shot or the seed, so `<char1>` wears the same
-coat in every keyframe and a plate and its keyframes show the same place.
+coat in every keyframe.
 """
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 from dataclasses import dataclass
 
-from auteur.core.schema import Character, Location
-
-RGB = tuple[int, int, int]
-
-COLOURS: dict[str, RGB] = {
-    "red": (180, 36, 34), "crimson": (160, 20, 50), "scarlet": (205, 40, 30), "maroon": (110, 22, 32),
-    "burgundy": (120, 28, 48), "pink": (230, 140, 170), "rose": (215, 110, 130), "orange": (232, 122, 32),
-    "amber": (228, 160, 42), "rust": (172, 76, 36), "ginger": (196, 96, 40), "copper": (184, 104, 52),
-    "auburn": (142, 58, 32), "yellow": (238, 200, 40), "mustard": (204, 160, 42), "gold": (214, 172, 52),
-    "golden": (214, 172, 52), "blonde": (228, 198, 124), "blond": (228, 198, 124), "cream": (240, 230, 200),
-    "beige": (212, 192, 152), "tan": (192, 150, 102), "khaki": (182, 166, 112), "brown": (120, 80, 46),
-    "tawny": (170, 120, 60), "chestnut": (122, 62, 36), "olive": (112, 116, 52), "green": (52, 132, 62),
-    "emerald": (30, 142, 92), "teal": (32, 122, 122), "turquoise": (62, 182, 182), "blue": (46, 88, 172),
-    "navy": (30, 40, 92), "indigo": (62, 52, 132), "purple": (112, 52, 142), "violet": (142, 82, 182),
-    "lavender": (182, 162, 212), "white": (236, 236, 230), "ivory": (240, 236, 220), "silver": (192, 196, 202),
-    "grey": (128, 128, 132), "gray": (128, 128, 132), "charcoal": (60, 62, 66), "black": (30, 30, 34),
-    "steel": (140, 150, 160), "brick": (160, 74, 56), "slate": (92, 100, 112), "moss": (92, 118, 60), "pale": (225, 215, 200), "dark": (58, 46, 40),
-}
-SHADES = {"dark": 0.6, "deep": 0.7, "light": 1.3, "pale": 1.4, "bright": 1.15, "faded": 1.2}
+from auteur.core.schema import Character
+from auteur.models.draft.palette import (COLOURS, RGB, colour_words, first_index, has_word, jittered, luma, mix,
+                                         stable_hash, word_sets, words_of)
 
 # Which part of a character a colour word lands on, by the noun it qualifies.
 CHARACTER_SLOTS = {
@@ -47,15 +30,6 @@ CHARACTER_SLOTS = {
     "skin": "skin skinned complexion",
     "accent": "scarf shawl tie ribbon sash lamp lamps",
 }
-LOCATION_SLOTS = {
-    "sky": "sky skies",
-    "water": "sea ocean water waves bay lake river harbour harbor",
-    "ground": "shore rocks rock sand beach field fields grass meadow floor stone cliffs dunes crater craters snow "
-              "moss pebble pebbles lane road",
-    "building": "lighthouse house houses cottage cottages barn tower castle walls wall buildings building church "
-                "cabin hut shop tiles",
-}
-
 NONHUMAN = {
     "storm": "storm storms thunder thundercloud lightning tempest gale hurricane tornado squall typhoon cyclone rain",
     "cloud": "cloud clouds mist fog",
@@ -75,6 +49,13 @@ NONHUMAN = {
     "whale": "whale dolphin",
     "creature": "creature monster beast alien troll golem blob",
 }
+# The figure families each schema kind may be drawn as (a creature may be any of them).
+KIND_FAMILIES = {"animal": {"feline", "canine", "bear", "bird", "rabbit", "whale", "dragon", "creature"},
+                 "machine": {"robot"}}
+# The icon categories each kind may be drawn from when no family fits (an otter is an animal icon; a machine is
+# never a wave or a cloud).
+KIND_ICONS = {"animal": ("animals",), "machine": ("devices-hardware", "automotive", "transportation", "science-fiction",
+                                                  "maritime", "energy", "household", "logistics", "music-audio", "gaming")}
 HUMAN_WORDS = set(
     "man woman men women boy girl child kid keeper person lady gentleman sailor fisherman fisher captain mother "
     "father grandfather grandmother grandma grandpa widow widower daughter son brother sister wife husband teenager "
@@ -112,59 +93,8 @@ SPECIES_BODY = {"fox": (206, 102, 38), "wolf": (128, 128, 132), "crow": (30, 30,
                 "tiger": (222, 120, 36), "lion": (208, 160, 80), "moon": (226, 228, 236), "star": (255, 226, 120),
                 "sun": (255, 200, 60), "mouse": (140, 140, 140)}
 
-SKY = {  # (zenith, horizon) per time of day
-    "dawn": ((70, 84, 146), (250, 184, 146)), "day": ((84, 146, 222), (204, 226, 244)),
-    "dusk": ((52, 40, 98), (244, 128, 72)), "night": ((8, 12, 34), (36, 48, 90)),
-}
-GRADE = {"dawn": (1.0, 0.92, 0.9), "day": (1.0, 1.0, 1.0), "dusk": (1.0, 0.82, 0.72), "night": (0.42, 0.48, 0.66)}
 
-LANDMARKS = {
-    "lighthouse": "lighthouse beacon",
-    "tower": "tower spire church steeple belfry",
-    "castle": "castle fortress courtyard ramparts",
-    "house": "house houses cottage cottages cabin hut barn farmhouse farm farmyard village shack inn",
-    "trees": "tree trees forest wood woods woodland orchard park garden grove jungle pines pine oak oaks",
-    "mountains": "mountain mountains peak peaks ridge pass alps",
-    "hills": "hill hills hilltop valley downs fields field meadow",
-    "rocks": "rocks rock cliff cliffs crag headland boulders quay quays",
-    "sea": "sea ocean shore beach coast harbour harbor bay waves surf pier dock port island tide lake",
-    "river": "river stream creek canal",
-    "boats": "boat boats ship ships sailing harbour harbor",
-    "deck": "deck",
-    "rails": "railway railroad rails platform tracks train trains",
-    "city": "city street streets town buildings skyline alley downtown rooftop rooftops avenue market square shop",
-    "road": "road lane path track",
-    "fence": "fence gate fields farmyard",
-    "dunes": "dune dunes desert",
-    "craters": "crater craters",
-}
-INTERIOR = set("room interior inside indoors kitchen bedroom hall office library study workshop cellar attic "
-               "corridor classroom cafe staircase stairs parlour parlor elevator lift apartment basement restaurant "
-               "bar studio shop".split())
-DARK = set("blackout darkness dark unlit lightless".split())  # and "lights out", "power cut": the place is dim
-FURNITURE = {
-    "shelves": "library shelves books bookshelf study",
-    "table": "kitchen table tables desk office cafe classroom workshop",
-    "lamp": "lamp lamps lantern candle candles",
-    "stairs": "staircase stairs",
-    "beams": "attic beams rafters barn",
-    "fireplace": "fireplace hearth stove",
-    "lens": "lens lenses brass lantern",
-}
-WEATHER = {
-    "storm": "storm stormy thunder lightning tempest gale hurricane",
-    "rain": "rain rainy raining drizzle downpour wet",
-    "fog": "fog foggy mist misty haze hazy",
-    "snow": "snow snowy snowed snowbound snowdrift snowdrifts snowing snowfall blizzard snowstorm",
-}
-
-
-def _split(table: dict[str, str]) -> dict[str, set[str]]:
-    return {key: set(words.split()) for key, words in table.items()}
-
-
-_CHAR_SLOTS, _LOC_SLOTS = _split(CHARACTER_SLOTS), _split(LOCATION_SLOTS)
-_NONHUMAN, _LANDMARKS, _FURNITURE, _WEATHER = _split(NONHUMAN), _split(LANDMARKS), _split(FURNITURE), _split(WEATHER)
+_CHAR_SLOTS, _NONHUMAN = word_sets(CHARACTER_SLOTS), word_sets(NONHUMAN)
 
 
 @dataclass(frozen=True)
@@ -192,110 +122,9 @@ class CharacterLook:
     icon: str = ""  # kind "icon": the Font Awesome icon that depicts a non-human the painters have no family for
 
 
-@dataclass(frozen=True)
-class LocationLook:
-    time_of_day: str
-    sky_top: RGB
-    sky_horizon: RGB
-    grade: tuple[float, float, float]  # multiplies figure colours so people sit in the light of the place
-    horizon: float  # fraction of the height
-    interior: bool
-    ground_far: RGB
-    ground_near: RGB
-    water: RGB | None
-    building: RGB
-    wall: RGB  # interiors: back wall
-    floor: RGB
-    lit: RGB  # lamp and window light
-    landmarks: tuple[str, ...]
-    furniture: tuple[str, ...]
-    weather: str  # clear, rain, storm, fog, snow
-    tree_count: int
-    side: int  # -1 left, 1 right: where the tallest landmark stands, so figures keep the centre clear
-    variant: int
-    set_pieces: tuple[str, ...] = ()  # Font Awesome icons of the premise's things in the place ("truck", "map")
-    set_phrases: tuple[str, ...] = ()  # the place's phrase each set piece stands for
-    dark: bool = False  # a blackout: lamps off, the light of the place dimmed
-
-
-# ---------------------------------------------------------------- reading text
-
-
-def stable_hash(*parts: str) -> int:
-    """A 64-bit hash that is the same in every process (Python's hash() is salted per run)."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).digest()
-    return int.from_bytes(digest[:8], "big")
-
-
-def _words(text: str) -> list[str]:
-    text = text.lower().replace("-", " ").replace("\u2019", "'")
-    out = []
-    for word in re.findall(r"[a-z']+|[,.;:!?()]", text):
-        word = word.removesuffix("'s").strip("'")
-        if word:
-            out.append(word)
-    return out
-
-
-def _has(words: list[str] | set[str], vocabulary: set[str]) -> bool:
-    return any(w in vocabulary or (w.endswith("s") and w[:-1] in vocabulary) for w in words)
-
-
-def _first_index(words: list[str], vocabulary: set[str]) -> int | None:
-    for i, w in enumerate(words):
-        if w in vocabulary or (w.endswith("s") and w[:-1] in vocabulary):
-            return i
-    return None
-
-
-def colour_words(text: str, slots: dict[str, set[str]]) -> dict[str, RGB]:
-    """Colours named in the text, by slot: "a red wool coat" gives {"primary": red}; the first mention wins."""
-    words = _words(text)
-    found: dict[str, RGB] = {}
-    for i, word in enumerate(words):
-        if word not in COLOURS or (word in SHADES and i + 1 < len(words) and words[i + 1] in COLOURS):
-            continue
-        rgb = COLOURS[word]
-        if i > 0 and words[i - 1] in SHADES and words[i - 1] != word:
-            rgb = _scale(rgb, SHADES[words[i - 1]])
-        for noun in words[i + 1:i + 4]:  # "red wool sailing coat": up to three words on
-            if not noun.isalpha() and noun not in ("sou'wester",):
-                break
-            slot = next((s for s, nouns in slots.items() if noun in nouns or noun.rstrip("s") in nouns), None)
-            if slot:
-                found.setdefault(slot, rgb)
-                break
-    return found
-
-
 def _natural(rgb: RGB) -> RGB:
     """Hair and fur called "red" or "yellow" are auburn and blond, not paint."""
     return {COLOURS["red"]: (170, 74, 36), COLOURS["yellow"]: COLOURS["blond"], COLOURS["orange"]: (204, 100, 40)}.get(rgb, rgb)
-
-
-def _scale(rgb: RGB, k: float) -> RGB:
-    if k >= 1:  # lighten toward white rather than clipping one channel
-        t = min(1.0, k - 1)
-        return tuple(int(c + (255 - c) * t) for c in rgb)  # type: ignore[return-value]
-    return tuple(int(c * k) for c in rgb)  # type: ignore[return-value]
-
-
-def _jitter(rgb: RGB, rng: random.Random, amount: int = 12) -> RGB:
-    return tuple(max(0, min(255, c + rng.randint(-amount, amount))) for c in rgb)  # type: ignore[return-value]
-
-
-def mix(a: RGB, b: RGB, t: float) -> RGB:
-    """Linear blend of two colours, t=0 gives a."""
-    return tuple(int(round(x + (y - x) * t)) for x, y in zip(a, b))  # type: ignore[return-value]
-
-
-def graded(rgb: RGB, grade: tuple[float, float, float], strength: float = 1.0) -> RGB:
-    """A colour under a place's light; strength < 1 keeps faces readable at night."""
-    return tuple(max(0, min(255, int(c * (1 + (g - 1) * strength)))) for c, g in zip(rgb, grade))  # type: ignore[return-value]
-
-
-def _luma(rgb: RGB) -> float:
-    return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
 
 
 # ---------------------------------------------------------------- characters
@@ -303,24 +132,32 @@ def _luma(rgb: RGB) -> float:
 
 def _kind(character: Character) -> tuple[str, str]:
     """The figure family and the noun that chose it; people unless the schema's kind or the text says otherwise."""
-    described = _words(f"{character.appearance} {character.wardrobe}")
+    described = words_of(f"{character.appearance} {character.wardrobe}")
     if character.kind != "person":  # the planner said what it is: never drawn as a person, whatever else the text says
-        for words in (described, _words(character.role), _words(character.name)):
-            at = [(i, kind, words[i]) for kind, vocabulary in _NONHUMAN.items() if (i := _first_index(words, vocabulary)) is not None]
+        if character.kind == "machine":  # a vending machine that talks is that machine, with a face
+            thing = _painted_thing(character)
+            if thing:
+                return "thing", thing
+        allowed = KIND_FAMILIES.get(character.kind, set(_NONHUMAN))  # a machine is never drawn as an ocean wave
+        for words in (described, words_of(character.role), words_of(character.name)):
+            at = [(i, kind, words[i]) for kind, vocabulary in _NONHUMAN.items()
+                  if kind in allowed and (i := first_index(words, vocabulary)) is not None]
             if at:
                 i, kind, noun = min(at)
                 return kind, noun if noun in _NONHUMAN[kind] else noun[:-1]
-        from auteur.models.draft.icons import match  # only non-humans the painters have no family for need the encoder
+        from auteur.models.draft.meaning import depict  # only non-humans the painters have no family for need the encoder
 
-        found = match(character.appearance) or match(character.name)
-        if found:
-            return "icon", found.icon.name
+        within = KIND_ICONS.get(character.kind, ())
+        for text in (character.appearance, character.name):
+            found = depict(text, character.role, within=within)
+            if found and (found.icon is None or not within or found.icon.category in within):
+                return ("thing", found.painted) if found.painted else ("icon", found.icon.name)
         return {"machine": "robot"}.get(character.kind, "creature"), ""
-    for words in (described, _words(character.role), _words(character.name)):
-        human_at = _first_index(words, HUMAN_WORDS)
+    for words in (described, words_of(character.role), words_of(character.name)):
+        human_at = first_index(words, HUMAN_WORDS)
         best: tuple[int, str, str] | None = None
         for kind, vocabulary in _NONHUMAN.items():
-            at = _first_index(words, vocabulary)
+            at = first_index(words, vocabulary)
             if at is not None and (best is None or at < best[0]):
                 noun = words[at]
                 best = (at, kind, noun if noun in vocabulary else noun[:-1])
@@ -331,6 +168,17 @@ def _kind(character: Character) -> tuple[str, str]:
     return "human", ""
 
 
+def _painted_thing(character: Character) -> str:
+    """The painted thing a machine plainly is ("a lonely vending machine"), named nearly word for word, or ""."""
+    from auteur.models.draft.meaning import depict
+
+    for text in (character.appearance, character.name):
+        found = depict(text, character.role, within=KIND_ICONS["machine"])
+        if found and found.painted and found.name_score >= 0.9:
+            return found.painted
+    return ""
+
+
 def _near(words: list[str], first: set[str], then: set[str], span: int = 3) -> bool:
     """Whether a word of `first` is followed within `span` words by one of `then` ("long red hair")."""
     return any(w in first and set(words[i + 1:i + 1 + span]) & then for i, w in enumerate(words))
@@ -339,7 +187,7 @@ def _near(words: list[str], first: set[str], then: set[str], span: int = 3) -> b
 def _gender(character: Character, words: list[str]) -> str:
     if character.voice.gender != "neutral":
         return character.voice.gender
-    f, m = _first_index(words, FEMALE_WORDS), _first_index(words, MALE_WORDS)
+    f, m = first_index(words, FEMALE_WORDS), first_index(words, MALE_WORDS)
     if f is not None and (m is None or f < m):
         return "female"
     return "male" if m is not None else "neutral"
@@ -348,45 +196,45 @@ def _gender(character: Character, words: list[str]) -> str:
 def character_look(character: Character) -> CharacterLook:
     """The character's fixed look: the same in every shot, different from everyone else's."""
     text = f"{character.appearance}. {character.wardrobe}"
-    words = _words(text)
+    words = words_of(text)
     rng = random.Random(stable_hash("character", character.token, character.name, text))
     kind, species = _kind(character)
     named = colour_words(text, _CHAR_SLOTS)
     human = kind == "human"
-    child = human and (_has(words, CHILD_WORDS) or _young(text)) and not _has(words, {"woman", "man", "women", "men"})
-    old = _has(words, OLD_WORDS) and not child  # a child is never drawn grey
+    child = human and (has_word(words, CHILD_WORDS) or _young(text)) and not has_word(words, {"woman", "man", "women", "men"})
+    old = has_word(words, OLD_WORDS) and not child  # a child is never drawn grey
     gender = _gender(character, words)
 
     if human:
         base = rng.choice(COATS)
     else:
         base = SPECIES_BODY.get(species) or rng.choice(NONHUMAN_BODY.get(kind, NONHUMAN_BODY["creature"]))
-    primary = named.get("primary") or _jitter(base, rng)
+    primary = named.get("primary") or jittered(base, rng)
     if kind in ("feline", "canine", "bear", "rabbit") and "primary" in named:
         primary = _natural(primary)
-    secondary = named.get("secondary") or (_jitter(rng.choice(TROUSERS), rng, 8) if human else mix(primary, (250, 246, 236), 0.55))
+    secondary = named.get("secondary") or (jittered(rng.choice(TROUSERS), rng, 8) if human else mix(primary, (250, 246, 236), 0.55))
 
     tone = rng.choice(SKIN_TONES)
     if "skin" in named:  # "pale skin", "dark skin": the nearest tone by lightness
-        tone = min(SKIN_TONES, key=lambda t: abs(_luma(t) - _luma(named["skin"])))
+        tone = min(SKIN_TONES, key=lambda t: abs(luma(t) - luma(named["skin"])))
     if "weathered" in words or "ruddy" in words:
         tone = mix(tone, (176, 96, 70), 0.15)
 
     hair = _natural(named.get("hair") or named.get("beard") or rng.choice(HAIR_OLD if old else HAIR_NATURAL))
-    if child and (hair in HAIR_OLD or "hair" not in named and _luma(hair) > 110 and max(hair) - min(hair) < 24):
+    if child and (hair in HAIR_OLD or "hair" not in named and luma(hair) > 110 and max(hair) - min(hair) < 24):
         hair = rng.choice(HAIR_NATURAL)  # grey words elsewhere in the text do not grey a child's hair
     beard: RGB | None = None
-    if _has(words, _CHAR_SLOTS["beard"]) and not child and gender != "female":  # no beard on a girl or a woman
+    if has_word(words, _CHAR_SLOTS["beard"]) and not child and gender != "female":  # no beard on a girl or a woman
         beard = _natural(named.get("beard") or hair)
 
     hair_nouns = _CHAR_SLOTS["hair"]
-    if _has(words, {"bald", "shaved", "shaven"}):
+    if has_word(words, {"bald", "shaved", "shaven"}):
         style = "bald"
-    elif _has(words, {"bun"}):
+    elif has_word(words, {"bun"}):
         style = "bun"
-    elif _has(words, {"ponytail", "braid", "braids", "plait"}):
+    elif has_word(words, {"ponytail", "braid", "braids", "plait"}):
         style = "ponytail"
-    elif _has(words, {"curly", "curls"}):
+    elif has_word(words, {"curly", "curls"}):
         style = "curly"
     elif _near(words, {"long"}, hair_nouns):
         style = "long"
@@ -397,43 +245,43 @@ def character_look(character: Character) -> CharacterLook:
         style = rng.choice(options.get(gender, ["short", "long", "curly"]))
 
     hat = "none"
-    if _has(words, {"hood", "hooded"}):
+    if has_word(words, {"hood", "hooded"}):
         hat = "hood"
-    elif _has(words, {"cap", "beanie", "beret", "helmet"}):
+    elif has_word(words, {"cap", "beanie", "beret", "helmet"}):
         hat = "cap"
-    elif _has(words, {"hat", "sou'wester", "souwester", "bonnet", "fedora"}):
+    elif has_word(words, {"hat", "sou'wester", "souwester", "bonnet", "fedora"}):
         hat = "brimmed"
     if hat == "none" and "oilskin" in words and rng.random() < 0.5:
         hat = "brimmed"  # an oilskin usually comes with a sou'wester
-    hat_colour = named.get("hat") or (primary if "oilskin" in words or hat == "hood" else _jitter(rng.choice(TROUSERS), rng))
+    hat_colour = named.get("hat") or (primary if "oilskin" in words or hat == "hood" else jittered(rng.choice(TROUSERS), rng))
 
     build = 1.0 + rng.uniform(-0.06, 0.06)
-    if _has(words, {"broad", "stout", "burly", "heavy", "stocky", "sturdy", "plump", "big", "large"}):
+    if has_word(words, {"broad", "stout", "burly", "heavy", "stocky", "sturdy", "plump", "big", "large"}):
         build = 1.22
-    elif _has(words, {"thin", "slender", "slight", "lanky", "wiry", "skinny", "frail"}):
+    elif has_word(words, {"thin", "slender", "slight", "lanky", "wiry", "skinny", "frail"}):
         build = 0.86
     stature = 1.0 + rng.uniform(-0.04, 0.04)
-    if _has(words, {"tall", "towering", "lanky", "giant", "great", "huge"}):
+    if has_word(words, {"tall", "towering", "lanky", "giant", "great", "huge"}):
         stature = 1.08
-    elif _has(words, {"small", "little", "tiny"}) or any(
+    elif has_word(words, {"small", "little", "tiny"}) or any(
             w == "short" and not set(words[i + 1:i + 3]) & (hair_nouns | set(COLOURS) | {"curly", "cropped"})
             for i, w in enumerate(words)):
         stature = 0.92
     if child:
         stature = 0.72
     if not human:  # sizes beside a person; a close-up of one creature still fills the frame
-        stature = SIZES.get(species, SIZES.get(kind, 1.0)) * (0.8 if _has(words, {"small", "little", "tiny"}) else 1.0)
-    long_coat = _has(words, {"cloak", "gown", "dress", "robe", "nightgown", "oilskin", "raincoat", "greatcoat", "cape", "skirt"}) or (
+        stature = SIZES.get(species, SIZES.get(kind, 1.0)) * (0.8 if has_word(words, {"small", "little", "tiny"}) else 1.0)
+    long_coat = has_word(words, {"cloak", "gown", "dress", "robe", "nightgown", "oilskin", "raincoat", "greatcoat", "cape", "skirt"}) or (
         _near(words, {"long"}, {"coat", "jacket", "coats"}) or ("coat" in words and rng.random() < 0.5))
-    if human and gender == "female" and not _has(words, {"trousers", "pants", "jeans", "overalls", "suit"}):
+    if human and gender == "female" and not has_word(words, {"trousers", "pants", "jeans", "overalls", "suit"}):
         long_coat = True  # a dress or a long coat: the silhouette that reads as a woman or a girl at storyboard size
         build = min(build, 0.94)
     eyes = named.get("eyes") or ((40, 30, 26) if human else _nonhuman_eyes(kind, rng))
-    accent = named.get("accent") or ((255, 236, 150) if kind in ("storm", "robot", "orb", "fire") else _jitter(rng.choice(COATS), rng))
+    accent = named.get("accent") or ((255, 236, 150) if kind in ("storm", "robot", "orb", "fire") else jittered(rng.choice(COATS), rng))
     return CharacterLook(
         kind=kind, species=species, primary=primary, secondary=secondary, skin=tone, hair=hair, hair_style=style,
-        beard=beard, hat=hat, hat_colour=hat_colour, accent=accent, scarf="accent" in named or _has(words, {"scarf", "shawl"}),
-        eyes=eyes, glasses=_has(words, {"glasses", "spectacles", "monocle"}),
+        beard=beard, hat=hat, hat_colour=hat_colour, accent=accent, scarf="accent" in named or has_word(words, {"scarf", "shawl"}),
+        eyes=eyes, glasses=has_word(words, {"glasses", "spectacles", "monocle"}),
         long_coat=long_coat,
         build=round(build, 3), stature=round(stature, 3), variant=rng.randrange(1 << 30),
         gender=gender if human else "neutral", age="child" if child else "old" if old else "adult",
@@ -460,100 +308,3 @@ def _nonhuman_eyes(kind: str, rng: random.Random) -> RGB:
     if kind == "feline":
         return rng.choice([(120, 190, 60), (230, 170, 40)])
     return (24, 22, 22)
-
-
-# ---------------------------------------------------------------- locations
-
-
-def location_look(location: Location) -> LocationLook:
-    """The place's fixed look: sky, ground, water, landmarks; the same on the plate and in every keyframe."""
-    text = f"{location.name}. {location.look}. {location.light}. {location.ambience}"
-    words = _words(text)
-    place_words = _words(f"{location.name}. {location.look}")  # light and ambience colour the air, not the layout
-    rng = random.Random(stable_hash("location", location.token, location.name, location.look))
-    when = location.time_of_day.value
-    grade = GRADE[when]
-    named = colour_words(f"{location.look}. {location.name}", _LOC_SLOTS)
-    light_words = set(_words(location.light))
-    if light_words & {"warm", "golden", "amber", "lamplight", "candlelight", "fire"}:
-        grade = (grade[0] * 1.04, grade[1] * 0.98, grade[2] * 0.9)
-    if light_words & {"cold", "blue", "moonlight", "grey", "gray"}:
-        grade = (grade[0] * 0.94, grade[1] * 0.98, grade[2] * 1.05)
-
-    top, bottom = SKY[when]
-    if "sky" in named:
-        top, bottom = _scale(named["sky"], 0.7), named["sky"]
-    weather = next((w for w, vocabulary in _WEATHER.items() if _has(words, vocabulary)), "clear")
-    if weather in ("storm", "rain", "fog"):  # overcast: the sky loses its colour toward grey
-        grey = (112, 118, 128) if when != "night" else (30, 34, 44)
-        top, bottom = mix(top, grey, 0.6), mix(bottom, grey, 0.5)
-
-    landmarks = tuple(name for name, vocabulary in _LANDMARKS.items() if _has(place_words, vocabulary))
-    interior = _has(place_words, INTERIOR) and not _has(place_words, {"courtyard", "square", "platform"})
-    if "space" in place_words or ("station" in place_words and "corridor" in place_words):
-        top, bottom = (4, 6, 16), (14, 18, 36)
-    furniture = tuple(name for name, vocabulary in _FURNITURE.items() if _has(place_words, vocabulary))
-    if not landmarks and not interior:
-        landmarks = ("hills", "trees")  # an unknown place reads as open country
-
-    ground = named.get("ground")
-    if ground is None:
-        if _has(place_words, {"snow", "ice", "icy", "frozen", "arctic", "winter", "snowy"}):
-            ground = (228, 232, 238)
-        elif _has(place_words, {"sand", "desert", "dune", "dunes", "beach"}):
-            ground = (214, 186, 132)
-        elif _has(place_words, {"pebble", "pebbles", "rock", "rocks", "cliff", "cliffs", "stone", "quay", "quays"}):
-            ground = (112, 108, 100)
-        elif _has(place_words, {"crater", "craters", "moon"}):
-            ground = (150, 150, 156)
-        elif "city" in landmarks or _has(place_words, {"street", "square", "platform", "courtyard", "road"}):
-            ground = (104, 100, 98)
-        else:
-            ground = rng.choice([(86, 130, 64), (104, 138, 70), (120, 134, 74)])
-    ground = _jitter(mix(ground, (96, 96, 100), 0.3) if _luma(ground) < 60 else ground, rng, 8)  # black rock still reads
-    water = None
-    if ("boats" in landmarks or "deck" in landmarks) and "river" not in landmarks and "sea" not in landmarks:
-        landmarks += ("sea",)  # boats float on something
-    if "sea" in landmarks or "river" in landmarks:
-        water = named.get("water") or _jitter((44, 98, 140) if weather == "clear" else (70, 86, 98), rng, 8)
-
-    trees = 0
-    if "trees" in landmarks:
-        trees = 14 if _has(place_words, {"forest", "wood", "woods", "woodland", "jungle", "pines"}) else (
-            1 if _has(place_words, {"one", "lone", "single", "tree"}) and not _has(place_words, {"trees"}) else 5)
-    building = named.get("building") or _jitter(rng.choice([(226, 222, 212), (176, 92, 68), (150, 140, 126), (196, 180, 150)]), rng)
-    wall = named.get("building") or _jitter(rng.choice([(198, 176, 140), (150, 120, 96), (176, 186, 176), (204, 196, 180)]), rng)
-    floor = named.get("ground") or _jitter(rng.choice([(120, 84, 56), (96, 72, 54), (150, 130, 110)]), rng)
-    horizon = 0.5 + rng.uniform(-0.03, 0.04) - (0.06 if "mountains" in landmarks else 0)
-    dark = _has(place_words, DARK) or bool(re.search(r"lights?\s+(?:out|off)|power\s+(?:cut|out|failure)", text.lower()))
-    if dark:
-        grade = tuple(g * 0.55 for g in grade)  # type: ignore[assignment]
-    pieces = set_pieces(location)
-    return LocationLook(
-        time_of_day=when, sky_top=top, sky_horizon=bottom, grade=grade, horizon=round(horizon, 4), interior=interior,
-        ground_far=graded(mix(ground, bottom, 0.35), grade), ground_near=graded(_scale(ground, 0.82), grade),
-        water=graded(water, grade) if water else None, building=graded(building, grade),
-        wall=graded(wall, grade, 0.7), floor=graded(floor, grade, 0.7), lit=(255, 214, 130),
-        landmarks=landmarks, furniture=furniture, weather=weather, tree_count=trees,
-        side=rng.choice((-1, 1)), variant=rng.randrange(1 << 30),
-        set_pieces=tuple(m.icon.name for m in pieces), set_phrases=tuple(m.phrase for m in pieces), dark=dark,
-    )
-
-
-# A place's icons are its things. Weather, sky light, landscape and buildings are painted from the place's words
-# (landmarks); holiday decorations would only be noise; people are figures.
-_SET_CATEGORIES = tuple(("animals automotive camping childhood construction devices-hardware disaster education energy "
-                         "food-beverage fruits-vegetables gaming halloween household logistics maps maritime medical-health "
-                         "money moving music-audio religion science science-fiction security shopping sports-fitness time "
-                         "transportation travel-hotel writing astronomy").split())
-_CONDITIONS = re.compile(r"lights?\s+(?:out|off)|power\s+(?:cut|out|failure)|at night|by day", re.I)  # how, not what
-
-
-def set_pieces(location: Location, limit: int = 2):
-    """The premise's things a place holds, as icon matches: "food trucks in deep snow" holds a truck."""
-    from auteur.models.draft.icons import match_all
-
-    phrases = [_CONDITIONS.sub(" ", p) for p in (location.name, location.look)]
-    painted = set().union(*_LANDMARKS.values(), *_FURNITURE.values())  # a hill, a tree, stairs: painted already
-    found = [m for m in match_all(phrases, within=_SET_CATEGORIES) if not _has(_words(m.matched.split(" ~ ")[0]), painted)]
-    return found[:limit]

@@ -10,7 +10,7 @@ import math
 import numpy as np
 from PIL import Image
 
-from auteur.models.draft.looks import RGB, mix
+from auteur.models.draft.palette import RGB, mix
 
 SS = 2  # supersampling factor
 

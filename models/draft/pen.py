@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from PIL import ImageDraw
 
-from auteur.models.draft.looks import RGB, graded, mix
+from auteur.models.draft.palette import RGB, graded, mix
 from auteur.models.draft.paint import ellipse_points
 
 INK = (24, 20, 26)

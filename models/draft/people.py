@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from auteur.models.draft.faces import draw_face
-from auteur.models.draft.looks import CharacterLook, mix
+from auteur.models.draft.looks import CharacterLook
+from auteur.models.draft.palette import mix
 from auteur.models.draft.paint import ellipse_points, shade
 from auteur.models.draft.pen import INK, Pen
 

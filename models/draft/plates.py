@@ -14,10 +14,14 @@ from PIL import Image, ImageDraw
 
 from auteur.models.draft.exteriors import exterior
 from auteur.models.draft.interiors import interior
-from auteur.models.draft.light import beam, fog, glow, vignette, weather
-from auteur.models.draft.looks import RGB, LocationLook, location_look
+from auteur.models.draft.light import beam, fog, glow, haze, vignette, weather
+from auteur.models.draft.palette import RGB
+from auteur.models.draft.place import LocationLook, location_look, setting_record
 from auteur.models.draft.paint import SS
-from auteur.models.draft.props import paint_set_pieces, setting_record
+from auteur.models.draft.props import paint_set_pieces
+from auteur.models.draft.worlds import space, underwater
+
+WORLDS = {"underwater": underwater, "space": space}  # worlds with no open-air exterior; Mars is one (exteriors.py)
 from auteur.core.schema import Location, ShotType
 
 RECORD_KEY = "auteur:drawn"  # the PNG text chunk that carries what a draft picture shows (see pipeline/crew.py)
@@ -34,6 +38,8 @@ def _paint_place(look: LocationLook, width: int, height: int, seed: int, ss: int
     origin: tuple[float, float] | None = None  # where the lighthouse beam starts, if there is one
     if look.interior:
         interior(img, d, look, W, H, glows)
+    elif look.world in WORLDS:
+        WORLDS[look.world](img, d, look, W, H, glows)
     else:
         origin = exterior(img, d, look, W, H, glows, seed)
     paint_set_pieces(d, look, W, H)
@@ -41,13 +47,14 @@ def _paint_place(look: LocationLook, width: int, height: int, seed: int, ss: int
         glows, origin = [], None
     if ss > 1:
         img = img.reduce(ss)
-    dark = look.time_of_day in ("dusk", "night") or look.weather == "storm"
+    dark = look.time_of_day in ("dusk", "night") or look.weather == "storm" or "eclipse" in look.conditions
     if origin and dark:
         beam(img, origin, look)
     for x, y, r, colour in glows:
         glow(img, x * width, y * height, r * height, colour, 0.55 if dark else 0.25)
-    if look.weather == "fog":
+    if look.weather == "fog" and not look.interior:
         fog(img, look)
+    haze(img, look)
     return img
 
 
@@ -67,7 +74,8 @@ def backdrop(place: LocationLook, width: int, height: int, seed: int, shot_type:
     plate = _paint_place(place, width, height, seed, ss=1)
     cw, ch = width / zoom, height / zoom
     cy = min(max(place.horizon * height, ch / 2), height - ch / 2)
-    box = (width / 2 - cw / 2, cy - ch / 2, width / 2 + cw / 2, cy + ch / 2)
+    cx = min(max(width / 2 + place.pan * width * 1.5, cw / 2), width - cw / 2)  # a panned camera, a part of the place off-centre
+    box = (cx - cw / 2, cy - ch / 2, cx + cw / 2, cy + ch / 2)
     small = plate.resize((max(1, width // soft), max(1, height // soft)), Image.Resampling.BILINEAR, box=box)
     return small.resize((width, height), Image.Resampling.BILINEAR)
 
@@ -81,9 +89,9 @@ def finish(img: Image.Image, place: LocationLook, seed: int) -> None:
 # ================================================================ the plate
 
 
-def draw_location_plate(location: Location, width: int, height: int, seed: int = 0) -> Image.Image:
-    """An establishing plate of the place, with no one in it."""
-    place = location_look(location)
+def draw_location_plate(location: Location, width: int, height: int, seed: int = 0, premise: str = "") -> Image.Image:
+    """An establishing plate of the place, with no one in it; its things are read in the film's premise."""
+    place = location_look(location, premise)
     img = _paint_place(place, width, height, seed)
     finish(img, place, seed)
     img.info[RECORD_KEY] = json.dumps({"kind": "location", "location": location.token, "setting": setting_record(place)})

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from auteur.core.schema import CameraMove, Shot
 from auteur.tools import fonts
+from auteur.tools.boards.captions import camera_words, more_lines, seconds, shot_words
 
 RGB = tuple[int, int, int]
 # The draft painter's ink and paper; kept here, not imported, so panels depend on no backend.
@@ -100,22 +101,28 @@ def _camera_arrows(img: Image.Image, camera: CameraMove) -> None:
     img.paste(layer, (0, 0), layer)
 
 
-def draw_panel(keyframe: Image.Image, shot: Shot, cast_names: dict[str, str]) -> Image.Image:
-    """A storyboard panel: the keyframe with its camera-move marks over a caption strip (shot, type, move, length, lines)."""
+def header(shot: Shot, language: str = "en") -> str:
+    """A panel's first caption line: shot id, size, camera move and length, in the film's language."""
+    return (f"{shot.id}   {shot_words(shot.shot_type, language).upper()}   {camera_words(shot.camera, language)}   "
+            f"{seconds(shot.duration, language)}")
+
+
+def draw_panel(keyframe: Image.Image, shot: Shot, cast_names: dict[str, str], language: str = "en") -> Image.Image:
+    """A storyboard panel: the keyframe with its camera-move marks over a caption strip (shot, type, move, length,
+    lines), its trade words in the film's language (`captions.py`)."""
     picture = keyframe.convert("RGB")
     _camera_arrows(picture, shot.camera)
     w, h = picture.size
     head, body = load_font(max(11, w // 44), bold=True), load_font(max(10, w // 54))
     pad = max(6, w // 90)
-    header = f"{shot.id}   {shot.shot_type.value.upper()}   {shot.camera.value}   {shot.duration:.1f}s"
-    lines: list[tuple[str, object, RGB]] = [(fit_text(clean_text(header), head, w - 2 * pad), head, INK)]
+    lines: list[tuple[str, object, RGB]] = [(fit_text(clean_text(header(shot, language)), head, w - 2 * pad), head, INK)]
     for told in shot.narration[:1]:  # a story's narrator, over the picture
         lines.append((fit_text(clean_text(f"(V.O.) {told}"), body, w - 2 * pad), body, (90, 70, 40)))
     for line in shot.dialogue[:3]:
         name = clean_text(cast_names.get(line.speaker, line.speaker)).upper()
         lines.append((fit_text(clean_text(f"{name}: {line.line}"), body, w - 2 * pad), body, (40, 40, 48)))
     if len(shot.dialogue) > 3:
-        lines.append((f"… {len(shot.dialogue) - 3} more", body, (110, 110, 116)))
+        lines.append((more_lines(len(shot.dialogue) - 3, language), body, (110, 110, 116)))
     if not shot.dialogue and not shot.narration and shot.action:
         lines.append((fit_text(clean_text(shot.action), body, w - 2 * pad), body, (110, 110, 116)))
     step = lambda font: int(getattr(font, "size", 12) * 1.45)  # noqa: E731

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import langcodes
 import numpy as np
 
 from auteur.models.renderer import RenderedClip
@@ -93,6 +94,7 @@ class _Job:
     title: str
     logline: str
     credits: list[str]
+    language: str = "en"  # the film's language (ISO 639-1 or -2); its subtitle track is tagged with it
 
     @property
     def fade_s(self) -> float:
@@ -438,6 +440,15 @@ def _fonts_dir(folder: Path) -> None:
             shutil.copyfile(source, link)
 
 
+def subtitle_tag(language: str) -> str:
+    """The ISO 639-2 code an MP4 track carries (the terminology form players show: deu, fra, zho), from the film's
+    ISO 639 code; "und" (undetermined) for a code no standard knows."""
+    try:
+        return langcodes.Language.get(language).to_alpha3()
+    except (LookupError, ValueError):
+        return "und"
+
+
 def _mux(film: Path, job: _Job, measured: dict[str, str], has_subtitles: bool, subtitle_font: str = "Noto Sans") -> None:
     """Concatenate the segments, normalise and encode the sound, add subtitles and chapters."""
     settings = job.settings
@@ -447,7 +458,7 @@ def _mux(film: Path, job: _Job, measured: dict[str, str], has_subtitles: bool, s
     meta = "3" if has_subtitles else "2"  # the input index of chapters.txt
     args += ["-f", "ffmetadata", "-i", "chapters.txt", "-map", "0:v:0", "-map", "1:a:0"]
     if has_subtitles:
-        args += ["-map", "2:s:0", "-c:s", "mov_text", "-metadata:s:s:0", "language=eng"]
+        args += ["-map", "2:s:0", "-c:s", "mov_text", "-metadata:s:s:0", f"language={subtitle_tag(job.language)}"]
     args += ["-map_metadata", meta, "-map_chapters", meta]
     if settings.burn_subtitles and has_subtitles:
         # The filter names files in the work directory (the cwd), so its paths need no escaping. libass gets
@@ -476,6 +487,7 @@ def assemble(
     video: VideoSettings,
     settings: AssemblySettings,
     progress: Progress | None = None,
+    language: str = "en",
 ) -> AssembledFilm:
     """Assemble the shots, in order, between title and end cards into out_dir/film.mp4 and film.srt."""
     if not shots:
@@ -485,7 +497,7 @@ def assemble(
     out_dir.mkdir(parents=True, exist_ok=True)
     work_dir.mkdir(parents=True, exist_ok=True)
     report = progress or (lambda stage, fraction: None)
-    job = _Job(work_dir, video, settings, title, logline, list(credits))
+    job = _Job(work_dir, video, settings, title, logline, list(credits), language)
     pieces = _plan(shots, work_dir, settings)
 
     report("shots", _STARTS["shots"])

@@ -141,6 +141,7 @@ class StreamInfo:
     kind: str  # "video" | "audio" | "subtitle" | "data"
     codec: str
     detail: str
+    language: str = ""  # the stream's language tag ("deu"), where it has one
 
 
 @dataclass
@@ -158,7 +159,7 @@ class MediaInfo:
         return [s.codec for s in self.streams if s.kind == kind]
 
 
-_STREAM = re.compile(r"Stream #\d+:(\d+)(?:\[\w+\])?(?:\([^)]*\))?: (Video|Audio|Subtitle|Data): (\w+)(.*)")
+_STREAM = re.compile(r"Stream #\d+:(\d+)(?:\[\w+\])?(?:\((\w*)\))?: (Video|Audio|Subtitle|Data): (\w+)(.*)")
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
 _CHAPTER = re.compile(r"Chapter #\d+:\d+: start (-?[\d.]+), end (-?[\d.]+)")
 
@@ -178,7 +179,7 @@ def probe(path: str | Path) -> MediaInfo:
     for i, line in enumerate(lines):
         sm = _STREAM.search(line)
         if sm:
-            stream = StreamInfo(int(sm[1]), sm[2].lower(), sm[3], sm[4])
+            stream = StreamInfo(int(sm[1]), sm[3].lower(), sm[4], sm[5], sm[2] or "")
             info.streams.append(stream)
             if stream.kind == "video" and not info.width:
                 size = re.search(r", (\d{2,5})x(\d{2,5})", stream.detail)
