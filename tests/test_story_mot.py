@@ -22,7 +22,7 @@ PIECE = 900  # tokens of story text a request may carry: a ferry scene takes two
 def director(tmp_path_factory):
     ckpt = mot_tiny.checkpoint(tmp_path_factory.mktemp("bagel") / "tiny", seed=1)
     return load_director("mot", dict(model=str(ckpt), dtype="fp32", device="cpu", max_chars=6, max_items=2,
-                                     max_new_tokens=300, steps=3, image_side=64, reference_side=32, reference_min_side=16,
+                                     max_new_tokens=700, steps=3, image_side=64, reference_side=32, reference_min_side=16,
                                      vit_side=16, vit_min_side=8, story_piece_tokens=PIECE))
 
 

@@ -26,6 +26,10 @@ CONTROL = {"try": "attempt", "attempt": "attempt", "want": "goal", "wish": "goal
 # Verbs of finding out: their clause is what was found ("discovers that one book rewrites itself").
 DISCOVERY = {"discover", "realise", "realize", "learn", "find", "notice", "suspect", "understand", "sense"}
 PERCEPTION = {"hear", "see", "watch", "smell", "feel"}
+# Verbs two do together: "a keeper and a storm meet" is the keeper meeting the storm.
+RECIPROCAL = {"meet", "marry", "fight", "argue", "compete", "clash", "duel", "spar", "quarrel", "feud", "battle",
+              "reunite", "date", "collide", "wrestle", "negotiate", "trade", "swap", "bond", "kiss", "dance", "race",
+              "bicker", "collaborate", "team", "share", "talk", "play", "part", "split", "reconcile", "flirt"}
 FACULTIES = {"hearing", "voice", "sight", "eyesight", "vision", "memory", "sense", "speech", "smell", "taste", "touch",
              "sanity", "nerve", "courage", "appetite", "shadow", "reflection", "name", "sight", "balance", "way"}
 MODALS = {"must": "goal", "should": "goal", "shall": "goal"}
@@ -251,6 +255,10 @@ class _Reader:
                 agent = self.entity(pobj)
         if obj_tok is None and v.dep_ == "relcl" and subj is not None and subj.lower_ not in RELATIVE and not passive:
             obj_tok = v.head
+        if obj_tok is None and not passive and lemma in RECIPROCAL and subj is not None and agent is not None:
+            other = next((c for c in subj.children if c.dep_ == "conj" and self.entity(c) is not None), None)
+            if other is not None:  # "a boxer and his old rival meet": the boxer meets the rival
+                obj_tok = other
         obj, moved = "", []
         if obj_tok is not None:
             if not passive or patient is None:

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from auteur.core.errors import AuteurError
 from auteur.tools.language.english import COLLECTIVES, english, read_english
-from auteur.tools.language.events import conditions, read_events
+from auteur.tools.language.events import RECIPROCAL, conditions, read_events
 from auteur.tools.language.latin import read_latin
 from auteur.tools.language.readers import read as read_other
 from auteur.tools.language.meaning import (build_prototype_vectors, embed_all, prototypes, remember,  # noqa: F401
@@ -66,7 +66,8 @@ def detect_language(text: str) -> str:
 
 # Verbs only someone with a will does: a thing that does them is a character ("the computer that humiliated him",
 # "the marching band must lead the parade"); a clock that stops or a book that rewrites itself stays a thing.
-AGENTIVE = {"humiliate", "lead", "demand", "refuse", "want", "talk", "speak", "call", "sing", "befriend", "love", "hate",
+AGENTIVE = {"meet", "marry", "fight", "argue", "duel", "date", "kiss", "flirt", "bicker", "reconcile", "negotiate",
+            "humiliate", "lead", "demand", "refuse", "want", "talk", "speak", "call", "sing", "befriend", "love", "hate",
             "ask", "help", "follow", "escape", "plan", "decide", "steal", "teach", "answer", "whisper", "warn", "argue",
             "choose", "win", "beat", "play", "dispense", "fall", "frighten", "chase", "hunt", "guard", "save", "rescue",
             "challenge", "defeat", "trick", "march", "dance", "mock", "betray", "invite", "lie", "promise", "demand"}
@@ -85,13 +86,18 @@ def settle(entities: list[Entity], events: tuple[Event, ...]) -> list[Entity]:
             status = "dead"
         if status and e.is_character:
             out[k] = replace(e, status=status)
-    for ev in events:
-        k = ev.agent
+    doers = [(ev.agent, ev) for ev in events]
+    # the other one of two who meet, fight or marry acts too ("a keeper and a storm meet": the storm is someone)
+    doers += [(ev.patient, ev) for ev in events if ev.verb in RECIPROCAL and ev.agent is not None
+              and out[ev.agent].is_character]
+    for k, ev in doers:
         if k is None or out[k].is_character or out[k].kind not in ("object", "event") or ev.verb not in AGENTIVE:
             continue
         e = out[k]
         if e.head in COLLECTIVES:
             out[k] = replace(e, kind="person", count=COLLECTIVES[e.head])
+        elif e.phrase.lower().split()[0] in ("his", "her", "their", "my", "our", "your"):
+            out[k] = replace(e, kind="person")  # "his old rival" who meets him is someone's someone: a person
         else:
             out[k] = replace(e, kind="machine" if e.kind == "object" else "creature")
     return out
@@ -107,13 +113,37 @@ def _story_type(text: str, entities: list[Entity]) -> str:
     return label
 
 
+# Symbols, emoji and their variation selectors, control and format characters: nothing a parser reads as words.
+_UNREAD = {"So", "Sk", "Cc", "Cf", "Co", "Cs", "Cn"}
+
+
+def readable(text: str) -> str:
+    """The premise as its words: emoji, symbols and control characters out ("a storm ⛈️" is "a storm")."""
+    kept = "".join(" " if unicodedata.category(c) in _UNREAD or 0xFE00 <= ord(c) <= 0xFE0F else c for c in text)
+    return " ".join(kept.split())
+
+
+def _own_script(text: str) -> str:
+    """A premise in a Latin-script language without the words of another script: an English parser makes a noun of
+    "meet" before "— שלום"; those words stay in the film's prompt, only the reading leaves them. What is left ends
+    at its last word, not at a dangling dash."""
+    def latin(word: str) -> bool:
+        return any(c.isalpha() and "LATIN" in unicodedata.name(c, "") for c in word)
+
+    words = [w for w in text.split() if latin(w) or not any(c.isalpha() for c in w)]
+    out = re.sub(r"(\s*[\u2013\u2014-])+(?=\s*[\u2013\u2014-])", "", " ".join(words))
+    return re.sub(r"[\s\u2013\u2014,;:-]+$", "", out)
+
+
 @lru_cache(maxsize=512)
 def read_premise(text: str) -> PremiseReading:
     """Read a premise: its language, entities (typed and counted), want, obstacle, situation and story type."""
-    text = " ".join(text.split())
+    text = readable(text)
     if not text:
         raise AuteurError("the premise is empty: type one line that says who wants what")
     lang = detect_language(text)
+    if lang not in dict(_SCRIPTS) or lang == "ru":
+        text = _own_script(text) or text
     want = obstacle = situation = None
     events, relations, found = (), (), ()
     if lang == "en":

@@ -15,6 +15,7 @@ from importlib import resources
 from auteur.core.schema import Character, Voice
 from auteur.models.draft.story.english import article
 from auteur.models.draft.story.situation import Situation
+from auteur.tools.language.meaning import gender_age
 from auteur.tools.language.reading import Entity
 
 MAX_CAST = 6
@@ -232,6 +233,7 @@ def _companion(n: int, situation: Situation, rng: random.Random, world: dict, pe
                       voice=Voice(pitch=round(rng.uniform(-0.5, 0.7), 2), rate=round(rng.uniform(0.9, 1.1), 2)))
         return Member(character=c, entity=None, source=None, short=label)
     gender = rng.choice(["female", "male"])
+    gender = gender_age((role,))[0] or gender  # a sister or a landlady is a woman, a neighbour either
     label = _name(people[gender], rng, used)
     c = _person(token, label, role, gender, "adult", rng, world)
     return Member(character=c, entity=None, source=None, short=label.split()[0])
