@@ -305,6 +305,12 @@ def read_english(text: str) -> EnglishReading:
         det = {t.lower_ for t in toks if t.pos_ == "DET"}
         if kind == "object" and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE:
             kind = "place"  # "in the bakery": what the story happens inside is a place
+        elif kind == "place" and not proper and root.dep_ == "pobj" and root.head.lower_ in ("with", "for", "about"):
+            # "falls in love with a houseplant": what one is with, for or about is no place, unless it has to be
+            kind = _kind(texts, None, ("place", "object", "machine", "animal", "creature", "person"))
+            scores = typers()["kind"].scores(vector(texts[0]))
+            if kind == "place" and scores["place"] - scores["object"] < 0.1:
+                kind = "object"
         if kind in ("object", "machine") and root.dep_ == "pobj" and root.head.lower_ == "of" \
                 and root.head.head.lemma_.lower() in COLLECTIVES:
             kind = "place"  # "the crew of a submarine" are inside it
@@ -315,6 +321,8 @@ def read_english(text: str) -> EnglishReading:
             kind = "creature"  # "a baker's sourdough starter becomes sentient": the subject of the line has a will
         if kind in ("object", "abstract") and named:
             kind = "creature"  # a thing the premise gives a name to ("a kite called Blue") has a will of its own
+        if kind in ("event", "object") and not proper and root.pos_ == "NOUN" and gender_age((texts[0],))[0]:
+            kind = "person"  # "the groom", "the bride", "his ex": a gendered noun is someone, not the wedding
         if kind == "abstract":
             continue
         if kind == "machine" and not _acts(root) and not named:
@@ -372,11 +380,26 @@ def _compound_things(toks: list, ents: dict) -> list[tuple[int, Entity, int]]:
 def _pronoun_genders(doc, found: list[tuple[int, Entity, int]]) -> list[Entity]:
     """"A violinist loses her hearing": a gendered pronoun fixes the gender of the last person before it."""
     out = [e for _, e, _ in found]
+    said_to_be: dict[int, object] = {}  # "the oldest patient is her missing father": the patient's anchor -> "father"
+    for tok in doc:
+        if tok.dep_ == "attr" and tok.pos_ == "NOUN" and tok.head.lemma_ == "be":
+            subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                said_to_be[subj.i] = tok
+    for k, (_, e, anchor) in enumerate(found):
+        attr = said_to_be.get(anchor)
+        if attr is not None and out[k].kind == "person":
+            g = gender_age((f"a {attr.lemma_.lower()}",))[0]
+            if g:
+                out[k] = replace(out[k], gender=g)  # who turns out to be someone's father is a man
     for tok in doc:
         g = PRONOUN_GENDER.get(tok.lower_)
         if not g:
             continue
-        before = [k for k, (i, e, _) in enumerate(found) if i < tok.i and out[k].kind == "person" and e.count == 1]
+        # "the patient is her father": "her" is not the patient, who is the father
+        not_owner = {a for a, attr in said_to_be.items() if tok.dep_ == "poss" and tok.head.i == attr.i}
+        before = [k for k, (i, e, a) in enumerate(found) if i < tok.i and out[k].kind == "person" and e.count == 1
+                  and a not in not_owner]
         if not before:
             # "a blind gardener cannot see the flowers she grows": whoever "she" is, is someone; the subject it was
             # typed as a place or thing by its sound is that someone

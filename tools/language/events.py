@@ -29,7 +29,13 @@ PERCEPTION = {"hear", "see", "watch", "smell", "feel"}
 # Verbs two do together: "a keeper and a storm meet" is the keeper meeting the storm.
 RECIPROCAL = {"meet", "marry", "fight", "argue", "compete", "clash", "duel", "spar", "quarrel", "feud", "battle",
               "reunite", "date", "collide", "wrestle", "negotiate", "trade", "swap", "bond", "kiss", "dance", "race",
-              "bicker", "collaborate", "team", "share", "talk", "play", "part", "split", "reconcile", "flirt"}
+              "bicker", "collaborate", "team", "talk", "play", "part", "split", "reconcile", "flirt", "compete"}
+# The preposition the other party takes where the verb takes none ("they talk": she talks to him).
+RECIPROCAL_PREP = {"argue": "with", "compete": "with", "clash": "with", "spar": "with", "quarrel": "with",
+                   "feud": "with", "reunite": "with", "collide": "with", "negotiate": "with", "trade": "with",
+                   "swap": "with", "bond": "with", "dance": "with", "bicker": "with", "collaborate": "with",
+                   "team": "with", "talk": "to", "play": "with", "part": "with", "split": "with", "reconcile": "with",
+                   "flirt": "with"}
 FACULTIES = {"hearing", "voice", "sight", "eyesight", "vision", "memory", "sense", "speech", "smell", "taste", "touch",
              "sanity", "nerve", "courage", "appetite", "shadow", "reflection", "name", "sight", "balance", "way"}
 MODALS = {"must": "goal", "should": "goal", "shall": "goal"}
@@ -255,9 +261,12 @@ class _Reader:
                 agent = self.entity(pobj)
         if obj_tok is None and v.dep_ == "relcl" and subj is not None and subj.lower_ not in RELATIVE and not passive:
             obj_tok = v.head
+        along = ""  # "an astronaut and her son talk": she talks to her son
         if obj_tok is None and not passive and lemma in RECIPROCAL and subj is not None and agent is not None:
             other = next((c for c in subj.children if c.dep_ == "conj" and self.entity(c) is not None), None)
-            if other is not None:  # "a boxer and his old rival meet": the boxer meets the rival
+            if other is not None and lemma in RECIPROCAL_PREP:
+                patient, along = self.entity(other), f"{RECIPROCAL_PREP[lemma]} {_text(_phrase(other))}"
+            elif other is not None:  # "a boxer and his old rival meet": the boxer meets the rival
                 obj_tok = other
         obj, moved = "", []
         if obj_tok is not None:
@@ -284,7 +293,7 @@ class _Reader:
                  and c.pos_ != "PUNCT" and not (c.dep_ == "npadvmod" and c.lemma_ in ("week", "day", "year", "night", "time"))]
         if v in self.repaired and not obj and self._after_as(v):
             parts = [_text(self._after_as(v))]
-        rest = " ".join([*moved, *parts]).strip()
+        rest = " ".join([along, *moved, *parts]).strip()
         negated = any(c.dep_ == "neg" for c in kids)
         mode = self._mode(v, lemma, obj_tok, negated)
         part = self._part(v, sentence_roots)

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from auteur.core.errors import AuteurError
 from auteur.tools.language.english import COLLECTIVES, english, read_english
-from auteur.tools.language.events import RECIPROCAL, conditions, read_events
+from auteur.tools.language.events import conditions, read_events
 from auteur.tools.language.latin import read_latin
 from auteur.tools.language.readers import read as read_other
 from auteur.tools.language.meaning import (build_prototype_vectors, embed_all, prototypes, remember,  # noqa: F401
@@ -66,7 +66,9 @@ def detect_language(text: str) -> str:
 
 # Verbs only someone with a will does: a thing that does them is a character ("the computer that humiliated him",
 # "the marching band must lead the parade"); a clock that stops or a book that rewrites itself stays a thing.
-AGENTIVE = {"meet", "marry", "fight", "argue", "duel", "date", "kiss", "flirt", "bicker", "reconcile", "negotiate",
+# Verbs whose other party is someone too ("a keeper and a storm meet": the storm is met as one meets a person).
+PARTNERED = {"meet", "marry", "fight", "argue", "duel", "date", "kiss", "flirt", "bicker", "reconcile", "negotiate"}
+AGENTIVE = {*PARTNERED,
             "humiliate", "lead", "demand", "refuse", "want", "talk", "speak", "call", "sing", "befriend", "love", "hate",
             "ask", "help", "follow", "escape", "plan", "decide", "steal", "teach", "answer", "whisper", "warn", "argue",
             "choose", "win", "beat", "play", "dispense", "fall", "frighten", "chase", "hunt", "guard", "save", "rescue",
@@ -88,7 +90,7 @@ def settle(entities: list[Entity], events: tuple[Event, ...]) -> list[Entity]:
             out[k] = replace(e, status=status)
     doers = [(ev.agent, ev) for ev in events]
     # the other one of two who meet, fight or marry acts too ("a keeper and a storm meet": the storm is someone)
-    doers += [(ev.patient, ev) for ev in events if ev.verb in RECIPROCAL and ev.agent is not None
+    doers += [(ev.patient, ev) for ev in events if ev.verb in PARTNERED and ev.agent is not None
               and out[ev.agent].is_character]
     for k, ev in doers:
         if k is None or out[k].is_character or out[k].kind not in ("object", "event") or ev.verb not in AGENTIVE:

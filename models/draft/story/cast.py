@@ -86,8 +86,8 @@ def build_cast(situation: Situation, rng: random.Random, world: dict, given: tup
         e = ents[k] if k is not None else None
         name = given[n - 1] if given and n - 1 < len(given) else None
         members.append(_member(n, k, e, situation, rng, world, people, used, name, fable))
-    speakers = [m for m in members if m.speech in ("speaks", "voice")]
-    if len(speakers) < 2 and len(members) < MAX_CAST:
+    # two who speak at least: a premise that names no one ("Snowed in!") gets two of the place's people
+    while sum(m.speech in ("speaks", "voice") for m in members) < 2 and len(members) < MAX_CAST:
         members.append(_companion(len(members) + 1, situation, rng, world, people, used, members))
     return members
 

@@ -109,7 +109,7 @@ class EventVoice:
                 continue
             np = self.np(k, who)
             if np is not None and (owner is None or np.text != owner.text):
-                text = _possessive_of(text, np, self.entities, k, ev)
+                text = _possessive_of(text, np, self.entities, k, ev, owner)
         return perspective(text, owner)
 
     # -- the forms
@@ -320,11 +320,17 @@ def _tidy_subject(text: str, voice: EventVoice, who: Who) -> str:
     return " ".join(words)
 
 
-def _possessive_of(text: str, np: NP, entities, k: int, ev: Event) -> str:
-    """A possessive pronoun in an event's words that stands for someone in the talk ("its owner" to the parrot)."""
+def _possessive_of(text: str, np: NP, entities, k: int, ev: Event, owner: NP | None = None) -> str:
+    """A possessive pronoun in an event's words that stands for someone in the talk ("its owner" to the parrot;
+    "the patient is her father", the patient to the nurse: "I'm your father")."""
     e = entities[k]
     if e.kind == "person":
-        return text
+        word = {"female": "her", "male": "his"}.get(e.gender or "")
+        if np.person == 3 or word is None or f" {word} " not in f" {text} ":
+            return text
+        if owner is not None and owner.gender == e.gender:
+            return text  # "her" may as well be the subject's own
+        return re.sub(rf"\b{word}\b", np.poss_pronoun, text, count=1)
     if np.person != 3 and " its " in f" {text} ":
         return re.sub(r"\bits\b", np.poss_pronoun, text, count=1)
     return text

@@ -6,9 +6,12 @@ relations, and the English of every word gives the conditions and the premise's 
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field, replace
 
 from auteur.tools.language.english import COLLECTIVES, PLURAL_DEFAULT
+from auteur.tools.language.events import RECIPROCAL, RECIPROCAL_PREP
 from auteur.tools.language.gloss import condition, cues, kinds, mode, nouns
 from auteur.tools.language.meaning import embed_all, gender_age, typers, vector
 from auteur.tools.language.reading import CHARACTER_KINDS, Entity, Event, PremiseReading, Relation
@@ -232,13 +235,24 @@ def _events(tokens: list[Token], found: list[Phrase], entities: list[Entity], la
                 agent = protagonist
             agent = None if agent == -1 else agent
             patient_phrase = _patient(i, tok, inside, agent, layout)
-            if patient_phrase is None:
+            partner = next((p for p in inside if p.case == "with" and p.entity in chars and p.entity != agent), None)
+            if verb in RECIPROCAL and partner is not None:
+                patient_phrase = partner  # "rivalise avec un robot pour le meilleur croissant": the robot is the rival
+            if patient_phrase is None and (verb in RECIPROCAL or verb in ("become", "befriend", "fall in love")):
                 # "고양이와 친구가 된다", "se dispute avec": the one it is done with
-                patient_phrase = next((p for p in inside if p.case == "with" and p.entity in chars
-                                       and p.entity != agent), None)
+                patient_phrase = partner
             patient = patient_phrase.entity if patient_phrase is not None else None
             obj = patient_phrase.en if patient_phrase is not None else ""
-            rest = " ".join(p.en for p in inside if p.case == "loc" and p is not patient_phrase and p.en)
+            # where it happens, as English says it ("迷路 ... 在东京的地铁里": gets lost in the Tokyo subway)
+            into = "" if verb == "become" else "in "  # "友達になる": becomes a friend, not in one
+            rest = " ".join(f"{into}{p.en}" for p in inside if p.case == "loc" and p is not patient_phrase and p.en)
+            rest = re.sub(r"\bin (\S+) in ", r"in \1 ", rest)
+            along = [p for p in inside if p.case == "with" and p is not patient_phrase and p.entity in chars
+                     and p.entity != agent and p.en]
+            if along:  # "ロボットと一緒に山に登る": climbs the mountain with the robot
+                rest = " ".join([rest, "with", " and ".join(p.en for p in along)]).strip()
+            if patient_phrase is not None and verb in RECIPROCAL_PREP and patient_phrase.entity in chars:
+                obj, rest = "", f"{RECIPROCAL_PREP[verb]} {obj} {rest}".strip()  # she competes with the robot
             if tok.attributive:
                 m = own or "state"  # "走失的小狗": what the noun is, not what anyone wills
             this_part = ("backstory" if tok.past else "detail") if tok.attributive else part

@@ -146,6 +146,10 @@ def _mark(out: list[Token], g: dict) -> list[Token]:
         if tok.pos == "VERB" and k + 1 < len(out) and out[k + 1].text == "た" and k + 2 < len(out) \
                 and out[k + 2].pos in ("NOUN",):
             tok.attributive = tok.past = True  # "見つけた少年": a past form before a noun describes it
+    for k, tok in enumerate(out):  # "祖母と孫が": と between two nouns, the second the subject, is "and"
+        if tok.case == "with" and k + 2 < len(out) and out[k + 1].text == "と" and out[k + 2].pos in ("NOUN", "PROPN") \
+                and out[k + 2].case == "subj":
+            tok.case = "subj"
     return out
 
 
