@@ -109,12 +109,13 @@ class Writer:
         opening = ""
         split = [n_lines - n_lines // 2, n_lines // 2]
         heard = b is not None and b.character.offscreen  # a voice on the line: not seen, not beside anyone
+        plotted: set[str] = set()  # the events this scene's plot has told
         for k, move in enumerate(moves):
             ctx = Context(self, a, None if solo else b, place)
             plots_ = self._options(move, "plot")
             if heard:
                 plots_ = [o for o in plots_ if "{B" not in o] or plots_
-            plot = self._pick(plots_, ctx, f"{beat}|{move}|plot")
+            plot = self._pick(plots_, ctx, f"{beat}|{move}|plot", plotted)
             if plot:
                 plots.append(sentence(plot))
             if k == 0:  # the establishing shot shows the scene's first move before anyone speaks
@@ -201,12 +202,19 @@ class Writer:
         text = rng.choice(frames)
         return ctx.fill(text.replace("{owner}", owner.short if owner else "Sam")) or text
 
-    def _pick(self, options: list[str], ctx: Context, salt: str) -> str | None:
+    def _pick(self, options: list[str], ctx: Context, salt: str, told: set[str] | None = None) -> str | None:
+        """A frame filled in; with `told`, the events a scene's plot has said already, frames that would say one
+        again come last ("... Mara loses her hearing ... Mara loses her hearing, and Mara faces it")."""
         rng = self.rng_for(f"{salt}|{len(self.used)}")
-        for text in self._ranked(options, ctx, rng):
+        ranked = self._ranked(options, ctx, rng)
+        if told:
+            ranked.sort(key=lambda o: bool(_events_in(o) & told))
+        for text in ranked:
             filled = ctx.fill(text)
             if filled:
                 self.used.add(text)
+                if told is not None:
+                    told |= _events_in(text)
                 return filled
         return None
 
