@@ -128,8 +128,9 @@ class Planner:
         writer.reset()
         night = "night" in self.story.conditions or "blackout" in self.story.conditions
         out = []
-        for (beat, shots), (a, b, solo) in zip(beats, self._pairs([x for x, _ in beats])):
-            place = places[BEAT_PLACE[beat] % len(places)] if places else None
+        where = _place_per_beat([beat for beat, _ in beats], len(places))
+        for k, ((beat, shots), (a, b, solo)) in enumerate(zip(beats, self._pairs([x for x, _ in beats]))):
+            place = places[where[k]] if places else None
             time = "night" if night and beat != "resolution" else BEAT_TIME[beat]
             told = writer.scene(beat, (a, b), max(0, shots - 1), place.name if place else "here", solo)
             out.append((beat, shots, place, time, (a, b, solo), told))
@@ -139,7 +140,7 @@ class Planner:
     # -- director: the treatment
     def treatment(self, target_runtime_s: float) -> Treatment:
         rng = self.rng("treatment")
-        plan = self._plan(None, target_runtime_s)
+        plan = self._plan(self.fitted_shots(target_runtime_s), target_runtime_s)  # the beats the screenplay tells
         t = self.book["treatment"]
         arc = self.story.situation.arc
         beats = [Beat(name=BeatName(beat), summary=told.plot or beat) for beat, _, _, _, _, told in plan]
@@ -179,9 +180,24 @@ class Planner:
     def cast(self) -> list[Character]:
         return _distinct_voices([m.character for m in self.story.cast])
 
+    def fitted_shots(self, target_runtime_s: float) -> int | None:
+        """Shots for a film of the runtime asked: the budget's four seconds a shot, or fewer when the story's lines
+        run longer than that (a 60-s film was 70 s of shots), never under four. None: the budget's count fits."""
+        plan = self._plan(None, target_runtime_s)
+        total = sum(shots for _, shots, *_ in plan)
+        # as the shots will time them: an establishing shot, then a shot a line (see _coverage)
+        length = sum((4.5 if k == 0 else 3.5) + sum(max(2.5, spoken_seconds(text) + LEAD_IN_S + TAIL_S)
+                                                      for _, _, text in told.lines)
+                     for k, (*_, told) in enumerate(plan))
+        if length <= 1.1 * target_runtime_s or total <= 4:
+            return None
+        return max(4, min(total - 1, round(total * target_runtime_s / length)))
+
     def screenplay(self, target_shots: int | None, target_runtime_s: float) -> Screenplay:
         cast = self.cast()
         scenes = []
+        if target_shots is None:
+            target_shots = self.fitted_shots(target_runtime_s)
         for idx, (beat, shots, place, time, (a, b, solo), told) in enumerate(self._plan(target_shots, target_runtime_s), start=1):
             lines = [DialogueLine(speaker=tok, line=text, emotion=emotion) for tok, emotion, text in told.lines]
             present = [a.token] if solo or b is None else list(dict.fromkeys([a.token, b.token]))
@@ -299,10 +315,7 @@ class Planner:
         names = {c.token: c.name.split()[0] for c in film.characters}
         action = " ".join(actions) or " ".join(self.world["shots"]["speaking"].format(speaker=names.get(ln.speaker, ln.speaker),
                                                                                       emotion=ln.emotion) for ln in group)
-        words = sum(len(ln.line.split()) for ln in group)
-        pauses = sum(ln.line.count(",") + ln.line.count(";") + ln.line.count(":") for ln in group)
-        # espeak-ng pauses at every comma: the lines of the story engine have more of them than the old templates
-        duration = round(max(2.5, words / WORDS_PER_SECOND + PAUSE_S * pauses + LEAD_IN_S + TAIL_S
+        duration = round(max(2.5, sum(spoken_seconds(ln.line) for ln in group) + LEAD_IN_S + TAIL_S
                              + 0.3 * (len(group) - 1)), 2)
         sound = [SoundCue(kind="ambience", description=place.ambience)] if place and place.ambience else []
         return Shot(id="x", shot_type=shot_type, camera=camera, characters=chars, framing=framing,
@@ -319,6 +332,26 @@ class Planner:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _place_per_beat(beats: list[str], n_places: int) -> list[int]:
+    """Which of the story's places each scene is in: BEAT_PLACE's, then a middle scene in a place used twice moves
+    to a place no scene has, so a four-scene film still visits every place the premise names."""
+    where = [BEAT_PLACE[b] % max(1, n_places) for b in beats]
+    for missing in range(min(n_places, len(beats))):
+        if missing in where:
+            continue
+        spare = next((k for k in range(1, len(beats) - 1) if where.count(where[k]) > 1), None)
+        if spare is not None:
+            where[spare] = missing
+    return where
+
+
+def spoken_seconds(line: str) -> float:
+    """How long espeak-ng takes to say a line: its words at the measured pace, and a pause at every comma (the
+    story engine's lines have more of them than the old templates)."""
+    pauses = line.count(",") + line.count(";") + line.count(":")
+    return len(line.split()) / WORDS_PER_SECOND + PAUSE_S * pauses
 
 
 def _distinct_voices(cast: list[Character]) -> list[Character]:
