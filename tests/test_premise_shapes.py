@@ -114,3 +114,19 @@ def test_a_companion_named_by_a_kinship_word_has_its_gender():
                 seen.append((c.role, c.voice.gender))
     assert seen, "no companion with a kinship role in twelve seeds"
     assert all(expected[role] == gender for role, gender in seen), seen
+
+
+@pytest.mark.parametrize("runtime", [60.0, 120.0])
+def test_the_planned_shots_add_up_to_the_runtime_asked(runtime):
+    # the lines of the story engine run longer than four seconds a shot: the shot count is fitted to them
+    for prompt in ("A lighthouse keeper befriends a storm that wants to stop raining",
+                   "A violinist loses her hearing the week before her debut at the concert hall.",
+                   "Three sisters inherit a failing circus and one elephant who refuses to perform."):
+        planner = Planner(prompt, 7)
+        film = Film(prompt=prompt, treatment=planner.treatment(runtime))
+        play = planner.screenplay(None, runtime)
+        film = film.revise(characters=play.characters, scenes=play.scenes)
+        total = sum(shot.duration for scene in film.scenes for shot in planner.shots(film, scene).shots)
+        assert 0.85 * runtime <= total <= 1.15 * runtime, (prompt, total)
+        # the treatment's beats are the screenplay's scenes
+        assert [b.name for b in film.treatment.beats] == [s.beat for s in film.scenes]
