@@ -59,6 +59,7 @@ NEEDS = {
     "fonttools": "reading the fonts' character maps for cards and subtitles",
     "fontpkg-noto-sans": "the Latin font of cards and burned subtitles",
     "lemminflect": "lemmas for the eval's template and situation metrics (0.8 MiB)",
+    "langcodes": "the ISO 639-2 tag of the film's subtitle track (the assembler imports it)",
 }
 # Left behind, each larger than the kit can hold: the film steps run with the MoT director and without them.
 LEFT = {

@@ -148,3 +148,59 @@ def test_a_call_unpacks_the_kit_runs_its_steps_and_writes_one_json_and_one_log(k
     (step,) = report["steps"]
     assert step["step"] == "film_budget" and step["exit"] == 0 and step["figures"]  # the step's own figures, collected
     assert "===== film_budget: exit 0" in (results / "steps.log").read_text()
+
+
+# ---------------------------------------------------------------- what the film path imports there
+
+# Run in a fresh interpreter: only the lent image's packages, the kit's, their dependencies and the standard
+# library can be imported; then the modules a studio film loads at start are imported.
+_BLOCKED_IMPORTS = r'''
+import importlib.abc, importlib.metadata as md, json, sys
+from packaging.requirements import Requirement
+image, absent, kit = json.loads(sys.argv[1]), set(json.loads(sys.argv[2])), json.loads(sys.argv[3])
+canon = lambda n: n.lower().replace("_", "-").replace(".", "-")
+# the image's distributions (less what is absent there), the kit's, and what each needs, as installed here
+dists, todo = set(), [(canon(r), True) for r in image] + [(canon(r), False) for r in kit]
+while todo:
+    name, in_image = todo.pop()
+    if name in dists or in_image and name in absent:
+        continue
+    dists.add(name)
+    try:
+        requires = md.requires(name) or []
+    except md.PackageNotFoundError:
+        continue
+    for line in requires:
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate({"extra": ""}):
+            todo.append((canon(req.name), in_image))
+allowed = {m for m, ds in md.packages_distributions().items() if any(canon(d) in dists for d in ds)}
+allowed |= set(sys.stdlib_module_names) | {"auteur", "_distutils_hack", "__main__"}
+
+class Blocker(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        top = name.split(".")[0]
+        if top not in allowed and not top.startswith("_"):
+            raise ModuleNotFoundError(f"{top} is neither in the lent image nor in the kit", name=top)
+        return None
+
+sys.meta_path.insert(0, Blocker())
+for module in sys.argv[4:]:
+    importlib.import_module(module)
+print("ok")
+'''
+
+
+def test_what_a_studio_film_imports_at_start_is_in_the_image_or_the_kit():
+    # a package imported at a module's top is needed wherever that module loads: langcodes (the subtitle tag)
+    # was imported by the assembler and is in neither the lent image nor the kit
+    image = [r.split("==")[0] for r in device_kit.IMAGE]
+    kit = [n.split("==")[0] for n in device_kit.NEEDS]
+    modules = ["auteur.pipeline.cli", "auteur.pipeline.run", "auteur.pipeline.assembly", "auteur.pipeline.crew",
+               "auteur.tools.editing.assemble", "auteur.tools.evaluation.score", "auteur.models.ltx2_renderer",
+               "auteur.models.wan_renderer", "auteur.models.uniavgen", "auteur.models.mot.director",
+               "auteur.models.gpu.shot"]
+    done = subprocess.run([sys.executable, "-c", _BLOCKED_IMPORTS, json.dumps(image), json.dumps(device_kit.ABSENT),
+                           json.dumps(kit),
+                           *modules], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
