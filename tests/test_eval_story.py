@@ -156,3 +156,18 @@ def test_depiction_reads_what_the_keyframes_drew(tmp_path):
     missing = depiction(f, tmp_path)
     assert missing.score == pytest.approx(0.5) and any("drought is drawn in no keyframe" in i for i in missing.issues)
     assert depiction(f, None).score is None
+
+
+def test_a_role_with_a_place_or_time_before_its_noun_is_that_noun_not_the_place():
+    from auteur.tools.evaluation.cast import cast_sanity
+
+    prompt = "A small-town mayor tries to hide that the town's famous giant pumpkin has been stolen at night."
+    cast = [person(1, "Iris", "small-town mayor"), person(2, "June", "town clerk"),
+            person(3, "Vera", "night caretaker")]
+    issues = cast_sanity(film(prompt, [[(1, "Nobody can know."), (2, "They will."), (3, "Not from me.")]],
+                              cast=cast)).issues
+    assert not any("which is a place" in i or "which is a time" in i for i in issues), issues
+    # a person cast as the town itself is still the fault it was
+    town = [person(1, "Iris", "small-town mayor"), person(2, "June", "town")]
+    issues = cast_sanity(film(prompt, [[(1, "Nobody can know."), (2, "They will.")]], cast=town)).issues
+    assert any("plays the premise's 'the town'" in i or "which is a place" in i for i in issues), issues

@@ -130,3 +130,21 @@ def test_the_planned_shots_add_up_to_the_runtime_asked(runtime):
         assert 0.85 * runtime <= total <= 1.15 * runtime, (prompt, total)
         # the treatment's beats are the screenplay's scenes
         assert [b.name for b in film.treatment.beats] == [s.beat for s in film.scenes]
+
+
+def test_a_voice_on_the_line_speaks_in_its_shots_but_is_never_framed_and_its_scenes_say_whose_voice():
+    prompt = "A night-shift nurse keeps receiving phone calls from a patient who died last year."
+    planner = Planner(prompt, 7)
+    film = Film(prompt=prompt, treatment=planner.treatment(60))
+    play = planner.screenplay(None, 60)
+    film = film.revise(characters=play.characters, scenes=play.scenes)
+    voice = next(c for c in film.characters if c.offscreen)
+    spoke = framed = 0
+    for scene in film.scenes:
+        shots = planner.shots(film, scene).shots
+        for shot in shots:
+            framed += any(box.character == voice.token for box in shot.framing)
+            spoke += any(ln.speaker == voice.token for ln in shot.dialogue)
+        if any(ln.speaker == voice.token for ln in scene.dialogue):
+            assert voice.name in scene.plot, (scene.id, scene.plot)
+    assert spoke >= 1 and framed == 0

@@ -289,17 +289,23 @@ class Planner:
         shot_type = ShotType.extreme_wide if first_scene else ShotType.wide
         camera = CameraMove.pull_out if first_scene else rng.choice([CameraMove.pan_right, CameraMove.pan_left,
                                                                      CameraMove.tilt_down, CameraMove.static])
+        unseen = {c.token for c in film.characters if c.offscreen}
         chars = sorted(scene.characters, key=order.get)
-        framing = _small_figures(chars, order)
+        framing = _small_figures([t for t in chars if t not in unseen], order)
         return Shot(id="x", shot_type=shot_type, camera=camera, characters=chars, framing=framing,
                     visual_prompt=self._describe(film, shot_type, camera, chars, place, action),
                     action=action, duration=4.5 if first_scene else 3.5,
                     sound=[SoundCue(kind="ambience", description=place.ambience if place and place.ambience else scene.setting)])
 
     def _coverage(self, film, scene, place, group, k, previous, rng, order, actions: list[str]) -> Shot:
-        speakers = list(dict.fromkeys(line.speaker for line in group))
+        unseen = {c.token for c in film.characters if c.offscreen}
+        heard = [t for t in dict.fromkeys(line.speaker for line in group) if t in unseen]
+        # a voice on the line or through the wall is heard, not framed: its shot is on the one who hears it
+        speakers = [t for t in dict.fromkeys(line.speaker for line in group) if t not in unseen]
+        others = [t for t in scene.characters if t not in speakers and t not in unseen]
+        if not speakers:
+            speakers, others = others[:1] or [group[0].speaker], others[1:]
         speaker = speakers[0]
-        others = [t for t in scene.characters if t not in speakers]
         listener = others[0] if others else None
         emotion = group[0].emotion
         if len(speakers) > 1 or (k == 0 and listener):
@@ -312,6 +318,7 @@ class Planner:
         else:
             shot_type, camera, chars = ShotType.medium, rng.choice([CameraMove.static, CameraMove.push_in]), [speaker]
         framing = _frame(shot_type, chars, order, speaker)
+        chars = [*chars, *(t for t in heard if t not in chars)]  # in the shot, speaking, never in its frame
         names = {c.token: c.name.split()[0] for c in film.characters}
         action = " ".join(actions) or " ".join(self.world["shots"]["speaking"].format(speaker=names.get(ln.speaker, ln.speaker),
                                                                                       emotion=ln.emotion) for ln in group)

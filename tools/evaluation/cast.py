@@ -76,6 +76,12 @@ def _has(text: str, head: str) -> bool:
     return head in {lemma(w) for w in _words(text)}
 
 
+def _last_is(text: str, head: str) -> bool:
+    """Whether the phrase is a `head`: "town clerk" is a clerk, not the premise's town; "night caretaker" no night."""
+    words = _words(text)
+    return bool(words) and lemma(words[-1]) == head
+
+
 def link(terms: PremiseTerms, cast: list[Character]) -> dict[str, Term]:
     """Which premise term each character plays: a given name first, then the role, the name, the appearance."""
     out: dict[str, Term] = {}
@@ -89,7 +95,8 @@ def link(terms: PremiseTerms, cast: list[Character]) -> dict[str, Term]:
         for c in cast:
             if c.token in out:
                 continue
-            found = next((e for e in entities if not e.name and _has(source(c), e.head)), None)
+            found = next((e for e in entities if not e.name and _has(source(c), e.head)
+                          and (e.kind in CHARACTER_KINDS or _last_is(source(c), e.head))), None)
             if found:
                 out[c.token] = found
     return out

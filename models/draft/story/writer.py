@@ -114,7 +114,7 @@ class Writer:
             ctx = Context(self, a, None if solo else b, place)
             plots_ = self._options(move, "plot")
             if heard:
-                plots_ = [o for o in plots_ if "{B" not in o] or plots_
+                plots_ = [o for o in plots_ if "{B" not in o] or self.frames.get("offscreen", {}).get("plot", plots_)
             plot = self._pick(plots_, ctx, f"{beat}|{move}|plot", plotted)
             if plot:
                 plots.append(sentence(plot))
@@ -134,6 +134,12 @@ class Writer:
                         options = self.frames.get("offscreen", {}).get("action", []) + [o for o in options if "{B" not in o]
                     act = self._pick(options, ctx.spoken(speaker), f"{beat}|{move}|action")
                     actions.append(sentence(act) if act else "")
+        if heard and any(tok == b.token for tok, _, _ in lines) and b.short not in " ".join(plots):
+            # the voice speaks in this scene: the plot says whose voice it is
+            said = self._pick(self.frames.get("offscreen", {}).get("plot", []), Context(self, a, b, place),
+                              f"{beat}|offscreen|plot")
+            if said:
+                plots.append(sentence(said))
         return Told(plot=" ".join(plots), lines=lines, opening=opening, actions=actions)
 
     def _options(self, move: str, part: str) -> list[str]:
