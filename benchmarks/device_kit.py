@@ -60,6 +60,7 @@ NEEDS = {
     "fontpkg-noto-sans": "the Latin font of cards and burned subtitles",
     "lemminflect": "lemmas for the eval's template and situation metrics (0.8 MiB)",
     "langcodes": "the ISO 639-2 tag of the film's subtitle track (the assembler imports it)",
+    "espeakng-loader": "espeak-ng's library and voices for the phonemizer of the GPU voices (VITS) in studio films",
 }
 # Left behind, each larger than the kit can hold: the film steps run with the MoT director and without them.
 LEFT = {
