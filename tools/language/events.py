@@ -39,6 +39,10 @@ RECIPROCAL_PREP = {"argue": "with", "compete": "with", "clash": "with", "spar": 
 FACULTIES = {"hearing", "voice", "sight", "eyesight", "vision", "memory", "sense", "speech", "smell", "taste", "touch",
              "sanity", "nerve", "courage", "appetite", "shadow", "reflection", "name", "sight", "balance", "way"}
 MODALS = {"must": "goal", "should": "goal", "shall": "goal"}
+# English verbs whose object comes with a preposition, where the premise's language takes it directly
+OBJECT_PREP = {"wait": "for", "look": "at", "listen": "to", "search": "for", "long": "for", "hope": "for",
+               "care": "for", "dream": "of", "belong": "to", "return": "to", "go": "to", "come": "to", "travel": "to",
+               "arrive": "at", "worry": "about", "laugh": "at", "pray": "for", "apologize": "to", "reply": "to"}
 PREDICATE_DEPS = ("ROOT", "conj", "relcl", "ccomp", "xcomp", "advcl", "acl")
 PRONOUNS = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "it": "thing", "its": "thing",
             "they": "plural", "them": "plural", "their": "plural", "itself": "thing", "herself": "female",

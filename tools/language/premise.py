@@ -75,6 +75,12 @@ AGENTIVE = {*PARTNERED,
             "challenge", "defeat", "trick", "march", "dance", "mock", "betray", "invite", "lie", "promise", "demand"}
 
 
+def _status(words: str) -> str:
+    """"dead", "missing" or "unseen" from a phrase's own words ("her late mother", "a long-lost son")."""
+    found = {w for w in words.lower().replace(",", " ").split()} & set(STATUS_WORDS)
+    return STATUS_WORDS[sorted(found)[0]] if found else ""
+
+
 def settle(entities: list[Entity], events: tuple[Event, ...]) -> list[Entity]:
     """What the events tell about the entities: who is gone (dead, missing, unseen) and which things act as
     characters. A collective that acts is a group of people ("the marching band" leads the parade)."""
@@ -158,7 +164,10 @@ def read_premise(text: str) -> PremiseReading:
     else:
         reading = read_other(text, lang)
         if reading is not None:  # a reader for the language: its English gloss gives the story's shape
-            return replace(reading, story_type=_story_type(reading.english or text, list(reading.entities)))
+            entities = [replace(e, status=_status(e.en)) if e.is_character and not e.status and _status(e.en) else e
+                        for e in reading.entities]  # "失散多年的儿子": the lost son is missing
+            return replace(reading, entities=tuple(entities),
+                           story_type=_story_type(reading.english or text, entities))
         entities = read_latin(text, lang)
         story = "quest"  # no parser to tell more; a quest is the shape that fits any protagonist
     return PremiseReading(text=text, language=lang, entities=tuple(entities), want=want, obstacle=obstacle,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from auteur.models.draft.story.english import (NP, Predicate, article, clause, contract, inflect, perspective,
                                                predicate, third)
 from auteur.tools.language.english import COLLECTIVES
+from auteur.tools.language.events import OBJECT_PREP, RECIPROCAL_PREP
 from auteur.tools.language.reading import Entity, Event
 
 # Verbs whose event, once it has happened, is news in the perfect ("has rescued", "has inherited").
@@ -27,6 +28,7 @@ STATIVE = {"have", "own", "know", "love", "hate", "want", "need", "belong", "see
 CIRCUMSTANCE = ("at ", "in the ", "in a ", "in an ", "on the ", "on a ", "during ", "before ", "after ", "while ",
                 "through ", "from ", "over ", "across ", "inside ", "outside ", "every ", "last ", "next ", "near ",
                 "under ", "above ", "by the ", "until ")
+CIRCUMSTANCE_WORDS = {w.split()[0] + " " for w in CIRCUMSTANCE} | {"on ", "in ", "by "}
 FORMS = ("said", "news", "did", "short", "doing", "brief", "ask", "deny", "plot", "base", "to", "ing", "past", "pp", "obj", "subj", "verb", "cant", "who")
 
 
@@ -97,7 +99,7 @@ class EventVoice:
         if ev.patient is not None:
             e = self.entities[ev.patient]
             p = self.np(ev.patient, who)
-            phrase = e.phrase
+            phrase = e.phrase if e.phrase in text or not e.en else e.en  # a premise in another language: its gloss
             if p is not None and phrase and phrase in text and e.is_character:
                 text = text.replace(phrase, p.obj if p.person != 3 else p.text, 1)
             elif p is not None and text.lower() in ("him", "her", "them", "it") and p.person != 3:
@@ -175,7 +177,17 @@ class EventVoice:
         rest = "" if ev.rest.lower().startswith(CIRCUMSTANCE) or ev.part == "main" and not ev.particle else ev.rest
         if ev.verb == "fall" and ev.rest.startswith("in love"):
             rest = "in love"
-        return EventVoice(copy(ev, obj=obj, rest=rest if len(rest.split()) <= 4 else ""), self.entities, self.names,
+        prep = {**OBJECT_PREP, **RECIPROCAL_PREP}.get(ev.verb)
+        if not obj and prep and ev.rest.lower().startswith(prep + " "):
+            # the verb's object comes with its preposition ("waits for his son on a misty mountain"): said again,
+            # it keeps the object and leaves the where ("I'm waiting for my son"), or the verb hangs
+            words = ev.rest.split()
+            cut = next((k for k in range(2, len(words)) if f"{words[k].lower()} " in CIRCUMSTANCE_WORDS), len(words))
+            rest = " ".join(words[:cut])
+            limit = 6
+        else:
+            limit = 4
+        return EventVoice(copy(ev, obj=obj, rest=rest if len(rest.split()) <= limit else ""), self.entities, self.names,
                           self.faculty)
 
     def _cant(self, who: Who, subj: NP | None, pred: Predicate) -> str | None:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from auteur.tools.language.english import COLLECTIVES, PLURAL_DEFAULT
-from auteur.tools.language.events import RECIPROCAL, RECIPROCAL_PREP
+from auteur.tools.language.events import OBJECT_PREP, RECIPROCAL, RECIPROCAL_PREP
 from auteur.tools.language.gloss import condition, cues, kinds, mode, nouns
 from auteur.tools.language.meaning import embed_all, gender_age, typers, vector
 from auteur.tools.language.reading import CHARACTER_KINDS, Entity, Event, PremiseReading, Relation
@@ -253,6 +253,8 @@ def _events(tokens: list[Token], found: list[Phrase], entities: list[Entity], la
                 rest = " ".join([rest, "with", " and ".join(p.en for p in along)]).strip()
             if patient_phrase is not None and verb in RECIPROCAL_PREP and patient_phrase.entity in chars:
                 obj, rest = "", f"{RECIPROCAL_PREP[verb]} {obj} {rest}".strip()  # she competes with the robot
+            elif obj and verb in OBJECT_PREP:
+                obj, rest = "", f"{OBJECT_PREP[verb]} {obj} {rest}".strip()  # "等待儿子": waits for the son
             if tok.attributive:
                 m = own or "state"  # "走失的小狗": what the noun is, not what anyone wills
             this_part = ("backstory" if tok.past else "detail") if tok.attributive else part
