@@ -148,3 +148,23 @@ def test_a_voice_on_the_line_speaks_in_its_shots_but_is_never_framed_and_its_sce
         if any(ln.speaker == voice.token for ln in scene.dialogue):
             assert voice.name in scene.plot, (scene.id, scene.plot)
     assert spoke >= 1 and framed == 0
+
+
+def test_a_long_lost_son_waited_for_in_chinese_is_missing_and_waited_for_by_name():
+    text = "一位老茶农在云雾中的山上等待失散多年的儿子回家。"
+    r, ev, agent, patient = main(text)
+    assert (ev.verb, r.entities[ev.agent].en, r.entities[ev.patient].en) == ("wait", "old tea farmer",
+                                                                           "lost many years son")
+    assert ev.obj == "" and ev.rest.startswith("for ")  # waits for the son, not "waits the son"
+    assert r.entities[ev.patient].status == "missing"
+    film = plan(text)
+    son = next(c for c in film.characters if c.role == "lost many years son")
+    waited = [line for _, line in lines(film) if "waiting for" in line or "waited for" in line]
+    assert waited and all("waiting the" not in line for _, line in lines(film))
+    assert any(son.name in line or "for you" in line for line in waited), waited
+
+
+def test_said_again_a_prepositional_object_stays():
+    said = [line for _, line in lines(plan("An old tea farmer waits for his long-lost son on a misty mountain"))]
+    again = [line for line in said if "waiting" in line and "misty mountain" not in line]
+    assert again and all("waiting for" in line for line in again), again
