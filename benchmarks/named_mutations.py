@@ -84,7 +84,7 @@ MUTATIONS = [
     ("denoising: generation tokens normalised by the understanding expert's final norm", "models/mot/denoise_step.py",
      "m.velocity(m.decoder.norm_moe_gen(hs[:, :n]))", "m.velocity(m.decoder.norm(hs[:, :n]))", FAST_PATHS),
     ("denoising: generation tokens' input norm taken from the understanding expert", "models/mot/denoise_step.py",
-     "F.linear(layer.input_layernorm_moe_gen(hs[:, :n]), *qkv_gen)", "F.linear(layer.input_layernorm(hs[:, :n]), *qkv_gen)",
+     "g = F.linear(_rms(hs[:, :n], w.norm_gen, eps), *w.qkv_gen)", "g = F.linear(_rms(hs[:, :n], w.norm_und, eps), *w.qkv_gen)",
      FAST_PATHS),
     ("ray: the run's voices not sent to the workers", "pipeline/executors/ray_cluster.py",
      "folder_files(request.workdir))", "{})", ["tests/test_ray_executor.py", "-k", "voices"]),
