@@ -168,3 +168,11 @@ def test_said_again_a_prepositional_object_stays():
     said = [line for _, line in lines(plan("An old tea farmer waits for his long-lost son on a misty mountain"))]
     again = [line for line in said if "waiting" in line and "misty mountain" not in line]
     assert again and all("waiting for" in line for line in again), again
+
+
+def test_whom_a_line_names_is_me_when_they_say_it():
+    film = plan("A chess grandmaster plays one final game against the computer that once humiliated him.")
+    computer = next(c.name for c in film.characters if c.role == "computer")
+    said = [line for who, line in lines(film) if who == computer]
+    assert said and not any("the computer" in line for line in said), said
+    assert any("against me" in line for line in said), said

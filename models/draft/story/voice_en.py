@@ -104,6 +104,14 @@ class EventVoice:
                 text = text.replace(phrase, p.obj if p.person != 3 else p.text, 1)
             elif p is not None and text.lower() in ("him", "her", "them", "it") and p.person != 3:
                 text = p.obj
+        # anyone else the words name who is in the talk ("a final game against the computer", said by the
+        # computer: "against me")
+        for k, e in enumerate(self.entities):
+            if k == ev.patient or not e.is_character or not e.phrase or e.phrase not in text:
+                continue
+            p = self.np(k, who)
+            if p is not None and p.person != 3:
+                text = text.replace(e.phrase, p.obj, 1)
         owner = subj
         # possessives of someone else in the talk: "its missing owner" said to the parrot -> "your missing owner"
         for k in (who.speaker, who.listener):
