@@ -88,8 +88,7 @@ def settle(entities: list[Entity], events: tuple[Event, ...]) -> list[Entity]:
 
     out = list(entities)
     for k, e in enumerate(out):
-        words = set(e.phrase.lower().replace(",", " ").split())
-        status = next((STATUS_WORDS[w] for w in words if w in STATUS_WORDS), "")
+        status = _status(e.phrase)
         if any(ev.agent == k and ev.verb == "die" for ev in events):
             status = "dead"
         if status and e.is_character:
