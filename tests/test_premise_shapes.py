@@ -176,3 +176,11 @@ def test_whom_a_line_names_is_me_when_they_say_it():
     said = [line for who, line in lines(film) if who == computer]
     assert said and not any("the computer" in line for line in said), said
     assert any("against me" in line for line in said), said
+
+
+def test_two_trapped_djs_stay_in_their_studio_and_are_djs_not_djss():
+    film = plan("Two rival radio DJs are trapped in the same studio during a city-wide blackout.")
+    assert {s.setting.split(",")[0] for s in film.scenes} == {"the same studio"}
+    assert [c.role for c in film.characters[:2]] == ["rival radio DJ", "rival radio DJ"]
+    text = " ".join([s.plot for s in film.scenes] + [line for _, line in lines(film)])
+    assert "DJss" not in text and "rival radio DJs" in text

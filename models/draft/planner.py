@@ -129,6 +129,8 @@ class Planner:
         night = "night" in self.story.conditions or "blackout" in self.story.conditions
         out = []
         where = _place_per_beat([beat for beat, _ in beats], len(places))
+        if self.story.situation.arc == "confinement":
+            where = [0] * len(beats)  # "trapped in the same studio": no scene leaves it until it opens, none does
         for k, ((beat, shots), (a, b, solo)) in enumerate(zip(beats, self._pairs([x for x, _ in beats]))):
             place = places[where[k]] if places else None
             time = "night" if night and beat != "resolution" else BEAT_TIME[beat]

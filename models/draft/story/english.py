@@ -276,7 +276,10 @@ def singular_noun(noun: str) -> str:
     from auteur.tools.language.forms import lemma
 
     words = noun.split()
-    found = lemma(words[-1], "NOUN")
+    last = words[-1]
+    found = lemma(last, "NOUN")
     if found:
         words[-1] = found
+    if words[-1] == last and re.fullmatch(r"[A-Z]{2,}s", last):
+        words[-1] = last[:-1]  # "DJs", "CEOs": an acronym's plural, which the lemma tables do not hold
     return " ".join(words)
