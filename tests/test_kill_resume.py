@@ -50,7 +50,9 @@ def phase(run: Path, cache: Path) -> str:
     """Where a killed run was, from what it left behind."""
     if (run / ".work").exists():
         return "assembling"
-    done = len(list((cache / "clips").rglob("*.json"))) if (cache / "clips").exists() else 0
+    # os.walk, not rglob: the live process removes its scratch folders while we look, and os.walk skips a
+    # folder that vanished where rglob raises.
+    done = sum(name.endswith(".json") for _, _, names in os.walk(cache / "clips") for name in names)
     return f"rendering ({done} of {SHOTS} shots done)" if list(run.glob("shots/*.png")) else "planning"
 
 
