@@ -57,6 +57,52 @@ def survivors(repo: Path, module: str) -> list[int]:
         "WHERE f.filename = ? AND m.status = 'bad_survived' ORDER BY m.id", (module,))]
 
 
+def working(pid: int) -> bool:
+    """Whether mutmut (process `pid`) has a child at work: the baseline tests, or the worker that tests mutants
+    (multiprocessing's resource tracker, which stays to the end, does not count)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if parent == pid and b"resource_tracker" not in (stat.parent / "cmdline").read_bytes():
+                return True
+        except (OSError, ValueError, IndexError):  # gone meanwhile
+            continue
+    return False
+
+
+def run_mutmut(repo: Path, module: str, runner: str, env: dict[str, str], deadline: float) -> tuple[bool, int]:
+    """Run mutmut until it has tested every mutant or the deadline passes; returns (capped, restarts).
+
+    mutmut 2.5's test worker sometimes vanishes between two mutants (seen under load on the shared
+    box), and mutmut then waits for its results forever. Its cache keeps every result so far, so a
+    run whose worker is gone is stopped and started again in the same scratch copy: it takes up the
+    untested mutants where the last one left off.
+    """
+    restarts = 0
+    while True:
+        with open(repo / "mutmut.log", "ab") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", module,
+                                     "--runner", runner, "--tests-dir", "tests/"],
+                                    cwd=repo, env=env, stdout=log, stderr=log, start_new_session=True)
+        missing = 0
+        while proc.poll() is None and time.time() < deadline:
+            time.sleep(2)
+            missing = 0 if working(proc.pid) else missing + 1
+            if missing >= 10:  # 20 s without a child: between two mutants it is a moment
+                break
+        if proc.poll() is not None:
+            return False, restarts
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait()
+        shutil.copy2(ROOT / module, repo / module)  # the mutant under test when it stopped
+        if time.time() >= deadline:
+            return True, restarts
+        restarts += 1
+        said = (repo / "mutmut.log").read_bytes()[-300:].decode(errors="replace").replace("\r", "\n").strip()
+        print(f"{module}: mutmut's worker vanished; restart {restarts} (its log ended: {said[-160:]!r})",
+              file=sys.stderr, flush=True)
+
+
 def score(module: str, budget: float, env: dict[str, str]) -> int:
     sys.path.insert(0, str(ROOT))
     from mutmut_config import MODULES, test_command
@@ -67,18 +113,7 @@ def score(module: str, budget: float, env: dict[str, str]) -> int:
         repo = scratch(Path(tmp))
         env = {**env, "PYTHONPATH": str(Path(tmp) / "path")}
         start = time.time()
-        proc = subprocess.Popen([sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", module,
-                                 "--runner", test_command(module), "--tests-dir", "tests/"],
-                                cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
-        try:
-            proc.wait(timeout=budget)
-            capped = False
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait()
-            capped = True
-            shutil.copy2(ROOT / module, repo / module)  # the mutant under test when the cap struck
+        capped, restarts = run_mutmut(repo, module, test_command(module), env, start + budget)
         seconds = time.time() - start
         found = counts(repo, module)
         killed, survived = found.get("ok_killed", 0), found.get("bad_survived", 0)
@@ -88,7 +123,8 @@ def score(module: str, budget: float, env: dict[str, str]) -> int:
         # "suspicious" mutants failed the tests, only slowly (load on a shared machine): killed too
         rate = (killed + timeout + suspicious) / tested if tested else float("nan")
         print(f"| {module} | {killed} | {survived} | {timeout} | {suspicious} | {skipped} | {untested} | "
-              f"{100 * rate:.0f}% | {seconds:.0f}{' (capped)' if capped else ''} |", flush=True)
+              f"{100 * rate:.0f}% | {seconds:.0f}{' (capped)' if capped else ''}"
+              f"{f' ({restarts} restarts)' if restarts else ''} |", flush=True)
         for ident in survivors(repo, module):
             diff = subprocess.run([sys.executable, "-m", "mutmut", "show", str(ident)], cwd=repo, env=env,
                                   capture_output=True, text=True).stdout
@@ -101,6 +137,8 @@ def main() -> int:
         # mutmut counts only exit code 1 as killed; a mutant that breaks collection (exit 2) is killed too
         # and third-party plugins stay unloaded (langsmith's alone costs seconds a start, times every mutant)
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        # one mutant at a time on a shared machine: the tiny models' threads only spin (4x slower under load)
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
         import pytest
 
         plugins = ["-p", "pytest_timeout", "-p", "_hypothesis_pytestplugin"]
