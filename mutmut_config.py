@@ -32,12 +32,24 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "models/uniavgen/sampling.py": (("tests/test_uniavgen_golden.py", "tests/test_uniavgen_sampling.py"), "", ()),
     "models/uniavgen/interaction.py": (("tests/test_uniavgen_golden.py",), "", ()),
     "models/uniavgen/face_mask.py": (("tests/test_uniavgen_golden.py",), "", ()),
+    "models/uniavgen/rope.py": (("tests/test_uniavgen_golden.py",), "", ()),
+    "models/uniavgen/layers.py": (("tests/test_uniavgen_golden.py",), "", ()),
+    "models/uniavgen/attention.py": (("tests/test_uniavgen_golden.py",), "", ()),
+    "models/uniavgen/char_embedding.py": (("tests/test_uniavgen_golden.py",), "", ()),
+    "models/uniavgen/model.py": (("tests/test_uniavgen_golden.py", "tests/test_uniavgen_model.py"), "", ()),
+    # how a shot is cut into calls, and the mel the audio branch reads (the parts' published-layout tests load files)
+    "models/uniavgen/plan.py": (("tests/test_uniavgen_parts.py",), "segment or shot or line or mel or joined", ()),
+    "models/uniavgen/mel.py": (("tests/test_uniavgen_parts.py",), "mel or filter or tone or silence or voice", ()),
     # what a training step learns from (the loop's data order; the rest of the loop is test_mot_training.py's, minutes)
-    "models/mot/training/forward.py": (("tests/test_mot_training_steps.py",), "", ("forward",)),
+    "models/mot/training/forward.py": (("tests/test_mot_training_steps.py", "tests/test_mot_training_flex.py"), "", ()),
     "models/mot/training/losses.py": (("tests/test_mot_training_steps.py",), "", ()),
     "models/mot/training/stages.py": (("tests/test_mot_training_steps.py",), "", ()),
     "models/mot/training/loop.py": (("tests/test_mot_training_steps.py",), "",
                                     ("_permutation", "next", "position", "seek")),
+    # documents into samples and packed sequences (the CLI test spawns a process: left out)
+    "models/mot/training/packing.py": (("tests/test_mot_training_data.py", "tests/test_mot_training_steps.py"),
+                                       "not cli", ()),
+    "models/mot/training/lora.py": (("tests/test_mot_lora_values.py",), "", ()),
 }
 
 
