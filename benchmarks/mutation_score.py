@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,7 +114,9 @@ def score(module: str, budget: float, env: dict[str, str]) -> int:
         repo = scratch(Path(tmp))
         env = {**env, "PYTHONPATH": str(Path(tmp) / "path")}
         start = time.time()
-        capped, restarts = run_mutmut(repo, module, test_command(module), env, start + budget)
+        with forkserver(Path(tmp), repo, env) as sock:
+            capped, restarts = run_mutmut(repo, module, test_command(module), {**env, "MUTATION_FORKSERVER": sock},
+                                          start + budget)
         seconds = time.time() - start
         found = counts(repo, module)
         killed, survived = found.get("ok_killed", 0), found.get("bad_survived", 0)
@@ -132,18 +135,46 @@ def score(module: str, budget: float, env: dict[str, str]) -> int:
         return 1 if survived else 0
 
 
+def run_pytest(argv: list[str]) -> int:
+    """One test run for mutmut, which counts only exit code 1 as killed: a mutant that breaks collection
+    (exit 2) is killed too."""
+    # third-party plugins stay unloaded (langsmith's alone costs seconds a start, times every mutant)
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    # one mutant at a time on a shared machine: the tiny models' threads only spin (4x slower under load)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    import pytest
+
+    plugins = ["-p", "pytest_timeout", "-p", "_hypothesis_pytestplugin"]
+    # pyproject's addopts are xdist's (--dist loadfile ...), which is not loaded here: one process a mutant
+    return 0 if pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-o", "addopts=", *plugins, *argv]) == 0 else 1
+
+
+@contextmanager
+def forkserver(tmp: Path, repo: Path, env: dict[str, str]):
+    """A pytest fork server for the mutants' test runs (see pytest_forkserver.py); yields its socket's path."""
+    sock = tmp / "pytest.sock"
+    server_env = {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "OMP_NUM_THREADS": env.get("OMP_NUM_THREADS", "1"),
+                  "PYTHONDONTWRITEBYTECODE": "1"}  # as mutmut's own runs: a mutant's bytecode is never cached
+    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("pytest_forkserver.py")), str(sock)],
+                              cwd=repo, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    try:
+        deadline = time.time() + 120
+        while not sock.exists() and server.poll() is None and time.time() < deadline:
+            time.sleep(0.2)
+        yield str(sock)
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--pytest":
-        # mutmut counts only exit code 1 as killed; a mutant that breaks collection (exit 2) is killed too
-        # and third-party plugins stay unloaded (langsmith's alone costs seconds a start, times every mutant)
-        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-        # one mutant at a time on a shared machine: the tiny models' threads only spin (4x slower under load)
-        os.environ.setdefault("OMP_NUM_THREADS", "1")
-        import pytest
+        from pytest_forkserver import ask
 
-        plugins = ["-p", "pytest_timeout", "-p", "_hypothesis_pytestplugin"]
-        # pyproject's addopts are xdist's (--dist loadfile ...), which is not loaded here: one process a mutant
-        return 0 if pytest.main(["-x", "-q", "-p", "no:cacheprovider", "-o", "addopts=", *plugins, *sys.argv[2:]]) == 0 else 1
+        server = os.environ.get("MUTATION_FORKSERVER")
+        code = ask(server, sys.argv[2:]) if server else None
+        return run_pytest(sys.argv[2:]) if code is None else code
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="+", help="paths as listed in mutmut_config.py")
     parser.add_argument("--budget", type=float, default=900.0, help="seconds per module at most")
