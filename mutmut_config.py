@@ -19,7 +19,7 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     # the semantic model takes seconds to load per mutant: the arithmetic is checked without it
     "tools/evaluation/score.py": (("tests/test_eval_score.py",), "not grounding",
                                   ("overall", "per_scene", "shots_were_asked", "clip_durations")),
-    "tools/evaluation/structural.py": (("tests/test_eval_score.py",), "not grounding", ()),
+    "tools/evaluation/structural.py": (("tests/test_eval_structural_values.py", "tests/test_eval_score.py"), "not grounding", ()),
     "core/schema.py": (("tests/test_schema.py",), "", ()),
     # the pipeline's arguments only, computed without weights; rendering is covered by slower tests
     "models/ltx2_renderer.py": (("tests/test_ltx2_arguments.py",), "", ("call_arguments",)),
@@ -30,7 +30,7 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
                                   ("_plan", "_offsets", "_cues", "_chapters", "_concat_list")),
     # issue 23: the numerics of the UniAVGen port, against the reference's golden outputs
     "models/uniavgen/sampling.py": (("tests/test_uniavgen_golden.py", "tests/test_uniavgen_sampling.py"), "", ()),
-    "models/uniavgen/interaction.py": (("tests/test_uniavgen_golden.py",), "", ()),
+    "models/uniavgen/interaction.py": (("tests/test_uniavgen_values.py", "tests/test_uniavgen_golden.py"), "", ()),
     "models/uniavgen/face_mask.py": (("tests/test_uniavgen_values.py", "tests/test_uniavgen_golden.py"), "", ()),
     "models/uniavgen/rope.py": (("tests/test_uniavgen_golden.py",), "", ()),
     "models/uniavgen/layers.py": (("tests/test_uniavgen_golden.py",), "", ()),

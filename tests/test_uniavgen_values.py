@@ -9,6 +9,7 @@ import math
 import pytest
 import torch
 
+from auteur.models.uniavgen import interaction
 from auteur.models.uniavgen.face_mask import FaceMaskHead
 
 
@@ -34,3 +35,27 @@ def test_the_face_mask_is_the_sigmoid_of_the_modulated_layernormed_projection_wi
     assert float(plain) == pytest.approx(sigmoid(math.sqrt(2)), abs=1e-5)
     assert float(lifted) == pytest.approx(sigmoid(1.5 * math.sqrt(2)), abs=1e-5)
     assert float(scaled) == pytest.approx(sigmoid(2 * math.sqrt(2)), abs=1e-5)
+
+
+# ---------------------------------------------------------------- which audio each video frame hears, and back
+
+
+def test_audio_windows_by_hand_for_18_mel_frames_under_3_latent_frames():
+    # 3 latent frames are 9 pixel frames, so 2 audio tokens a pixel frame; window 2 grows to 3: half a window of
+    # one pixel frame = 2 tokens each side. Frame 0 (pixel 0) spans -2..3, frame 1 (pixels 1-4) 0..12, frame 2
+    # (pixels 5-8) 8..20; all are brought to the widest, 12: frame 0 grows away from the start, frame 2 past the
+    # end, and indices past either end repeat the end token.
+    rows = interaction.audio_windows(18, 3, 2)
+    assert rows.tolist() == [[0] * 10 + [1, 2], list(range(12)), [*range(8, 18), 17, 17]]
+    assert torch.equal(interaction.audio_windows(18, 3, 3), rows)  # an even window grows by one
+    assert interaction.pixel_frames(3) == 9 and interaction.pixel_frames(1) == 1
+
+
+def test_blend_weights_by_hand_for_18_mel_frames_under_3_latent_frames():
+    # token k sits at pixel time k / 2; latent frame of pixel p: 0 for p = 0, else (p - 1) // 4 + 1
+    above, below, w_above, w_below = interaction.blend_weights(18, 3, torch.float32, torch.device("cpu"))
+    picked = [0, 3, 9, 16, 17]  # times 0, 1.5, 4.5, 8 (the last pixel) and 8.5 (past it)
+    assert above[picked].tolist() == [1, 1, 2, 2, 2]
+    assert below[picked].tolist() == [0, 1, 1, 2, 2]
+    assert w_above[picked].tolist() == [0.0, 0.5, 0.5, 1.0, 1.5]
+    assert w_below[picked].tolist() == [1.0, 0.5, 0.5, 1.0, 0.5]
