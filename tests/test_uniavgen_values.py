@@ -51,6 +51,15 @@ def test_audio_windows_by_hand_for_18_mel_frames_under_3_latent_frames():
     assert interaction.pixel_frames(3) == 9 and interaction.pixel_frames(1) == 1
 
 
+def test_audio_windows_without_a_half_window_and_for_a_single_frame():
+    # window 1: no widening. Spans 0..1, 2..10, 10..18; width 8: frame 0 (inside the sequence) grows evenly,
+    # 3 before and 4 after, its indices before the start repeating token 0
+    assert interaction.audio_windows(18, 3, 1).tolist() == [[0, 0, 0, 0, 1, 2, 3, 4], list(range(2, 10)),
+                                                             list(range(10, 18))]
+    # one latent frame (one pixel frame, 6 tokens): half a window of one pixel frame is 6 tokens each side
+    assert interaction.audio_windows(6, 1, 2).tolist() == [[0] * 7 + [1, 2, 3, 4, 5, 5]]
+
+
 def test_blend_weights_by_hand_for_18_mel_frames_under_3_latent_frames():
     # token k sits at pixel time k / 2; latent frame of pixel p: 0 for p = 0, else (p - 1) // 4 + 1
     above, below, w_above, w_below = interaction.blend_weights(18, 3, torch.float32, torch.device("cpu"))
