@@ -56,6 +56,8 @@ def test_audio_windows_without_a_half_window_and_for_a_single_frame():
     # 3 before and 4 after, its indices before the start repeating token 0
     assert interaction.audio_windows(18, 3, 1).tolist() == [[0, 0, 0, 0, 1, 2, 3, 4], list(range(2, 10)),
                                                              list(range(10, 18))]
+    # two latent frames (5 pixel frames, 2 tokens each): frame 1 alone sets the width, 8
+    assert interaction.audio_windows(10, 2, 1).tolist() == [[0, 0, 0, 0, 1, 2, 3, 4], list(range(2, 10))]
     # one latent frame (one pixel frame, 6 tokens): half a window of one pixel frame is 6 tokens each side
     assert interaction.audio_windows(6, 1, 2).tolist() == [[0] * 7 + [1, 2, 3, 4, 5, 5]]
 
