@@ -50,6 +50,10 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "models/mot/training/packing.py": (("tests/test_mot_training_data.py", "tests/test_mot_training_steps.py"),
                                        "not cli", ()),
     "models/mot/training/lora.py": (("tests/test_mot_lora_values.py",), "", ()),
+    # the documents a run learns from and its config (checkpoint.py and initialise.py are test_mot_training*.py's:
+    # a trained tiny model per test, minutes a mutant)
+    "models/mot/training/documents.py": (("tests/test_mot_training_data.py",), "not cli", ()),
+    "models/mot/training/config.py": (("tests/test_mot_training_data.py",), "not cli", ()),
 }
 
 
