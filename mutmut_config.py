@@ -20,6 +20,10 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "tools/evaluation/score.py": (("tests/test_eval_score.py",), "not grounding",
                                   ("overall", "per_scene", "shots_were_asked", "clip_durations")),
     "tools/evaluation/structural.py": (("tests/test_eval_structural_values.py", "tests/test_eval_score.py"), "not grounding", ()),
+    # the premise family's box arithmetic and the bench's repeated lines, on scripts written in the tests
+    "tools/evaluation/framing.py": (("tests/test_eval_framing_values.py",), "", ()),
+    "tools/evaluation/repetition.py": (("tests/test_eval_repetition_values.py",), "", ()),
+    "tools/evaluation/metrics.py": (("tests/test_eval_structural_values.py", "tests/test_eval_framing_values.py"), "", ()),
     "core/schema.py": (("tests/test_schema.py",), "", ()),
     # the pipeline's arguments only, computed without weights; rendering is covered by slower tests
     "models/ltx2_renderer.py": (("tests/test_ltx2_arguments.py",), "", ("call_arguments",)),

@@ -14,9 +14,10 @@ LIGHTHOUSE = {"token": "<env1>", "name": "lighthouse", "look": "a white tower"}
 HARBOUR = {"token": "<env2>", "name": "harbour", "look": "grey water"}
 
 
-def shot(id: str, prompt: str, duration: float = 4.0, characters=(), action: str = "", lines=()) -> dict:
+def shot(id: str, prompt: str, duration: float = 4.0, characters=(), action: str = "", lines=(), framing=()) -> dict:
     return {"id": id, "shot_type": "wide", "visual_prompt": prompt, "duration": duration, "action": action,
-            "characters": list(characters), "dialogue": [{"speaker": s, "line": t} for s, t in lines]}
+            "characters": list(characters), "dialogue": [{"speaker": s, "line": t} for s, t in lines],
+            "framing": [dict(zip(("character", "x", "y", "w", "h"), box)) for box in framing]}
 
 
 def scene(id: str, shots: list[dict], beat: str = "setup", location: str | None = "<env1>", characters=(),
@@ -26,10 +27,11 @@ def scene(id: str, shots: list[dict], beat: str = "setup", location: str | None 
             "dialogue": [{"speaker": s, "line": t} for s, t in lines]}
 
 
-def film(scenes: list[dict], cast=(MARA, TOM), places=(LIGHTHOUSE, HARBOUR), runtime: float = 30.0) -> Film:
+def film(scenes: list[dict], cast=(MARA, TOM), places=(LIGHTHOUSE, HARBOUR), runtime: float = 30.0,
+         prompt: str = "a keeper and a sailor") -> Film:
     treatment = {"title": "T", "logline": "L", "genre": "drama", "tone": "calm", "visual_style": "plain",
                  "target_runtime_s": runtime, "beats": [{"name": "setup", "summary": "S"}]}
-    return Film.model_validate({"prompt": "a keeper and a sailor", "treatment": treatment, "characters": list(cast),
+    return Film.model_validate({"prompt": prompt, "treatment": treatment, "characters": list(cast),
                                 "locations": list(places), "scenes": scenes})
 
 
