@@ -76,10 +76,11 @@ def test_a_bf16_base_with_fp32_adapters_returns_bf16():
 
 
 def test_add_lora_adapts_the_named_linears_of_both_experts_starting_from_the_base_model():
-    block = Block()
+    model = nn.ModuleDict({"layers": nn.ModuleList([Block(), Block()])})
+    block = model["layers"][1]
     before = block.q_proj.weight.detach().clone()
-    names = add_lora(block, rank=2, alpha=4.0, targets=["q_proj"])
-    assert names == ["q_proj", "q_proj_moe_gen"]
+    names = add_lora(model, rank=2, alpha=4.0, targets=["q_proj"])
+    assert names == ["layers.0.q_proj", "layers.0.q_proj_moe_gen", "layers.1.q_proj", "layers.1.q_proj_moe_gen"]
     assert type(block.k_proj) is nn.Linear and not hasattr(block.k_proj, "lora_A")
     for layer in (block.q_proj, block.q_proj_moe_gen):
         assert layer.lora_A.shape == (2, 3) and layer.lora_B.shape == (2, 2)
@@ -87,7 +88,7 @@ def test_add_lora_adapts_the_named_linears_of_both_experts_starting_from_the_bas
     assert torch.equal(block.q_proj.weight, before)
     with torch.no_grad():
         assert torch.equal(block.q_proj(X), before @ X + block.q_proj.bias)
-    assert add_lora(block, rank=2, alpha=4.0, targets=["q_proj"]) == []  # adapted layers are not adapted again
+    assert add_lora(model, rank=2, alpha=4.0, targets=["q_proj"]) == []  # adapted layers are not adapted again
 
 
 def test_adapters_are_drawn_kaiming_uniform_from_the_seed():

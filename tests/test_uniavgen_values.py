@@ -46,6 +46,7 @@ def test_audio_windows_by_hand_for_18_mel_frames_under_3_latent_frames():
     # (pixels 5-8) 8..20; all are brought to the widest, 12: frame 0 grows away from the start, frame 2 past the
     # end, and indices past either end repeat the end token.
     rows = interaction.audio_windows(18, 3, 2)
+    assert rows.dtype == torch.long  # indices
     assert rows.tolist() == [[0] * 10 + [1, 2], list(range(12)), [*range(8, 18), 17, 17]]
     assert torch.equal(interaction.audio_windows(18, 3, 3), rows)  # an even window grows by one
     assert interaction.pixel_frames(3) == 9 and interaction.pixel_frames(1) == 1
@@ -54,6 +55,7 @@ def test_audio_windows_by_hand_for_18_mel_frames_under_3_latent_frames():
 def test_audio_windows_without_a_half_window_and_for_a_single_frame():
     # window 1: no widening. Spans 0..1, 2..10, 10..18; width 8: frame 0 (inside the sequence) grows evenly,
     # 3 before and 4 after, its indices before the start repeating token 0
+    assert interaction.audio_windows(18, 3, 1).dtype == torch.long  # an odd growth (7) splits 3 and 4, not 3.5
     assert interaction.audio_windows(18, 3, 1).tolist() == [[0, 0, 0, 0, 1, 2, 3, 4], list(range(2, 10)),
                                                              list(range(10, 18))]
     # two latent frames (5 pixel frames, 2 tokens each): frame 1 alone sets the width, 8
