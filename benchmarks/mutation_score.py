@@ -74,12 +74,14 @@ def working(pid: int) -> bool:
 def run_mutmut(repo: Path, module: str, runner: str, env: dict[str, str], deadline: float) -> tuple[bool, int]:
     """Run mutmut until it has tested every mutant or the deadline passes; returns (capped, restarts).
 
-    mutmut 2.5's test worker sometimes vanishes between two mutants (seen under load on the shared
-    box), and mutmut then waits for its results forever. Its cache keeps every result so far, so a
-    run whose worker is gone is stopped and started again in the same scratch copy: it takes up the
-    untested mutants where the last one left off.
+    mutmut 2.5 sometimes loses a mutant's source line in its cache (`assert line` in cached_mutation_status,
+    "Attribute Mutant.line is required" in update_mutant_status): the worker dies and mutmut waits for
+    its results forever, or mutmut itself exits with mutants untested. Its cache keeps every result so
+    far, so a run whose worker is gone, or that ended with mutants left, is started again in the same
+    scratch copy (as long as the last start got further): it takes up the untested mutants where the
+    last one left off.
     """
-    restarts = 0
+    restarts, left = 0, None
     while True:
         with open(repo / "mutmut.log", "ab") as log:
             proc = subprocess.Popen([sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", module,
@@ -91,17 +93,21 @@ def run_mutmut(repo: Path, module: str, runner: str, env: dict[str, str], deadli
             missing = 0 if working(proc.pid) else missing + 1
             if missing >= 10:  # 20 s without a child: between two mutants it is a moment
                 break
-        if proc.poll() is not None:
-            return False, restarts
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait()
         shutil.copy2(ROOT / module, repo / module)  # the mutant under test when it stopped
+        before, left = left, counts(repo, module).get("untested", 0)
+        if left == 0:
+            return False, restarts
         if time.time() >= deadline:
             return True, restarts
+        if left == before:  # the last start got no further
+            return False, restarts
         restarts += 1
         said = (repo / "mutmut.log").read_bytes()[-300:].decode(errors="replace").replace("\r", "\n").strip()
-        print(f"{module}: mutmut's worker vanished; restart {restarts} (its log ended: {said[-160:]!r})",
-              file=sys.stderr, flush=True)
+        print(f"{module}: mutmut stopped with {left} mutants untested; restart {restarts} "
+              f"(its log ended: {said[-160:]!r})", file=sys.stderr, flush=True)
 
 
 def score(module: str, budget: float, env: dict[str, str]) -> int:
