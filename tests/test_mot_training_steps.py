@@ -221,3 +221,15 @@ def test_a_pool_resumed_in_its_third_epoch_hands_out_what_an_uninterrupted_one_d
     resumed.seek(cut.position())  # as a checkpoint stores it: [epoch 2, index 2]
     assert cut.position() == [2, 2]
     assert [resumed.next() for _ in range(5)] == taken[12:17]
+
+
+def test_each_epochs_order_is_the_permutation_seeded_by_seed_salt_and_epoch():
+    # the seed formula is part of the checkpoint format: a run saved by one version resumes in the same order
+    # under the next only if seed * 1_000_003 + salt * 7919 + epoch stays as written here
+    items = list(range(9))
+    pool = Pool(items, seed=3, salt=2)
+    taken = [pool.next() for _ in range(27)]
+    for epoch in range(3):
+        order = torch.randperm(9, generator=torch.Generator().manual_seed(3 * 1_000_003 + 2 * 7919 + epoch)).tolist()
+        assert taken[9 * epoch:9 * (epoch + 1)] == order
+    assert pool.position() == [2, 9]
