@@ -4,12 +4,13 @@ reach."""
 
 from __future__ import annotations
 
+import cmath
 import math
 
 import pytest
 import torch
 
-from auteur.models.uniavgen import interaction
+from auteur.models.uniavgen import interaction, rope
 from auteur.models.uniavgen.face_mask import FaceMaskHead
 
 
@@ -72,3 +73,41 @@ def test_blend_weights_by_hand_for_18_mel_frames_under_3_latent_frames():
     assert below[picked].tolist() == [0, 1, 1, 2, 2]
     assert w_above[picked].tolist() == [0.0, 0.5, 0.5, 1.0, 1.5]
     assert w_below[picked].tolist() == [1.0, 0.5, 0.5, 1.0, 0.5]
+
+
+# ---------------------------------------------------------------- rotary positions
+
+
+def test_a_rope_table_is_exp_i_p_theta_to_the_minus_2j_over_dim():
+    table = rope.rope_table(3, 4)  # frequencies 1 and 10000^(-1/2) = 0.01
+    expected = [[cmath.exp(1j * p * f) for f in (1.0, 0.01)] for p in range(3)]
+    assert table.dtype == torch.complex128 and table.shape == (3, 2)
+    assert torch.allclose(table, torch.tensor(expected, dtype=torch.complex128), atol=1e-12)
+    low = rope.rope_table(2, 4, "cpu", theta=100.0)  # 100^(-1/2) = 0.1
+    assert complex(low[1, 1]) == pytest.approx(cmath.exp(0.1j), abs=1e-12)
+
+
+def test_a_video_head_splits_into_time_row_and_col_sections():
+    assert rope.video_sections(16) == (4, 2, 2) and rope.video_sections(12) == (2, 2, 2)
+    assert rope.video_sections(20) == (4, 3, 3) and rope.video_sections(18) == (3, 3, 3)
+    time, row, col = rope.video_tables(16, 5)  # time over 8 channels (frequencies 1, 0.1, ...), row and col over 4
+    assert time.shape == (5, 4) and row.shape == (5, 2) and col.shape == (5, 2)
+    assert complex(time[1, 1]) == pytest.approx(cmath.exp(0.1j), abs=1e-12)
+    assert complex(row[2, 1]) == pytest.approx(cmath.exp(0.02j), abs=1e-12)
+
+
+def test_grid_rotation_lays_tokens_out_frame_row_col_and_a_window_turns_only_the_time_section():
+    t, r, c = (torch.arange(k * 4, k * 4 + 4).to(torch.complex128).reshape(4, 1) for k in (1, 2, 3))
+    grid = rope.grid_rotation((t, r, c), 2, 2, 3)
+    assert grid.shape == (12, 3)
+    assert grid[11].tolist() == [t[1, 0], r[1, 0], c[2, 0]]  # token 11 is frame 1, row 1, col 2
+    assert grid[4].tolist() == [t[0, 0], r[1, 0], c[1, 0]]
+    audio = rope.rope_table(6, 16)
+    window = rope.window_rotation(audio, 3, 16)  # head 16: a time section of 4 complex channels, then 2 + 2
+    assert window.shape == (3, 8) and torch.equal(window[:, :4], audio[:3, :4]) and bool((window[:, 4:] == 1).all())
+
+
+def test_rotate_turns_each_channel_pair_as_a_complex_number():
+    x = torch.tensor([1.0, 0.0, 0.0, 2.0]).reshape(1, 1, 1, 4)
+    turned = rope.rotate(x, torch.tensor([[1j, -1]], dtype=torch.complex128))  # (1 + 0i) i, (0 + 2i)(-1)
+    assert turned.dtype == torch.float32 and turned.reshape(-1).tolist() == [0.0, 1.0, 0.0, -2.0]
