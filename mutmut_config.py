@@ -24,6 +24,10 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "tools/evaluation/framing.py": (("tests/test_eval_framing_values.py",), "", ()),
     "tools/evaluation/repetition.py": (("tests/test_eval_repetition_values.py",), "", ()),
     "tools/evaluation/metrics.py": (("tests/test_eval_structural_values.py", "tests/test_eval_framing_values.py"), "", ()),
+    # the weight table against the values written in the test; the cast checks on their hand-made casts
+    "tools/evaluation/weights.py": (("tests/test_eval_premise.py",), "weight_table", ()),
+    "tools/evaluation/cast.py": (("tests/test_eval_premise.py",), "cast_fault or creature or look_is_read", ()),
+    "tools/evaluation/plot_cast.py": (("tests/test_eval_premise.py",), "plot", ()),
     "core/schema.py": (("tests/test_schema.py",), "", ()),
     # the pipeline's arguments only, computed without weights; rendering is covered by slower tests
     "models/ltx2_renderer.py": (("tests/test_ltx2_arguments.py",), "", ("call_arguments",)),
