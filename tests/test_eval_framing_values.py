@@ -20,6 +20,7 @@ def test_shared_is_the_overlap_over_the_smaller_box():
     assert shared(box(0, 0, 0.5, 0.5), box(0.25, 0.25, 0.5, 0.5)) == pytest.approx(0.25)  # 0.25 x 0.25 of 0.25
     assert shared(box(0.25, 0.25, 0.5, 0.5), box(0, 0, 0.5, 0.5)) == pytest.approx(0.25)
     assert shared(box(0, 0, 1, 1), box(0.2, 0.2, 0.1, 0.1)) == pytest.approx(1.0)  # all of the small one
+    assert shared(box(0.2, 0.2, 0.1, 0.2), box(0, 0, 1, 1)) == pytest.approx(1.0)  # whichever comes first
     assert shared(box(0, 0, 0.4, 0.8), box(0.2, 0.4, 0.4, 0.2)) == pytest.approx(0.5)  # 0.2 x 0.2 of 0.08
     assert shared(box(0, 0, 0.5, 1), box(0.5, 0, 0.5, 1)) == 0.0  # side by side, touching
     assert shared(box(0, 0, 0.2, 0.2), box(0.5, 0.6, 0.2, 0.2)) == 0.0  # apart both ways
