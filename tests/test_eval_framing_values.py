@@ -31,7 +31,9 @@ def test_framing_by_hand():
     f = film([
         scene("s1", [shot("s1a", "x", characters=both, framing=[("<char1>", 0, 0, 0.5, 0.5), ("<char2>", 0.2, 0, 0.5, 0.5)]),
                      shot("s1b", "y", characters=both,
-                          framing=[("<char1>", 0, 0, 0.5, 0.5), ("<char2>", 0.25, 0, 0.5, 0.5)])],
+                          framing=[("<char1>", 0, 0, 0.5, 0.5), ("<char2>", 0.25, 0, 0.5, 0.5)]),
+                     shot("s1c", "u", characters=both, framing=[("<char2>", 0.5, 0.5, 0.3, 0.3),
+                                                               ("<char1>", 0.5, 0.5, 0.3, 0.3)])],
               characters=both),
         scene("s2", [shot("s2a", "z", characters=three,
                           framing=[("<char1>", 0, 0, 0.4, 0.4), ("<char2>", 0.1, 0.1, 0.2, 0.2),
@@ -41,12 +43,14 @@ def test_framing_by_hand():
               characters=three),
     ], cast=(MARA, TOM, ANN))
     m = framing(f)
-    # s1a: 0.3 x 0.5 of 0.25 = 60 %, a fault; s1b: exactly half, none. s2a: Tom inside Mara's box, a fault; Ann
-    # apart from both; s2b: touching; s2c: one box, no pair. Six pairs, two faults, one a scene.
+    # s1a: 0.3 x 0.5 of 0.25 = 60 %, a fault; s1b: exactly half, none; s1c: one box on the other, a fault. s2a: Tom
+    # inside Mara's box, a fault; Ann apart from both; s2b: touching; s2c: one box, no pair. Seven pairs, three faults.
     assert m.issues == ["shot s1a: <char1> (Mara) and <char2> (Tom) share 60% of a frame box; one is drawn over the other",
+                        "shot s1c: <char2> (Tom) and <char1> (Mara) share 100% of a frame box; one is drawn over the other",
                         "shot s2a: <char1> (Mara) and <char2> (Tom) share 100% of a frame box; one is drawn over the other"]
-    assert m.per_scene == {"s1": 0.5, "s2": 0.5} and m.score == pytest.approx(1 / 3)
-    assert m.detail == {"pairs": 6, "stacked": 2} and m.family == "premise" and m.weight == 1.5
+    assert m.per_scene == {"s1": pytest.approx(1 / 3), "s2": 0.5} and m.score == 0.25
+    assert m.detail == {"pairs": 7, "stacked": 3}
+    assert (m.name, m.family, m.weight) == ("framing", "premise", 1.5)
 
 
 def test_a_film_without_boxes_frames_perfectly():

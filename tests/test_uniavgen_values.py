@@ -94,6 +94,8 @@ def test_a_video_head_splits_into_time_row_and_col_sections():
     assert time.shape == (5, 4) and row.shape == (5, 2) and col.shape == (5, 2)
     assert complex(time[1, 1]) == pytest.approx(cmath.exp(0.1j), abs=1e-12)
     assert complex(row[2, 1]) == pytest.approx(cmath.exp(0.02j), abs=1e-12)
+    # head 12: a sixth is 2, so time over 12 - 8 = 4 channels, row and col over 4 each: 2 complex channels apiece
+    assert [tuple(t.shape) for t in rope.video_tables(12, 3)] == [(3, 2), (3, 2), (3, 2)]
 
 
 def test_grid_rotation_lays_tokens_out_frame_row_col_and_a_window_turns_only_the_time_section():
