@@ -55,7 +55,7 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "models/mot/training/loop.py": (("tests/test_mot_training_steps.py",), "",
                                     ("_permutation", "next", "position", "seek")),
     # documents into samples and packed sequences (the CLI test spawns a process: left out)
-    "models/mot/training/packing.py": (("tests/test_mot_training_data.py", "tests/test_mot_training_steps.py"),
+    "models/mot/training/packing.py": (("tests/test_mot_packing_values.py", "tests/test_mot_training_data.py"),
                                        "not cli", ()),
     "models/mot/training/lora.py": (("tests/test_mot_lora_values.py",), "", ()),
     # the documents a run learns from and its config (checkpoint.py and initialise.py are test_mot_training*.py's:
