@@ -23,7 +23,7 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     # the premise family's box arithmetic and the bench's repeated lines, on scripts written in the tests
     "tools/evaluation/framing.py": (("tests/test_eval_framing_values.py",), "", ()),
     "tools/evaluation/repetition.py": (("tests/test_eval_repetition_values.py",), "", ()),
-    "tools/evaluation/metrics.py": (("tests/test_eval_structural_values.py", "tests/test_eval_framing_values.py"), "", ()),
+    "tools/evaluation/metrics.py": (("tests/test_eval_metrics_values.py", "tests/test_eval_structural_values.py"), "", ()),
     # the weight table against the values written in the test; the cast checks on their hand-made casts
     "tools/evaluation/weights.py": (("tests/test_eval_premise.py",), "weight_table", ()),
     "tools/evaluation/cast.py": (("tests/test_eval_premise.py",), "cast_fault or creature or look_is_read", ()),

@@ -42,3 +42,6 @@ def test_a_line_counts_as_repeated_only_in_a_film_of_another_prompt():
     assert out["C"] == (0.0, [])  # only A says it, and A is the same premise
     assert out["D"] == (0.0, [])
     assert out["E"][0] == 0.5
+    long = "word " * 30  # 150 characters: an issue quotes the first 80
+    again = repeated_lines({"A": spoken("A", "one", MARA, long), "B": spoken("B", "two", TOM, long)})
+    assert again["A"][1] == [f"scene s1: the line {long[:80]!r} is also spoken in film B ('two')"]
