@@ -13,6 +13,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+DATA = "tests/test_mot_training_data.py"
 # module -> (test files, pytest -k expression or "", functions to mutate or () for the whole module)
 MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "pipeline/cache.py": (("tests/test_cache.py",), "", ()),
@@ -60,8 +61,13 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "models/mot/training/lora.py": (("tests/test_mot_lora_values.py",), "", ()),
     # the documents a run learns from and its config (checkpoint.py and initialise.py are test_mot_training*.py's:
     # a trained tiny model per test, minutes a mutant)
-    "models/mot/training/documents.py": (("tests/test_mot_training_data.py",), "not cli", ()),
-    "models/mot/training/config.py": (("tests/test_mot_training_data.py",), "not cli", ()),
+    # (the fast tests named first: -x stops at the first failure, before the planned run the rest build)
+    "models/mot/training/documents.py": ((f"{DATA}::test_a_jsonl_document_reads_with_images_relative_to_the_image_folder",
+                                          f"{DATA}::test_a_malformed_jsonl_document_is_refused_in_one_line_naming_file_line_and_field",
+                                          f"{DATA}::test_a_repeated_document_id_is_refused", DATA), "not cli", ()),
+    "models/mot/training/config.py": ((f"{DATA}::test_a_config_with_an_unknown_key_is_refused_in_one_line",
+                                       f"{DATA}::test_a_qwen2_start_without_an_autoencoder_is_refused",
+                                       f"{DATA}::test_the_example_config_validates", DATA), "not cli", ()),
 }
 
 
