@@ -42,7 +42,7 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "models/uniavgen/interaction.py": (("tests/test_uniavgen_values.py", "tests/test_uniavgen_golden.py"), "", ()),
     "models/uniavgen/face_mask.py": (("tests/test_uniavgen_values.py", "tests/test_uniavgen_golden.py"), "", ()),
     "models/uniavgen/rope.py": (("tests/test_uniavgen_values.py", "tests/test_uniavgen_golden.py"), "", ()),
-    "models/uniavgen/layers.py": (("tests/test_uniavgen_golden.py",), "", ()),
+    "models/uniavgen/layers.py": (("tests/test_uniavgen_values.py", "tests/test_uniavgen_golden.py"), "", ()),
     "models/uniavgen/attention.py": (("tests/test_uniavgen_golden.py",), "", ()),
     "models/uniavgen/char_embedding.py": (("tests/test_uniavgen_golden.py",), "", ()),
     "models/uniavgen/model.py": (("tests/test_uniavgen_golden.py", "tests/test_uniavgen_model.py"), "", ()),

@@ -10,7 +10,7 @@ import math
 import pytest
 import torch
 
-from auteur.models.uniavgen import interaction, rope
+from auteur.models.uniavgen import interaction, layers, rope
 from auteur.models.uniavgen.face_mask import FaceMaskHead
 
 
@@ -113,3 +113,20 @@ def test_rotate_turns_each_channel_pair_as_a_complex_number():
     x = torch.tensor([1.0, 0.0, 0.0, 2.0]).reshape(1, 1, 1, 4)
     turned = rope.rotate(x, torch.tensor([[1j, -1]], dtype=torch.complex128))  # (1 + 0i) i, (0 + 2i)(-1)
     assert turned.dtype == torch.float32 and turned.reshape(-1).tolist() == [0.0, 1.0, 0.0, -2.0]
+
+
+# ---------------------------------------------------------------- norms and time features
+
+
+def test_rms_norm_divides_by_the_root_of_mean_square_plus_eps():
+    norm = layers.RMSNorm(2, 1e-6)
+    with torch.no_grad():
+        norm.weight.copy_(torch.tensor([1.0, 3.0]))
+        out = norm(torch.tensor([[1e-3, -1e-3]]))  # mean square 1e-6 = eps: divided by sqrt(2e-6)
+    assert out.tolist() == [pytest.approx([1e-3 / math.sqrt(2e-6), -3e-3 / math.sqrt(2e-6)], rel=1e-5)]
+
+
+def test_timestep_features_are_cosines_then_sines_of_t_times_10000_to_the_minus_k_over_half():
+    features = layers.sinusoid(4, torch.tensor([2.0]))
+    assert features.dtype == torch.float32 and features.shape == (1, 4)
+    assert features[0].tolist() == pytest.approx([math.cos(2), math.cos(0.02), math.sin(2), math.sin(0.02)], abs=1e-7)
