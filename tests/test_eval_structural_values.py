@@ -106,6 +106,24 @@ def test_one_person_under_two_tokens_counts_against_appearance():
     assert m.issues[-1] == "cast: <char1>, <char3> are all named 'mara'; one character should keep one token"
 
 
+def test_small_words_do_not_count_either_way():
+    # the sheet's words are tall, woman, red, coat; three of these five content words agree: 0.6, just enough,
+    # however many of the small words ride along
+    small = "a an the with and in of her his their its on at to"
+    f = film([scene("s1", [shot("s1a", f"<char1> (tall woman red hat boots {small}) stands")])])
+    assert structural.appearance(f).score == 1.0
+
+
+@pytest.mark.parametrize("verb", ["now wears", "now looks", "changes into", "changes", "is transformed", "transforms",
+                                  "is disguised", "disguises", "becomes"])
+def test_each_declared_change_frees_the_look_from_then_on(verb):
+    f = film([scene("s1", [shot("s1a", "<char1> (a tall woman in a red coat) waits"),
+                           shot("s1b", "<char1> (a grey wolf) howls", action=f"<char1> {verb} a wolf"),
+                           shot("s1c", "<char1> (a grey wolf) runs")])])
+    m = structural.appearance(f)
+    assert m.score == 1.0 and m.detail == {"restatements": 1}
+
+
 def test_an_empty_restatement_does_not_agree_with_the_sheet():
     m = structural.appearance(film([scene("s1", [shot("s1a", "<char1> ( ) stands")])]))
     assert m.score == 0.0 and m.detail == {"restatements": 1}
