@@ -66,9 +66,9 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "models/mot/training/documents.py": ((f"{DATA}::test_a_jsonl_document_reads_with_images_relative_to_the_image_folder",
                                           f"{DATA}::test_a_malformed_jsonl_document_is_refused_in_one_line_naming_file_line_and_field",
                                           f"{DATA}::test_a_repeated_document_id_is_refused", DATA), "not cli", ()),
-    "models/mot/training/config.py": ((f"{DATA}::test_a_config_with_an_unknown_key_is_refused_in_one_line",
+    "models/mot/training/config.py": (("tests/test_mot_train_config_values.py",
                                        f"{DATA}::test_a_qwen2_start_without_an_autoencoder_is_refused",
-                                       f"{DATA}::test_the_example_config_validates", DATA), "not cli", ()),
+                                       f"{DATA}::test_the_example_config_validates"), "", ()),
 }
 
 
