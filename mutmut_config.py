@@ -45,7 +45,7 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "models/uniavgen/rope.py": (("tests/test_uniavgen_values.py", "tests/test_uniavgen_golden.py"), "", ()),
     "models/uniavgen/layers.py": (("tests/test_uniavgen_values.py", "tests/test_uniavgen_golden.py"), "", ()),
     "models/uniavgen/attention.py": (("tests/test_uniavgen_golden.py",), "", ()),
-    "models/uniavgen/char_embedding.py": (("tests/test_uniavgen_golden.py",), "", ()),
+    "models/uniavgen/char_embedding.py": (("tests/test_uniavgen_values.py", "tests/test_uniavgen_golden.py"), "", ()),
     "models/uniavgen/model.py": (("tests/test_uniavgen_golden.py", "tests/test_uniavgen_model.py"), "", ()),
     # how a shot is cut into calls, and the mel the audio branch reads (the parts' published-layout tests load files)
     "models/uniavgen/plan.py": (("tests/test_uniavgen_parts.py",), "segment or shot or line or mel or joined", ()),

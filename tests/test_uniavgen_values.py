@@ -10,7 +10,7 @@ import math
 import pytest
 import torch
 
-from auteur.models.uniavgen import interaction, layers, rope
+from auteur.models.uniavgen import char_embedding, interaction, layers, rope
 from auteur.models.uniavgen.face_mask import FaceMaskHead
 
 
@@ -130,3 +130,34 @@ def test_timestep_features_are_cosines_then_sines_of_t_times_10000_to_the_minus_
     features = layers.sinusoid(4, torch.tensor([2.0]))
     assert features.dtype == torch.float32 and features.shape == (1, 4)
     assert features[0].tolist() == pytest.approx([math.cos(2), math.cos(0.02), math.sin(2), math.sin(0.02)], abs=1e-7)
+
+
+# ---------------------------------------------------------------- the speech text's character embedding
+
+
+def test_character_ids_are_padded_with_minus_one_to_ten():
+    assert char_embedding.pad_char_ids([3, 7]).tolist() == [3, 7] + [-1] * 8
+    assert char_embedding.pad_char_ids(list(range(12))).tolist() == list(range(12))  # long enough: as given
+    assert char_embedding.pad_char_ids([5], min_len=3).tolist() == [5, -1, -1]
+    assert char_embedding.pad_char_ids([]).dtype == torch.long
+
+
+def test_character_positions_are_cosines_then_sines_and_share_the_last_one_past_4096():
+    features = char_embedding.position_features(4100, 4, "cpu")  # frequencies 1 and 10000^(-1/2) = 0.01
+    assert features.shape == (4100, 4)
+    assert features[1000].tolist() == pytest.approx([math.cos(1000), math.cos(10), math.sin(1000), math.sin(10)],
+                                                    abs=1e-4)
+    assert torch.equal(features[4096], features[4095]) and torch.equal(features[4099], features[4095])
+    assert not torch.equal(features[4094], features[4095])
+    low = char_embedding.position_features(3, 4, "cpu", theta=100.0)  # 100^(-1/2) = 0.1
+    assert low[2].tolist() == pytest.approx([math.cos(2), math.cos(0.2), math.sin(2), math.sin(0.2)], abs=1e-6)
+
+
+def test_global_response_normalisation_scales_each_channel_by_its_norm_over_the_sequence_per_item():
+    grn = char_embedding.GRN(2)
+    with torch.no_grad():
+        grn.gamma.fill_(1.0)
+    # item 0: channel norms over the sequence (5, 0), their mean 2.5, so x * 2 + x; item 1: (0, sqrt 2), x * 2 + x
+    x = torch.tensor([[[3.0, 0.0], [4.0, 0.0]], [[0.0, 1.0], [0.0, 1.0]]])
+    assert grn(x).tolist() == [[pytest.approx([9.0, 0.0], rel=1e-5), pytest.approx([12.0, 0.0], rel=1e-5)],
+                               [pytest.approx([0.0, 3.0], rel=1e-5), pytest.approx([0.0, 3.0], rel=1e-5)]]
