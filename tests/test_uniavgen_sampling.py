@@ -47,8 +47,9 @@ def test_the_shift_keeps_more_steps_at_high_noise():
 
 def test_the_schedule_takes_the_model_dtype():
     assert timesteps(4, 5.0, dtype=torch.bfloat16).dtype == torch.bfloat16
-    with pytest.raises(InputError, match="steps 0"):
+    with pytest.raises(InputError, match=r"^UniAVGen sampling steps 0: need at least 1$"):
         timesteps(0, 5.0)
+    assert timesteps(1, 5.0).tolist() == [1000.0, 0.0]  # one step: straight from noise to the picture
 
 
 def test_macfg_switches_off_after_its_share_of_the_steps():
