@@ -57,9 +57,11 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     "models/mot/training/stages.py": (("tests/test_mot_training_steps.py",), "", ()),
     "models/mot/training/loop.py": (("tests/test_mot_training_steps.py",), "",
                                     ("_permutation", "next", "position", "seek")),
-    # documents into samples and packed sequences (the CLI test spawns a process: left out)
-    "models/mot/training/packing.py": (("tests/test_mot_packing_values.py", "tests/test_mot_training_data.py"),
-                                       "not cli", ()),
+    # documents into samples and packed sequences: the layout and packing functions (the picture I/O of ImageBank
+    # is test_mot_training_data.py's, which plans a film and builds a tiny model: 50 s a mutant under load)
+    "models/mot/training/packing.py": (("tests/test_mot_packing_values.py",), "",
+                                       ("text", "image", "reference", "interleaved", "script", "keyframes", "_windows",
+                                        "_fits", "pack", "length", "used")),
     "models/mot/training/lora.py": (("tests/test_mot_lora_values.py",), "", ()),
     # the documents a run learns from and its config (checkpoint.py and initialise.py are test_mot_training*.py's:
     # a trained tiny model per test, minutes a mutant)
