@@ -73,6 +73,12 @@ def test_types_are_not_converted_and_unknown_keys_are_refused():
         config("train", speed=2)
     with pytest.raises(ValidationError, match="targets"):
         config("lora", targets=[])
+    assert config("lora", targets=["q_proj"]).model.lora.targets == ["q_proj"]  # one is enough
+    assert [config("model", dtype=d).model.dtype for d in ("fp32", "bf16")] == ["fp32", "bf16"]
+    with pytest.raises(ValidationError, match="dtype"):
+        config("model", dtype="fp16")
+    only_jsonl = TrainConfig.model_validate({"model": {"path": "p"}, "data": {"jsonl": ["films.jsonl"]}})
+    assert only_jsonl.data.runs == [] and only_jsonl.data.jsonl == ["films.jsonl"]
 
 
 def test_the_fingerprint_is_all_but_the_runs_length_and_logging():
