@@ -50,7 +50,8 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     # how a shot is cut into calls, and the mel the audio branch reads (the parts' published-layout tests load files)
     "models/uniavgen/plan.py": (("tests/test_uniavgen_plan_values.py", "tests/test_uniavgen_parts.py"),
                                 "segment or shot or line or mel or joined", ()),
-    "models/uniavgen/mel.py": (("tests/test_uniavgen_parts.py",), "mel or filter or tone or silence or voice", ()),
+    "models/uniavgen/mel.py": (("tests/test_uniavgen_mel_values.py", "tests/test_uniavgen_parts.py"),
+                               "mel or filter or tone or silence or voice", ()),
     # what a training step learns from (the loop's data order; the rest of the loop is test_mot_training.py's, minutes)
     "models/mot/training/forward.py": (("tests/test_mot_training_steps.py", "tests/test_mot_training_flex.py"), "", ()),
     "models/mot/training/losses.py": (("tests/test_mot_training_steps.py",), "", ()),
