@@ -161,3 +161,10 @@ def test_global_response_normalisation_scales_each_channel_by_its_norm_over_the_
     x = torch.tensor([[[3.0, 0.0], [4.0, 0.0]], [[0.0, 1.0], [0.0, 1.0]]])
     assert grn(x).tolist() == [[pytest.approx([9.0, 0.0], rel=1e-5), pytest.approx([12.0, 0.0], rel=1e-5)],
                                [pytest.approx([0.0, 3.0], rel=1e-5), pytest.approx([0.0, 3.0], rel=1e-5)]]
+    # a million times quieter, the 1e-6 under the mean counts: norms (5e-6, 0), x * 5 / 3.5 + x
+    quiet = grn(x[:1] * 1e-6)[0, :, 0]
+    assert quiet.tolist() == pytest.approx([3e-6 * (1 + 5 / 3.5), 4e-6 * (1 + 5 / 3.5)], rel=1e-4)
+
+
+def test_the_convnext_blocks_norm_has_the_references_eps():
+    assert char_embedding.ConvNeXtV2Block(4, 8).norm.eps == 1e-6  # F5-TTS's ConvNeXt-V2 block
