@@ -68,6 +68,7 @@ MODULES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
     # a trained tiny model per test, minutes a mutant)
     # (the fast tests named first: -x stops at the first failure, before the planned run the rest build)
     "models/mot/training/documents.py": ((f"{DATA}::test_a_jsonl_document_reads_with_images_relative_to_the_image_folder",
+                                          f"{DATA}::test_pictures_may_be_png_jpeg_or_webp_in_any_case",
                                           f"{DATA}::test_a_malformed_jsonl_document_is_refused_in_one_line_naming_file_line_and_field",
                                           f"{DATA}::test_a_repeated_document_id_is_refused", DATA), "not cli", ()),
     "models/mot/training/config.py": (("tests/test_mot_train_config_values.py",
