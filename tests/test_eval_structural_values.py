@@ -48,7 +48,7 @@ def test_membership_fails_a_whole_scene_for_one_misplaced_reference_and_counts_e
     ])
     m = structural.membership(f)
     # s1: c1 in s1a, c1 in s1b, c1 speaking, c2 named in s1b's prompt but not in the shot: 3 of 4; s2: 4 of 4
-    assert m.per_scene == {"s1": 0.0, "s2": 1.0} and m.score == 0.5
+    assert m.per_scene == {"s1": 0.0, "s2": 1.0} and m.score == 0.5 and (m.name, m.family) == ("membership", "structural")
     assert m.detail == {"references": 8, "sound": 7}
     assert m.issues == ["shot s1b: the visual prompt names <char2>, who is not in the shot"]
 
@@ -221,5 +221,6 @@ def test_evaluate_runs_every_structural_metric_in_order_with_the_runtime_switch(
     metrics = structural.evaluate(f, {"b": 7.0})
     assert [m.name for m in metrics] == ["membership", "appearance", "locations", "beats", "durations",
                                          "dialogue_fit", "orphans"]
+    assert {m.family for m in metrics} == {"structural"}
     assert metrics[4].score == pytest.approx(0.25)  # the runtime's 0.5 and b's 0
     assert structural.evaluate(f, runtime_target=False)[4].score == 1.0
