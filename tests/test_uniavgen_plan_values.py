@@ -14,6 +14,7 @@ def test_segment_frames_are_the_fewest_4k_plus_1_lasting_the_time():
     assert frames_for(0) == 5 and frames_for(0.3125) == 5  # 5 frames last exactly 5/16 s
     assert frames_for(1.0) == 17 and frames_for(5.0) == 81 and frames_for(81 / 16) == 81
     assert frames_for(4.0) == 65 and frames_for(1.7) == 29
+    assert frames_for(0.375) == 9  # 6/16 s: 5 frames last only 5/16
 
 
 def test_segment_speaking_time_is_words_at_2_6_a_second_scaled_by_the_rate():
@@ -29,6 +30,8 @@ def test_segment_a_long_line_splits_between_words_into_parts_that_fit():
     assert [p.seconds for p in parts] == pytest.approx([5 / 2.6, 5 / 2.6, 1 / 2.6])
     assert {p.speaker for p in parts} == {"<char1>"}
     assert [p.text for p in split_line("<char1>", words, 2.0, 2.0)] == [" ".join(f"w{k}" for k in range(10)), "w10"]
+    # at 10/13 of the pace, 2 words a second: two words take exactly the second allowed, and still fit
+    assert [p.text for p in split_line("<char1>", "w0 w1 w2 w3 w4", 10 / 13, 1.0)] == ["w0 w1", "w2 w3", "w4"]
 
 
 def test_segment_plan_groups_a_speakers_lines_and_starts_a_call_for_the_next_speaker():
@@ -53,6 +56,7 @@ def test_segment_plan_stretches_the_last_call_then_adds_silent_ones():
 
 def test_segment_sizes():
     assert (Segment(81).latent_frames, Segment(81).mel_frames) == (21, 506)
+    assert type(Segment(81).latent_frames) is int and type(Segment(81).mel_frames) is int  # tensor sizes
     assert (Segment(5).latent_frames, Segment(5).mel_frames) == (2, 31)
     assert joined_frames([]) == 0 and joined_frames([Segment(5)]) == 5
     assert samples_per_frame(24_000) == 1500
