@@ -232,6 +232,25 @@ def test_a_sweep_reaches_every_folder_of_the_cache(tmp_path, caplog):
     assert [r.getMessage() for r in caplog.records] == ["removed 2 leftovers of killed writers from the cache"]
 
 
+def test_a_folder_the_sweep_cannot_read_is_passed_over_and_the_rest_still_swept(tmp_path, monkeypatch):
+    cache = Cache(tmp_path / "cache")
+    (cache.root / "z-unreadable").mkdir()
+    (cache.root / "clips").mkdir()
+    stale = cache.root / "clips" / ".x.k1.part.mp4"
+    stale.write_bytes(b"half")
+    old = time.time() - 60
+    os.utime(stale, (old, old))
+    real = os.scandir
+
+    def scandir(path):  # as root nothing is unreadable: a folder that vanished or was locked away meanwhile
+        if os.path.basename(path) == "z-unreadable":
+            raise PermissionError(13, "Permission denied", str(path))
+        return iter(sorted(real(path), key=lambda e: e.name))  # so the unreadable folder is walked first
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert cache.sweep() == 1 and not stale.exists()
+
+
 def test_a_sweep_removes_what_dead_writers_left_and_keeps_what_live_ones_hold(tmp_path):
     cache = Cache(tmp_path / "cache")
     folder = cache.root / "clips" / "ab"

@@ -63,6 +63,21 @@ def test_a_jsonl_document_reads_with_images_relative_to_the_image_folder(tmp_pat
     assert doc.scenes[0].shots[0].keyframe == tmp_path / "pics" / "b.png"
 
 
+def test_pictures_may_be_png_jpeg_or_webp_in_any_case(tmp_path):
+    pics = tmp_path / "pics"
+    pics.mkdir()
+    for name in ("a.JPG", "b.jpeg", "c.webp"):
+        Image.new("RGB", (8, 8), "blue").save(pics / name, format="WEBP" if name.endswith("webp") else "JPEG")
+    doc = GOOD | {"cast": [{"token": "<char1>", "text": "Mara", "image": "a.JPG"}],
+                  "scenes": [{"text": "sc1 quay", "shots": [{"text": "wide", "keyframe": "b.jpeg"},
+                                                            {"text": "close", "keyframe": "c.webp"}]}]}
+    file = tmp_path / "films.jsonl"
+    file.write_text(json.dumps(doc) + "\n", "utf-8")
+    (read,) = from_jsonl(file, pics)
+    assert read.cast[0].image == pics / "a.JPG"
+    assert [s.keyframe.name for s in read.keyframes()] == ["b.jpeg", "c.webp"]
+
+
 def _without(path: str):
     doc = json.loads(json.dumps(GOOD))
     *parents, last = path.split(".")

@@ -33,7 +33,7 @@ def setup():
                                                   text(5, 1)]),
                      Sample("interleaved", "s1", [text(4, 2), Piece("latent", n_img, image=Path("b")), text(6, 3),
                                                   Piece("noisy", n_img, image=Path("b2"), loss=True)])],
-                    seq_len=96)  # 96 - 94 tokens: two of padding
+                    seq_len=96)  # 96 - 76 tokens: twenty of padding
     return model, bank, packed
 
 
@@ -43,6 +43,12 @@ def test_the_block_mask_is_the_dense_training_mask(setup):
     flex = create_mask(packed_mask_mod(packed), 1, 1, packed.seq_len, packed.seq_len, device="cpu")[0, 0]
     assert torch.equal(flex, dense)
     assert not dense[30, 5] and dense[5, 5] and not dense[40, 10]  # sample 2 never sees sample 1
+    used = sum(s.length for s in packed.samples)
+    assert used == 76
+    for seq_len in (used, used + 1):  # no padding, and a single padding token
+        tight = Packed(packed.samples, seq_len)
+        flex = create_mask(packed_mask_mod(tight), 1, 1, seq_len, seq_len, device="cpu")[0, 0]
+        assert torch.equal(flex, packed_mask(tight))
 
 
 def test_training_through_flexattention_gives_the_dense_paths_losses(setup):

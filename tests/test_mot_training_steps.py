@@ -26,7 +26,8 @@ def _one_thread():
 
 
 PROMPT = (1, 40, 41, 2)  # a text turn the model reads but is not trained to write (no loss)
-ANSWER = (1, 50, 51, 52, 2)  # a turn it is trained to write: each token predicts the one after it
+ANSWER = (1, 50, 100, 52, 2)  # a turn it is trained to write: each token predicts the one after it (100: a real
+# token id, which the ignored-label marker must never equal)
 
 
 def test_only_text_pieces_with_loss_carry_cross_entropy_each_token_predicting_the_next():
@@ -36,10 +37,10 @@ def test_only_text_pieces_with_loss_carry_cross_entropy_each_token_predicting_th
     with torch.no_grad():
         losses = TrainingModel(model, mot_tiny.SPECIAL, bank=None)(packed, torch.Generator().manual_seed(0), 1.0)
         # the same nine tokens through the inference forward (one causal text segment), read off by hand:
-        # rows 4..7 (the answer's BOS, 50, 51, 52) are asked for 50, 51, 52 and the closing EOS
+        # rows 4..7 (the answer's BOS, 50, 100, 52) are asked for 50, 100, 52 and the closing EOS
         ids = torch.tensor(PROMPT + ANSWER)
         hidden = model(model.embed_text(ids)[None], torch.arange(9)[None], (Segment("text", 9),))[0]
-        expected = F.cross_entropy(model.logits(hidden[4:8]).float(), torch.tensor([50, 51, 52, 2]))
+        expected = F.cross_entropy(model.logits(hidden[4:8]).float(), torch.tensor([50, 100, 52, 2]))
     assert losses.mse is None and losses.tokens == 9
     assert torch.allclose(losses.ce, expected, atol=1e-5), (losses.ce, expected)
 
@@ -90,7 +91,7 @@ def test_an_interleaved_sample_matches_the_inference_forward_in_both_losses(tmp_
         segments = (Segment("text", 4), Segment("image", 8), Segment("noisy", 8), Segment("image", 8),
                     Segment("text", 5), Segment("noisy", 8))
         hidden = model(embeds, positions, segments, gen=gen)[0]
-        expected_ce = F.cross_entropy(model.logits(hidden[28:32]).float(), torch.tensor([50, 51, 52, 2]))
+        expected_ce = F.cross_entropy(model.logits(hidden[28:32]).float(), torch.tensor([50, 100, 52, 2]))
         rows = torch.cat([torch.arange(13, 19), torch.arange(34, 40)])
         expected_mse = F.mse_loss(model.velocity(hidden[rows]), torch.cat(noises) - torch.cat(x0s))
     assert losses.tokens == 41  # the padding token is not counted
@@ -220,3 +221,15 @@ def test_a_pool_resumed_in_its_third_epoch_hands_out_what_an_uninterrupted_one_d
     resumed.seek(cut.position())  # as a checkpoint stores it: [epoch 2, index 2]
     assert cut.position() == [2, 2]
     assert [resumed.next() for _ in range(5)] == taken[12:17]
+
+
+def test_each_epochs_order_is_the_permutation_seeded_by_seed_salt_and_epoch():
+    # the seed formula is part of the checkpoint format: a run saved by one version resumes in the same order
+    # under the next only if seed * 1_000_003 + salt * 7919 + epoch stays as written here
+    items = list(range(9))
+    pool = Pool(items, seed=3, salt=2)
+    taken = [pool.next() for _ in range(27)]
+    for epoch in range(3):
+        order = torch.randperm(9, generator=torch.Generator().manual_seed(3 * 1_000_003 + 2 * 7919 + epoch)).tolist()
+        assert taken[9 * epoch:9 * (epoch + 1)] == order
+    assert pool.position() == [2, 9]

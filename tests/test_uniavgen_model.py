@@ -201,6 +201,8 @@ def test_a_batch_of_two_is_two_single_runs():
     cond = conditions(cfg)
     with torch.no_grad():
         both = model(torch.stack([v1, v2]), torch.stack([a1, a2]), T, cond)
+        each = model(torch.stack([v1, v2]), torch.stack([a1, a2]), torch.tensor([T, T]), cond)  # a timestep per item
+    assert torch.equal(each.video, both.video) and torch.equal(each.audio, both.audio)
     one, two = run(model, cond, v1, a1), run(model, cond, v2, a2)
     assert torch.allclose(both.video, torch.cat([one.video, two.video]), atol=1e-5)
     assert torch.allclose(both.audio, torch.cat([one.audio, two.audio]), atol=1e-5)

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import torch
 
+import mot_tiny
 from auteur.core.errors import InputError
 from auteur.models.uniavgen.sampling import (SamplerSettings, Task, euler_step, guided, macfg_active, pass_switches,
                                              sample, timesteps)
 from uniavgen_tiny import conditions, noise, tiny_model
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    with mot_tiny.one_thread():  # tiny models: threads only spin on a busy machine
+        yield
+
+
+def test_the_defaults_are_the_published_runs_and_task_ids_the_references():
+    # the reference's inference defaults: 50 steps, shift 5, CFG 3 on video and 2 on audio, MA-CFG over the
+    # first half, skip-layer guidance on block 11, 1000 training timesteps; its `task` argument is 0..3
+    s = SamplerSettings()
+    assert (s.steps, s.shift, s.video_scale, s.audio_scale, s.macfg_prop, s.slg_layer, s.num_timesteps) == (
+        50, 5.0, 3.0, 2.0, 0.5, 11, 1000)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.steps = 4  # settings are shared between segments: none may change them under another
+    assert [(t.name, int(t)) for t in Task] == [("AVG", 0), ("RAVG", 1), ("A2V", 2), ("V2A", 3)]
 
 
 def test_the_schedule_runs_from_1000_to_0_and_falls_at_every_step():
@@ -27,8 +47,9 @@ def test_the_shift_keeps_more_steps_at_high_noise():
 
 def test_the_schedule_takes_the_model_dtype():
     assert timesteps(4, 5.0, dtype=torch.bfloat16).dtype == torch.bfloat16
-    with pytest.raises(InputError, match="steps 0"):
+    with pytest.raises(InputError, match=r"^UniAVGen sampling steps 0: need at least 1$"):
         timesteps(0, 5.0)
+    assert timesteps(1, 5.0).tolist() == [1000.0, 0.0]  # one step: straight from noise to the picture
 
 
 def test_macfg_switches_off_after_its_share_of_the_steps():
