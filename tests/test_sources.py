@@ -1,6 +1,7 @@
 """Films from the other two sources: a MovieAgent synopsis, and an edited script.json of an earlier run."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -8,6 +9,9 @@ from auteur.core.schema import Film
 from clirun import auteur
 
 pytestmark = pytest.mark.slow
+
+# The smallest film that shows each claim: what comes from a source does not depend on the picture's size.
+TINY = str(Path(__file__).with_name("tiny.toml"))
 
 
 def summary(run) -> dict:
@@ -18,7 +22,7 @@ def test_a_movieagent_synopsis_becomes_a_film_with_its_named_characters(tmp_path
     synopsis = tmp_path / "script_synopsis.json"
     synopsis.write_text(json.dumps({"MovieScript": "Anna and Elsa follow a voice into the forest, where the past "
                                                    "holds secrets about their kingdom.", "Character": ["Anna", "Elsa"]}))
-    done = auteur("make", str(synopsis), "--profile", "preview", "--shots", "4", "--out", str(tmp_path / "run"),
+    done = auteur("make", str(synopsis), "--profile", TINY, "--shots", "2", "--out", str(tmp_path / "run"),
                   cache=tmp_path / "cache")
     assert done.returncode == 0, done.stderr
     film = Film.from_json((tmp_path / "run" / "script.json").read_text())
@@ -29,7 +33,7 @@ def test_a_movieagent_synopsis_becomes_a_film_with_its_named_characters(tmp_path
 def test_editing_one_line_of_a_runs_script_renders_only_that_shot_again(tmp_path):
     cache = tmp_path / "cache"
     first = tmp_path / "first"
-    assert auteur("make", "A fox finds a key", "--profile", "preview", "--shots", "4", "--out", str(first),
+    assert auteur("make", "A fox finds a key", "--profile", TINY, "--shots", "4", "--out", str(first),
                   cache=cache).returncode == 0
     data = json.loads((first / "script.json").read_text())
     scene = next(s for s in data["scenes"] if any(sh["dialogue"] for sh in s["shots"]))
@@ -38,7 +42,7 @@ def test_editing_one_line_of_a_runs_script_renders_only_that_shot_again(tmp_path
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(data))
     second = tmp_path / "second"
-    done = auteur("make", str(edited), "--profile", "preview", "--out", str(second), cache=cache)
+    done = auteur("make", str(edited), "--profile", TINY, "--out", str(second), cache=cache)
     assert done.returncode == 0, done.stderr
     assert summary(second)["shots_rendered"] == 1
     assert summary(second)["shots_cached"] == len(Film.from_json((second / "script.json").read_text()).shots()) - 1
