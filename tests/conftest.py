@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -54,6 +55,13 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("AUTEUR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     yield
+
+
+@pytest.fixture(scope="session")
+def shared_films_root(tmp_path_factory) -> Path:
+    """Where tests/shared_films.py keeps its films: beside the xdist workers' own temporary folders, so all share them."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-films"
 
 
 PREMISE = "A lighthouse keeper befriends a storm that wants to stop raining"

@@ -20,6 +20,7 @@ from auteur.models.renderer import RenderRequest
 from auteur.pipeline.config import load_profile
 from clirun import auteur
 from conftest import PREMISE
+from shared_films import shared_film
 from test_schema import planned_film
 
 ray = pytest.importorskip("ray")
@@ -125,10 +126,12 @@ def make_three_shots(out: Path, cache: Path, executor: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def local_film(tmp_path_factory) -> Path:
-    """The three-shot tiny film made in-process from an empty cache: what every cluster-made film must equal."""
-    root = tmp_path_factory.mktemp("local")
-    return make_three_shots(root / "local", root / "cache-local", "local")
+def local_film(shared_films_root) -> Path:
+    """The three-shot tiny film made locally from an empty cache (shared with test_readme_cli.py): what every
+    cluster-made film must equal."""
+    film = shared_film(shared_films_root, PREMISE, "--profile", TINY, "--shots", "3")
+    assert re.search(r"executor local, 2 at once", (film.run / "run.log").read_text())  # tiny.toml's executor
+    return film.run
 
 
 @pytest.mark.slow
