@@ -307,3 +307,14 @@ def test_a_bench_run_on_the_preview_profile_passes_its_thresholds(tmp_path):
     assert len(films) == 1
     info = probe(films[0])
     assert (info.width, info.height) == (640, 360)  # the preview profile's size
+
+    # the same suite gating on its record: --record writes it beside the suite, a later bench holds the film to it
+    # (both replay the cached film)
+    suite.write_text(suite.read_text().replace("seed = 7\n", 'seed = 7\ngate = "recorded"\n'))
+    recorded = auteur("bench", str(suite), "--record", "--out", str(tmp_path / "rec"), cache=tmp_path / "cache")
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    kept = json.loads((tmp_path / "suite.recorded.json").read_text())["films"][PREMISE]
+    assert kept["overall"] == pytest.approx(table["rows"][0]["overall"], abs=1e-4)
+    again = auteur("bench", str(suite), "--out", str(tmp_path / "again"), cache=tmp_path / "cache")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "gate: no score below its record by more than 0.02" in (tmp_path / "again" / "bench.md").read_text()
