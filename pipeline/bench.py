@@ -3,6 +3,12 @@
 A suite is a TOML file (examples/suites/): a profile, a shot count, a seed, the prompts, and the
 thresholds a film must reach (`[thresholds]`: `overall` and per-metric minimums). The thresholds are
 committed next to the prompts, so a change that lowers a score shows up as a failed bench.
+
+A suite whose films do not reach its thresholds yet gates on its recorded scores instead (`gate = "recorded"`):
+`auteur bench SUITE --record` writes each film's scores to `SUITE.recorded.json` beside the suite, and later
+benches fail when the overall score or any metric of a film drops more than `tolerance` below its record. The
+distance to the thresholds is still printed for every film, so the day the films reach them is seen, and the
+suite's gate goes back to "thresholds" in that commit.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ import datetime as dt
 import json
 import time
 from pathlib import Path
+
+from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -32,6 +40,14 @@ class Suite(BaseModel):
     seed: int = 7
     prompts: list[str] = Field(min_length=1)
     thresholds: Thresholds
+    gate: Literal["thresholds", "recorded"] = "thresholds"
+    tolerance: float = Field(default=0.02, ge=0, le=1)
+
+
+class Recorded(BaseModel):
+    """One film's recorded scores: what a later bench of the same prompt may not fall below (less the tolerance)."""
+    overall: float
+    metrics: dict[str, float | None]
 
 
 class Row(BaseModel):
@@ -40,8 +56,9 @@ class Row(BaseModel):
     seconds: float
     overall: float
     metrics: dict[str, float | None]
-    failures: list[str]
+    failures: list[str]  # what fails the bench: the thresholds missed, or with gate = "recorded" the regressions
     repeats: list[str] = Field(default_factory=list)  # lines this film shares with films of other prompts
+    boundary: list[str] = Field(default_factory=list)  # the thresholds this film misses, whatever the gate
 
 
 def load_suite(path: Path) -> Suite:
@@ -67,8 +84,59 @@ def failures(overall: float, metrics: dict[str, float | None], thresholds: Thres
     return out
 
 
-def run_suite(suite: Suite, out: Path, on_event=None) -> list[Row]:
-    """Make and score one film per prompt of the suite into `out`/NN."""
+def recorded_path(suite_path: Path) -> Path:
+    suite_path = Path(suite_path)
+    return suite_path.with_name(f"{suite_path.stem}.recorded.json")
+
+
+def load_recorded(suite_path: Path) -> dict[str, Recorded]:
+    """The recorded scores of a suite, by prompt ({} when none were recorded), with a one-line error when damaged."""
+    path = recorded_path(suite_path)
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return {prompt: Recorded.model_validate(v) for prompt, v in data["films"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError, ValidationError) as err:
+        raise InputError(f"recorded scores {path}: not a recording `auteur bench --record` wrote "
+                         f"({type(err).__name__})") from None
+
+
+def record(suite: Suite, rows: list[Row], suite_path: Path) -> Path:
+    """Write these films' scores as the suite's record (atomically)."""
+    path = recorded_path(suite_path)
+    films = {r.prompt: {"overall": round(r.overall, 4), "metrics": {k: None if v is None else round(v, 4)
+                                                                   for k, v in r.metrics.items()}} for r in rows}
+    write_text(path, json.dumps({"suite": suite.name, "recorded": dt.date.today().isoformat(), "films": films},
+                                indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def regressions(row: Row, recorded: Recorded | None, tolerance: float) -> list[str]:
+    """What a film lost against its record: the overall score or a metric more than `tolerance` below it."""
+    if recorded is None:
+        return ["no recorded scores for this prompt (run `auteur bench SUITE --record`)"]
+    out = []
+    for name, was, now in [("overall", recorded.overall, row.overall),
+                           *((n, v, row.metrics.get(n)) for n, v in recorded.metrics.items())]:
+        if was is not None and now is not None and now < was - tolerance:
+            out.append(f"{name} {now:.3f} < recorded {was:.3f} - {tolerance}")
+    return out
+
+
+def gated(rows: list[Row], suite: Suite, recorded: dict[str, Recorded] | None = None) -> list[Row]:
+    """Each row with `boundary` (the thresholds it misses) and `failures` (what the suite's gate fails it for)."""
+    out = []
+    for row in rows:
+        boundary = failures(row.overall, row.metrics, suite.thresholds)
+        failed = boundary if suite.gate == "thresholds" else \
+            regressions(row, (recorded or {}).get(row.prompt), suite.tolerance)
+        out.append(row.model_copy(update={"boundary": boundary, "failures": failed}))
+    return out
+
+
+def run_suite(suite: Suite, out: Path, on_event=None, recorded: dict[str, Recorded] | None = None) -> list[Row]:
+    """Make and score one film per prompt of the suite into `out`/NN, gated as the suite says (`gated`)."""
     from auteur.pipeline.config import load_profile
     from auteur.pipeline.inputs import read_input
     from auteur.pipeline.run import make
@@ -83,8 +151,8 @@ def run_suite(suite: Suite, out: Path, on_event=None) -> list[Row]:
         scores = json.loads((run_dir / "eval.json").read_text("utf-8"))
         metrics = {m["name"]: m["score"] for m in scores["metrics"]}
         rows.append(Row(prompt=prompt, run=str(run_dir), seconds=round(seconds, 2), overall=scores["overall"],
-                        metrics=metrics, failures=failures(scores["overall"], metrics, suite.thresholds)))
-    return with_repetition(rows, suite)
+                        metrics=metrics, failures=[]))
+    return gated(with_repetition(rows, suite), suite, recorded)
 
 
 def with_repetition(rows: list[Row], suite: Suite) -> list[Row]:
@@ -110,8 +178,7 @@ def with_repetition(rows: list[Row], suite: Suite) -> list[Row]:
         metrics = {**row.metrics, "template": round(row.metrics["template"] * (1.0 - lost), 4)}
         ran = {k: v for k, v in metrics.items() if v is not None}
         overall = sum(WEIGHTS[k] * v for k, v in ran.items()) / sum(WEIGHTS[k] for k in ran)
-        out.append(row.model_copy(update={"metrics": metrics, "overall": round(overall, 4), "repeats": issues,
-                                          "failures": failures(overall, metrics, suite.thresholds)}))
+        out.append(row.model_copy(update={"metrics": metrics, "overall": round(overall, 4), "repeats": issues}))
     return out
 
 
@@ -146,6 +213,11 @@ def markdown(suite: Suite, rows: list[Row]) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", f"thresholds: overall >= {suite.thresholds.overall}; "
               + ", ".join(f"{k} >= {v}" for k, v in suite.thresholds.metrics.items()), ""]
+    if suite.gate == "recorded":
+        lines += [f"gate: no score below its record by more than {suite.tolerance} (the films do not reach the "
+                  "thresholds yet); distance to the thresholds:", ""]
+        lines += [f"- {Path(r.run).name}: " + ("reaches every threshold" if not r.boundary else "; ".join(r.boundary))
+                  for r in rows] + [""]
     repeats = [(r, i) for r in rows for i in r.repeats]
     if repeats:
         lines += ["## lines repeated across films of different prompts", ""]

@@ -401,17 +401,25 @@ def bench(
     suite: Path = typer.Argument(..., help="a suite .toml (see examples/suites/)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="where the films and tables go"),
     junit: Optional[Path] = typer.Option(None, "--junit", help="also write JUnit XML here (a test case per film and metric)"),
+    record_scores: bool = typer.Option(False, "--record", help="write these films' scores as the suite's record "
+                                       "(SUITE.recorded.json), which a suite with gate = \"recorded\" gates on"),
 ) -> None:
-    """Make and score a film per prompt of a suite; exit 1 when any misses the suite's thresholds."""
+    """Make and score a film per prompt of a suite; exit 1 when any misses the suite's gate (its thresholds, or
+    with gate = "recorded" its recorded scores)."""
 
     def body():
-        from auteur.pipeline.bench import default_out, junit_films, load_suite, run_suite, write_tables
+        from auteur.pipeline.bench import (default_out, gated, junit_films, load_recorded, load_suite, record,
+                                           run_suite, write_tables)
 
         for what, path in (("--out", out), ("--junit", junit)):
             _utf8(what, path)
         chosen = load_suite(suite)
+        recorded = load_recorded(suite)
         where = out or default_out(chosen)
-        rows = _progress_run(run_suite, chosen, where)
+        rows = _progress_run(run_suite, chosen, where, recorded=recorded)
+        if record_scores:  # the tables then show these films against their own new record
+            out_console.print(f"recorded: {safe(record(chosen, rows, suite))}")
+            rows = gated(rows, chosen, load_recorded(suite))
         md, js = write_tables(chosen, rows, where)
         if junit is not None:
             from auteur.tools.evaluation.junit import write

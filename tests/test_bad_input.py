@@ -1,6 +1,7 @@
 """Hostile and broken input: a one-line error or a correct film, never a traceback, nothing outside the run."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +10,8 @@ from auteur.tools.editing.subtitles import parse_srt
 from clirun import auteur
 from test_schema import planned_film
 
+# The smallest film that carries the text through: what reaches the subtitles does not depend on the picture's size.
+TINY = str(Path(__file__).with_name("tiny.toml"))
 AWKWARD = "It's 5 o'clock: [cut]; a, b %{pts} \\n \"quoted\" ⛈️ שלום مرحبا"
 
 
@@ -51,7 +54,7 @@ def test_an_invalid_script_json_names_shot_and_field(tmp_path):
 
 
 def test_control_characters_emoji_and_rtl_in_the_prompt_make_a_film(tmp_path):
-    done = auteur("make", "A keeper\x07 and a storm ⛈️ meet at the lighthouse — שלום\x1b", "--profile", "preview",
+    done = auteur("make", "A keeper\x07 and a storm ⛈️ meet at the lighthouse — שלום\x1b", "--profile", TINY,
                   "--shots", "3", "--out", str(tmp_path / "run"), cwd=tmp_path, cache=tmp_path / "cache")
     assert done.returncode == 0, done.stderr
     assert probe(tmp_path / "run" / "film.mp4").codecs("subtitle") == ["mov_text"]
@@ -68,7 +71,7 @@ def test_filter_syntax_and_quotes_in_dialogue_reach_the_subtitles_verbatim(tmp_p
     data["scenes"] = [json.loads(scene.model_dump_json())]
     path = tmp_path / "script.json"
     path.write_text(json.dumps(data, ensure_ascii=False))
-    done = auteur("make", str(path), "--profile", "preview", "--out", str(tmp_path / "run"), cwd=tmp_path,
+    done = auteur("make", str(path), "--profile", TINY, "--out", str(tmp_path / "run"), cwd=tmp_path,
                   cache=tmp_path / "cache")
     assert done.returncode == 0, done.stderr
     cues = parse_srt((tmp_path / "run" / "film.srt").read_text())

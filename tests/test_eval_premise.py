@@ -51,7 +51,7 @@ def test_every_faithful_film_passes_the_smoke_gate(faithful_scores):
 # be a change to this test too, and an evaluation that reads the wrong weight fails it.
 JUDGED_WEIGHTS = {"membership": 3.0, "appearance": 2.0, "locations": 1.0, "beats": 2.0, "durations": 1.0,
                   "dialogue_fit": 1.0, "orphans": 1.0, "faithfulness": 1.0, "progression": 1.0, "grounding": 0.5,
-                  "situation": 12.0, "template": 4.0, "constraints": 3.0, "premise_coverage": 3.0, "cast_sanity": 2.0,
+                  "situation": 12.0, "template": 4.5, "constraints": 3.0, "premise_coverage": 3.0, "cast_sanity": 2.0,
                   "plot_cast": 1.0, "framing": 1.5, "keyframe_text": 1.0, "identity": 1.0, "depiction": 2.0}
 
 

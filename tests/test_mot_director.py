@@ -162,12 +162,13 @@ def test_an_unknown_director_override_is_one_line_naming_the_backends(tmp_path):
 def test_a_tiny_random_mot_director_drives_the_whole_graph_to_a_film(ckpt, bagel_ckpt, template, tmp_path):
     ckpt = ckpt if template else bagel_ckpt
     profile = tmp_path / "tiny.toml"
+    # the film at tests/tiny.toml's picture and sound: the claim is about the director, not the render
     profile.write_text(
         'description = "tiny random MoT"\nworkers = 1\ntarget_runtime_s = 12\n'
         '[director]\nbackend = "mot"\n[director.settings]\ndtype = "fp32"\ndevice = "cpu"\nmax_chars = 10\n'
         'max_items = 2\nsteps = 3\nimage_side = 64\nreference_side = 32\nreference_min_side = 16\nvit_side = 16\n'
         'vit_min_side = 8\n'
-        '[renderer]\nbackend = "draft"\n[video]\nwidth = 320\nheight = 180\n'
+        '[renderer]\nbackend = "draft"\n[video]\nwidth = 128\nheight = 72\nfps = 12\nsample_rate = 24000\n'
         '[assembly]\ntitle_card_s = 1\nend_card_s = 1\n')
     out = tmp_path / "run"
     done = auteur("make", PREMISE, "--profile", str(profile), "--director", f"mot:{ckpt}", "--out", str(out),

@@ -158,12 +158,13 @@ def test_a_trained_checkpoint_makes_a_film_through_the_cli(tmp_path, ckpt, runs)
 
     result = train(_config(tmp_path, ckpt, runs, steps=2, save_every=2))
     profile = tmp_path / "tiny-mot.toml"
+    # the film at tests/tiny.toml's picture and sound: the claim is about the director, not the render
     profile.write_text(
         'description = "tiny trained MoT"\nworkers = 1\ntarget_runtime_s = 12\n'
         '[director]\nbackend = "mot"\n[director.settings]\ndtype = "fp32"\ndevice = "cpu"\nmax_chars = 10\n'
         'max_items = 2\nsteps = 2\nimage_side = 64\nreference_side = 32\nreference_min_side = 16\nvit_side = 16\n'
         'vit_min_side = 8\n'
-        '[renderer]\nbackend = "draft"\n[video]\nwidth = 320\nheight = 180\n'
+        '[renderer]\nbackend = "draft"\n[video]\nwidth = 128\nheight = 72\nfps = 12\nsample_rate = 24000\n'
         '[assembly]\ntitle_card_s = 1\nend_card_s = 1\n')
     out = tmp_path / "film"
     done = auteur("make", PREMISE, "--profile", str(profile), "--director", f"mot:{result.checkpoint}", "--out", str(out),

@@ -20,6 +20,7 @@ from auteur.models.renderer import RenderRequest
 from auteur.pipeline.config import load_profile
 from clirun import auteur
 from conftest import PREMISE
+from shared_films import shared_film
 from test_schema import planned_film
 
 ray = pytest.importorskip("ray")
@@ -116,17 +117,27 @@ def test_a_worker_killed_mid_shot_has_its_shot_rendered_again(cluster, tmp_path)
     assert result["clip"].lines == local.lines
 
 
+def make_three_shots(out: Path, cache: Path, executor: str) -> Path:
+    done = auteur("make", PREMISE, "--profile", TINY, "--shots", "3", "--executor", executor, "--out", str(out),
+                  cache=cache)
+    assert done.returncode == 0, done.stderr
+    assert re.search(rf"executor {re.escape(executor)}, 2 at once", (out / "run.log").read_text())
+    return out
+
+
+@pytest.fixture(scope="module")
+def local_film(shared_films_root) -> Path:
+    """The three-shot tiny film made locally from an empty cache (shared with test_readme_cli.py): what every
+    cluster-made film must equal."""
+    film = shared_film(shared_films_root, PREMISE, "--profile", TINY, "--shots", "3")
+    assert re.search(r"executor local, 2 at once", (film.run / "run.log").read_text())  # tiny.toml's executor
+    return film.run
+
+
 @pytest.mark.slow
-def test_a_film_made_on_the_cluster_is_byte_identical_to_one_made_locally(cluster, tmp_path):
-    made = {}
-    for executor in ("local", f"ray:{cluster}"):
-        out = tmp_path / executor.split(":")[0]
-        done = auteur("make", PREMISE, "--profile", TINY, "--shots", "3", "--executor", executor, "--out", str(out),
-                      cache=tmp_path / f"cache-{out.name}")
-        assert done.returncode == 0, done.stderr
-        assert re.search(rf"executor {re.escape(executor)}, 2 at once", (out / "run.log").read_text())
-        made[executor] = (out / "film.mp4").read_bytes()
-    assert made["local"] == made[f"ray:{cluster}"]
+def test_a_film_made_on_the_cluster_is_byte_identical_to_one_made_locally(cluster, local_film, tmp_path):
+    on_ray = make_three_shots(tmp_path / "ray", tmp_path / "cache-ray", f"ray:{cluster}")
+    assert (local_film / "film.mp4").read_bytes() == (on_ray / "film.mp4").read_bytes()
 
 
 def test_an_unreachable_cluster_is_one_line_naming_it(tmp_path):
@@ -138,7 +149,7 @@ def test_an_unreachable_cluster_is_one_line_naming_it(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_run_begun_locally_is_finished_on_the_cluster_by_resume(cluster, tmp_path):
+def test_a_run_begun_locally_is_finished_on_the_cluster_by_resume(cluster, local_film, tmp_path):
     from test_shot_failures import flaky_ffmpeg
 
     out, cache = tmp_path / "run", tmp_path / "cache"
@@ -151,11 +162,7 @@ def test_a_run_begun_locally_is_finished_on_the_cluster_by_resume(cluster, tmp_p
     after = (out / "run.log").read_text().split("resuming run in")[-1]
     assert re.search(rf"executor ray:{re.escape(cluster)}", after)
     assert re.findall(r"render done (\S+)", after) == ["sc1-sh02"]  # the finished shots stay finished
-    reference = tmp_path / "reference"
-    made = auteur("make", PREMISE, "--profile", TINY, "--shots", "3", "--out", str(reference),
-                  cache=tmp_path / "reference-cache")
-    assert made.returncode == 0, made.stderr
-    assert (out / "film.mp4").read_bytes() == (reference / "film.mp4").read_bytes()
+    assert (out / "film.mp4").read_bytes() == (local_film / "film.mp4").read_bytes()
 
 
 def test_the_runs_voices_go_to_the_worker_with_each_shot_and_the_voices_it_makes_come_back(cluster, tmp_path):

@@ -7,6 +7,7 @@ them, so the edits, the burnt subtitles and the plugin runs render only what the
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from auteur.tools.editing.cards import end_card, title_card
 from auteur.tools.editing.ffmpeg import ffmpeg_exe, probe, run_ffmpeg
 from clirun import auteur
 from conftest import PREMISE
+from shared_films import shared_film
 
 pytestmark = pytest.mark.slow
 
@@ -33,8 +35,15 @@ def workspace(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def cache(workspace):
-    return workspace / "cache"
+def shared_base(shared_films_root):
+    """The three-shot tiny film, shared with test_ray_executor.py (tests/shared_films.py)."""
+    return shared_film(shared_films_root, PREMISE, "--profile", TINY, "--shots", SHOTS)
+
+
+@pytest.fixture(scope="module")
+def cache(workspace, shared_base):
+    """A copy of the cache the base film was made with: this file's takes and edits render only what they change."""
+    return Path(shutil.copytree(shared_base.cache, workspace / "cache"))
 
 
 def make(workspace: Path, cache: Path, name: str, *args: str, source: str = PREMISE, extra_env=None) -> Path:
@@ -65,8 +74,8 @@ def frame(film: Path, seconds: float) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def base(workspace, cache):
-    return make(workspace, cache, "base", "--shots", SHOTS)
+def base(shared_base):
+    return shared_base.run  # read-only: tests compare against it and make their takes beside it
 
 
 # ---------------------------------------------------------------- how much film, which take
@@ -298,3 +307,14 @@ def test_a_bench_run_on_the_preview_profile_passes_its_thresholds(tmp_path):
     assert len(films) == 1
     info = probe(films[0])
     assert (info.width, info.height) == (640, 360)  # the preview profile's size
+
+    # the same suite gating on its record: --record writes it beside the suite, a later bench holds the film to it
+    # (both replay the cached film)
+    suite.write_text(suite.read_text().replace("seed = 7\n", 'seed = 7\ngate = "recorded"\n'))
+    recorded = auteur("bench", str(suite), "--record", "--out", str(tmp_path / "rec"), cache=tmp_path / "cache")
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    kept = json.loads((tmp_path / "suite.recorded.json").read_text())["films"][PREMISE]
+    assert kept["overall"] == pytest.approx(table["rows"][0]["overall"], abs=1e-4)
+    again = auteur("bench", str(suite), "--out", str(tmp_path / "again"), cache=tmp_path / "cache")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "gate: no score below its record by more than 0.02" in (tmp_path / "again" / "bench.md").read_text()

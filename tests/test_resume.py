@@ -1,4 +1,10 @@
-"""`auteur resume` on a finished run, and two processes on one run (kills at random points: test_kill_resume.py)."""
+"""`auteur resume` on a finished run, and two processes on one run (kills at random points: test_kill_resume.py).
+
+One finished two-shot tiny film serves the file: it is the run resumed, the run locked, and the film a killed
+run must equal once resumed (none of these tests changes it).
+"""
+
+from pathlib import Path
 
 import pytest
 
@@ -7,21 +13,31 @@ from conftest import PREMISE
 
 pytestmark = pytest.mark.slow
 
+TINY = str(Path(__file__).with_name("tiny.toml"))
 
-def test_resuming_a_finished_run_does_nothing(tmp_path):
-    cache, out = tmp_path / "cache", tmp_path / "run"
-    assert auteur("make", PREMISE, "--profile", "preview", "--shots", "2", "--out", str(out), cache=cache).returncode == 0
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory) -> tuple[Path, Path]:
+    """A finished run and the cache it was made with."""
+    root = tmp_path_factory.mktemp("finished")
+    out, cache = root / "run", root / "cache"
+    done = auteur("make", PREMISE, "--profile", TINY, "--shots", "2", "--out", str(out), cache=cache)
+    assert done.returncode == 0, done.stderr
+    return out, cache
+
+
+def test_resuming_a_finished_run_does_nothing(finished):
+    out, cache = finished
     before = (out / "film.mp4").stat().st_mtime_ns
     again = auteur("resume", str(out), cache=cache)
     assert again.returncode == 0, again.stderr
     assert (out / "film.mp4").stat().st_mtime_ns == before
 
 
-def test_a_second_process_on_the_same_run_is_refused(tmp_path):
+def test_a_second_process_on_the_same_run_is_refused(finished):
     from auteur.pipeline.runs import RunDir
 
-    cache, out = tmp_path / "cache", tmp_path / "run"
-    assert auteur("make", PREMISE, "--profile", "preview", "--shots", "2", "--out", str(out), cache=cache).returncode == 0
+    out, cache = finished
     with RunDir.open(out).lock():
         other = auteur("resume", str(out), cache=cache)
     assert other.returncode == 2
@@ -50,21 +66,16 @@ main()
 """
 
 
-def test_a_run_killed_between_its_first_checkpoint_and_its_first_step_resumes_to_the_film(tmp_path):
+def test_a_run_killed_between_its_first_checkpoint_and_its_first_step_resumes_to_the_film(tmp_path, finished):
     """The ten-kill test once landed here: the input waited as pending writes of the first checkpoint, so the
     graph read as having no next step, and resume said "nothing left to do" over an empty run."""
     import os
     import subprocess
     import sys
-    from pathlib import Path
 
-    tiny = str(Path(__file__).with_name("tiny.toml"))
-    reference = tmp_path / "reference"
-    assert auteur("make", PREMISE, "--profile", tiny, "--shots", "2", "--out", str(reference),
-                  cache=tmp_path / "cache-reference").returncode == 0
-
+    reference = finished[0]  # the same premise, profile and shots, made uninterrupted
     out, cache = tmp_path / "run", tmp_path / "cache"
-    killed = subprocess.run([sys.executable, "-c", DIES_AFTER_THE_INPUT_IS_SAVED, "make", PREMISE, "--profile", tiny,
+    killed = subprocess.run([sys.executable, "-c", DIES_AFTER_THE_INPUT_IS_SAVED, "make", PREMISE, "--profile", TINY,
                              "--shots", "2", "--out", str(out)], capture_output=True, text=True, timeout=300,
                             env={**os.environ, "AUTEUR_CACHE_DIR": str(cache)})
     assert killed.returncode == 9, killed.stderr

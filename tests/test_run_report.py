@@ -5,19 +5,17 @@ import json
 import pytest
 
 from auteur.core.schema import Film
-from clirun import auteur
+from shared_films import shared_film
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("films") / "fox"
-    done = auteur("make", "A fox finds a key", "--profile", "preview", "--shots", "4", "--out", str(out),
-                  cache=tmp_path_factory.mktemp("cache"))
-    assert done.returncode == 0, done.stderr
-    assert "report.html" in done.stdout
-    return out
+def run(shared_films_root):
+    """A four-shot preview film, shared with test_sources.py (tests/shared_films.py); read-only."""
+    made = shared_film(shared_films_root, "A fox finds a key", "--profile", "preview", "--shots", "4")
+    assert "report.html" in made.stdout
+    return made.run
 
 
 def test_a_run_leaves_a_report_with_one_card_per_shot(run):

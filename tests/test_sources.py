@@ -1,13 +1,19 @@
 """Films from the other two sources: a MovieAgent synopsis, and an edited script.json of an earlier run."""
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
 from auteur.core.schema import Film
 from clirun import auteur
+from shared_films import shared_film
 
 pytestmark = pytest.mark.slow
+
+# The smallest film that shows the claim: what comes from a source does not depend on the picture's size.
+TINY = str(Path(__file__).with_name("tiny.toml"))
 
 
 def summary(run) -> dict:
@@ -18,7 +24,7 @@ def test_a_movieagent_synopsis_becomes_a_film_with_its_named_characters(tmp_path
     synopsis = tmp_path / "script_synopsis.json"
     synopsis.write_text(json.dumps({"MovieScript": "Anna and Elsa follow a voice into the forest, where the past "
                                                    "holds secrets about their kingdom.", "Character": ["Anna", "Elsa"]}))
-    done = auteur("make", str(synopsis), "--profile", "preview", "--shots", "4", "--out", str(tmp_path / "run"),
+    done = auteur("make", str(synopsis), "--profile", TINY, "--shots", "2", "--out", str(tmp_path / "run"),
                   cache=tmp_path / "cache")
     assert done.returncode == 0, done.stderr
     film = Film.from_json((tmp_path / "run" / "script.json").read_text())
@@ -26,11 +32,9 @@ def test_a_movieagent_synopsis_becomes_a_film_with_its_named_characters(tmp_path
     assert (tmp_path / "run" / "film.mp4").is_file()
 
 
-def test_editing_one_line_of_a_runs_script_renders_only_that_shot_again(tmp_path):
-    cache = tmp_path / "cache"
-    first = tmp_path / "first"
-    assert auteur("make", "A fox finds a key", "--profile", "preview", "--shots", "4", "--out", str(first),
-                  cache=cache).returncode == 0
+def test_editing_one_line_of_a_runs_script_renders_only_that_shot_again(tmp_path, shared_films_root):
+    made = shared_film(shared_films_root, "A fox finds a key", "--profile", "preview", "--shots", "4")  # test_run_report's
+    first, cache = made.run, Path(shutil.copytree(made.cache, tmp_path / "cache"))
     data = json.loads((first / "script.json").read_text())
     scene = next(s for s in data["scenes"] if any(sh["dialogue"] for sh in s["shots"]))
     shot = next(sh for sh in scene["shots"] if sh["dialogue"])

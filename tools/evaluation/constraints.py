@@ -29,11 +29,13 @@ def _link(film: Film, reading) -> dict[int, list[Character]]:
     for k, e in enumerate(reading.entities):
         if not e.is_character:
             continue
-        heads = set(lemmas(e.head)) | {w for w in words_of(e.english) if len(w) > 2}
+        # by the premise's head noun only: "the missing owner's parrot" shares "missing" with "its missing owner",
+        # but is a parrot
+        heads = set(lemmas(e.head)) | (set(lemmas(e.english.split()[-1])) if e.english.split() else set())
         for c in film.characters:
             named = e.name and e.name.lower() in c.name.lower()
             role = words_of(_head(c.role)) | words_of(_head(c.appearance))
-            if named or (not e.name and (lemmas(e.head) & role or heads & words_of(_head(c.role)))):
+            if named or (not e.name and heads & role):
                 out.setdefault(k, []).append(c)
     return out
 

@@ -135,7 +135,10 @@ def evaluate(film: Film, model=None) -> list[Metric]:
         return [Metric(name=n, family="semantic", score=None, skipped="the film has no scenes yet")
                 for n in ("faithfulness", "progression", "grounding")]
     beats = film.treatment.beats if film.treatment else []
-    texts = [film.prompt, *(scene_text(s) for s in film.scenes), *(b.summary for b in beats)]
+    # a scene, like the treatment, earns nothing for the prompt's own words copied into it: embedding closeness
+    # rewards restatement, and a plot that pastes the premise is the least faithful kind of scene
+    told_scenes = [strip_restated(scene_text(s), film.prompt) for s in film.scenes]
+    texts = [film.prompt, *(t or "." for t in told_scenes), *(b.summary for b in beats)]
     # the treatment earns nothing for what it copies from the prompt (a logline that repeats it scores 0)
     told = strip_restated(f"{film.treatment.logline} " + " ".join(b.summary for b in beats), film.prompt) \
         if film.treatment else ""

@@ -12,6 +12,9 @@ something else plays nothing.
 By meaning (MiniLM) the metric is deliberately silent for lines: measured on the judged set, the lines closest to
 a premise's sentence are the templates that paste its nouns, and good dialogue sits far from it.
 
+A line that plays the premise only by a premise word three earlier lines already said restates it: it does not
+count ("we're trapped" in eight lines of nine).
+
 Score: half the share of lines that play a fact (60 % of lines or more is full marks), half the weighted share of
 the premise's facts the film plays anywhere. Issues name the facts never played and the scenes that play none.
 """
@@ -28,9 +31,11 @@ import numpy as np
 
 from auteur.core.schema import Film
 from auteur.tools.evaluation.metrics import Metric, clamp01
+from auteur.tools.evaluation.restated import strip_restated
 from auteur.tools.evaluation.weights import weight
 
 LINE_TARGET = 0.6        # a film whose lines play the premise this often plays it throughout
+SAID_TIMES = 3           # a premise word may carry three lines; the fourth that has nothing else restates it
 LIGHT_VERBS = {"be", "have", "get", "make", "do", "go", "come", "take", "give", "keep", "start", "become", "let"}
 FACT_WEIGHTS = {"main": 3.0, "content": 2.5, "goal": 2.0, "second": 2.0, "obstacle": 1.5, "clock": 1.5, "deadline": 1.5,
                 "twist": 1.5, "refusal": 1.5, "backstory": 1.0, "detail": 0.75, "condition": 1.0, "relation": 1.0,
@@ -91,8 +96,9 @@ def facts(reading) -> list[Fact]:
         if ev.mode == "refusal":
             role = "refusal"
         roles.append((role, ev))
+    named = {w for e in ents for w in words_of(e.english) | set(lemmas(e.head))}
     for role, ev in roles:
-        cues = _event_cues(ev)
+        cues = _event_cues(ev, named)
         if not cues:
             continue
         text = ev.text or " ".join(x for x in (ev.verb, ev.obj, ev.rest) if x)
@@ -106,17 +112,17 @@ def facts(reading) -> list[Fact]:
             for word in reversed(ev.obj.lower().split()):
                 if word in table["faculties"]:
                     out.append(Fact(key=f"faculty:{word}", kind="faculty", text=f"without {word}",
-                                    cues=set(table["faculties"][word]), weight=FACT_WEIGHTS["faculty"]))
+                                    cues=_lemmatized(table["faculties"][word]), weight=FACT_WEIGHTS["faculty"]))
                     break
     for cond in reading.conditions:
-        cues = set(table["conditions"].get(cond, [cond]))
+        cues = _lemmatized(table["conditions"].get(cond, [cond]))
         out.append(Fact(key=f"condition:{cond}", kind="condition", text=cond, cues=cues, weight=FACT_WEIGHTS["condition"]))
     for rel in reading.relations:
         target = ents[rel.target]
         if not target.is_character:
             continue
         noun = rel.noun.lower()
-        cues = set(table["relations"].get(noun, [noun]))
+        cues = _lemmatized(table["relations"].get(noun, [noun]))
         key = f"relation:{noun}"
         if key not in seen:
             seen.add(key)
@@ -125,31 +131,47 @@ def facts(reading) -> list[Fact]:
     return out
 
 
-def _event_cues(ev) -> set[str]:
+def _lemmatized(words) -> set[str]:
+    """The table's words and their lemmas: "lights" is played by "light", "locked" by "lock"."""
+    out: set[str] = set()
+    for w in words:
+        out |= {w} | set(lemmas(w))
+    return out
+
+
+def _event_cues(ev, named: set[str] = frozenset()) -> set[str]:
+    """The lemmas that play an event: its verb and the verb's other words; for a light verb, its complement, unless
+    the complement is one of the premise's own nouns (`named`): "becomes sentient" is played by "sentient", but "fait
+    rêver toute la ville" read as "makes the city" is not played by naming the city."""
     verb = ev.verb.lower()
     cues: set[str] = set()
     if verb not in LIGHT_VERBS:
         cues |= {verb} | set(lemmas(verb))
         for other in _table().get("verbs", {}).get(verb, []):
-            cues |= {w for w in other.split() if len(w) > 2}
+            cues |= _lemmatized(w for w in other.split() if len(w) > 2)
     if verb in LIGHT_VERBS or ev.mode == "state":
         # "are not alone", "becomes sentient", "has other plans": the complement carries it
         comp = [w for w in WORD.findall(ev.obj) if w.lower() not in {"a", "an", "the", "other", "her", "his", "their", "its", "my"}]
-        if comp:
-            cues |= set(lemmas(comp[-1])) if len(comp[-1]) > 2 else set()
+        if comp and len(comp[-1]) > 2 and not set(lemmas(comp[-1])) & named:
+            cues |= set(lemmas(comp[-1]))
     if ev.particle and verb in LIGHT_VERBS:
         cues.discard(ev.particle)
     return {c for c in cues if len(c) > 2}
 
 
-def _units(film: Film) -> list[tuple[str, str, str, str]]:
-    """(kind, scene id, text, speaker token) for every line, plot and shot action of the film."""
+def _units(film: Film, restated: bool = False) -> list[tuple[str, str, str, str]]:
+    """(kind, scene id, text, speaker token) for every line, plot and shot action of the film, each without the runs
+    of words it copies from the premise: "Lionel plays one final game against the computer" as a scene's plot tells
+    the premise again, and plays nothing of it. With `restated`, the texts as written."""
+    def own(text: str) -> str:
+        return text if restated else strip_restated(text, film.prompt)
+
     out = []
     for scene in film.scenes:
-        out.append(("plot", scene.id, scene.plot, ""))
+        out.append(("plot", scene.id, own(scene.plot), ""))
         lines = list(scene.dialogue) or [ln for sh in scene.shots for ln in sh.dialogue]
-        out += [("line", scene.id, ln.line, ln.speaker) for ln in lines]
-        out += [("action", scene.id, sh.action, "") for sh in scene.shots if sh.action]
+        out += [("line", scene.id, own(ln.line), ln.speaker) for ln in lines]
+        out += [("action", scene.id, own(sh.action), "") for sh in scene.shots if sh.action]
     return out
 
 
@@ -175,6 +197,31 @@ def plays(units: list[tuple[str, str, str, str]], found: list[Fact], film: Film,
                 j = next(j for a in anchors for j in np.flatnonzero(hit[a]))
                 hit[i, j] = True
     return hit
+
+
+def _cue_words(text: str, found: list[Fact]) -> set[str]:
+    """The premise words a text plays its facts by, one per word of the text ("trapped" is "trap")."""
+    cues = set().union(*(f.cues for f in found))
+    out = set()
+    for w in WORD.findall(text):
+        own = lemmas(w) & cues
+        if own:
+            out.add(min(own, key=lambda c: (len(c), c)))
+    return out
+
+
+def _said_again(units: list[tuple[str, str, str, str]], lines: list[int], found: list[Fact], hit: np.ndarray) -> list[int]:
+    """The lines that play the premise only by a premise word already said in `SAID_TIMES` earlier lines: "we're
+    trapped" in eight lines of nine is the premise restated, not played."""
+    said: dict[str, int] = {}
+    out = []
+    for i in lines:
+        words = _cue_words(units[i][2], found)
+        if hit[i].any() and words and all(said.get(w, 0) >= SAID_TIMES for w in words):
+            out.append(i)
+        for w in words:
+            said[w] = said.get(w, 0) + 1
+    return out
 
 
 SPEECH = {"repeat", "say", "speak", "call", "phone", "demand", "ask", "dispense", "advise", "tell", "whisper", "sing",
@@ -230,8 +277,11 @@ def situation(film: Film, reading=None, model=None) -> Metric:
     units = _units(film)
     hit = plays(units, found, film, reading)
     lines = [i for i, u in enumerate(units) if u[0] == "line"]
-    line_share = float(hit[lines].any(axis=1).mean()) if lines else 0.0
     played = hit.any(axis=0)
+    said_again = _said_again(_units(film, restated=True), lines, found, hit)
+    for i in said_again:
+        hit[i] = False
+    line_share = float(hit[lines].any(axis=1).mean()) if lines else 0.0
     content = [j for j, f in enumerate(found) if f.key.startswith("content:")]
     for j, f in enumerate(found):
         if f.kind == "event" and f.key.startswith(("main:", "second:")) and content and played[content].any() \
@@ -251,6 +301,11 @@ def situation(film: Film, reading=None, model=None) -> Metric:
             issues.append(f"scene {scene.id}: neither its plot nor its lines play the premise's situation")
         elif scene_lines and len(scene_lines) == sum(1 for i in rows if units[i][0] == "line"):
             issues.append(f"scene {scene.id}: no line plays the premise (e.g. {scene_lines[0][:70]!r})")
+    if said_again:
+        written = _units(film, restated=True)
+        words = sorted({w for i in said_again for w in _cue_words(written[i][2], found)})
+        issues.append(f"{len(said_again)} of {len(lines)} lines only say the premise's {', '.join(map(repr, words))} "
+                      f"again (e.g. {written[said_again[0]][2][:70]!r}): a line that restates the premise does not play it")
     return Metric(name="situation", family="premise", score=score, weight=weight("situation"), issues=issues,
                   per_scene=per_scene, detail={"lines": line_share, "facts": coverage,
                                                **{f"fact:{f.key}": float(p) for f, p in zip(found, played)}})

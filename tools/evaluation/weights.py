@@ -24,7 +24,7 @@ WEIGHTS: dict[str, float] = {
     "grounding": 0.5,
     # premise: the film plays its premise, with the premise's cast, drawn as the premise says
     "situation": 12.0,
-    "template": 4.0,
+    "template": 4.5,
     "constraints": 3.0,
     "premise_coverage": 3.0,
     "cast_sanity": 2.0,
