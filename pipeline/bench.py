@@ -17,7 +17,6 @@ import datetime as dt
 import json
 import time
 from pathlib import Path
-
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError

@@ -145,3 +145,13 @@ def test_the_missing_owner_s_parrot_is_a_parrot_not_the_missing_owner():
     f = f.revise(scenes=[s.model_copy(update={"characters": ["<char1>", "<char2>"]}) for s in f.scenes])
     metric = constraints(f)
     assert not [i for i in metric.issues if "Pip" in i], metric.issues
+
+
+def test_a_scene_that_only_copies_the_prompt_earns_no_faithfulness():
+    from auteur.tools.evaluation.semantic import evaluate
+
+    copied = [(1, RADIO)]
+    told = [(1, "The magnetic lock failed shut, and every light in the city is out.")]
+    f = film(RADIO, [copied, told], cast=_radio_cast(), plots=[RADIO, "Dee and Ricky fight over the one live mic."])
+    faithfulness = next(m for m in evaluate(f) if m.name == "faithfulness")
+    assert faithfulness.per_scene["sc1"] == 0.0 and faithfulness.per_scene["sc2"] > 0.0

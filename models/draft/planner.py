@@ -128,9 +128,9 @@ class Planner:
         writer.reset()
         night = "night" in self.story.conditions or "blackout" in self.story.conditions
         out = []
-        where = _place_per_beat([beat for beat, _ in beats], len(places))
-        if self.story.situation.arc == "confinement":
-            where = [0] * len(beats)  # "trapped in the same studio": no scene leaves it until it opens, none does
+        # "trapped in the same studio": no scene leaves the place the premise confines them to
+        where = [0] * len(beats) if self.story.situation.arc == "confinement" else \
+            _place_per_beat([beat for beat, _ in beats], len(places))
         for k, ((beat, shots), (a, b, solo)) in enumerate(zip(beats, self._pairs([x for x, _ in beats]))):
             place = places[where[k]] if places else None
             time = "night" if night and beat != "resolution" else BEAT_TIME[beat]

@@ -135,22 +135,26 @@ def evaluate(film: Film, model=None) -> list[Metric]:
         return [Metric(name=n, family="semantic", score=None, skipped="the film has no scenes yet")
                 for n in ("faithfulness", "progression", "grounding")]
     beats = film.treatment.beats if film.treatment else []
-    # a scene, like the treatment, earns nothing for the prompt's own words copied into it: embedding closeness
-    # rewards restatement, and a plot that pastes the premise is the least faithful kind of scene
-    told_scenes = [strip_restated(scene_text(s), film.prompt) for s in film.scenes]
-    texts = [film.prompt, *(t or "." for t in told_scenes), *(b.summary for b in beats)]
-    # the treatment earns nothing for what it copies from the prompt (a logline that repeats it scores 0)
+    n = len(film.scenes)
+    whole = [scene_text(s) for s in film.scenes]
+    # faithfulness credits a scene, like the treatment, only for its own words: embedding closeness rewards
+    # restatement, and a plot that pastes the premise is the least faithful kind of scene (progression and
+    # grounding read the scenes whole)
+    own = [strip_restated(t, film.prompt) for t in whole]
     told = strip_restated(f"{film.treatment.logline} " + " ".join(b.summary for b in beats), film.prompt) \
         if film.treatment else ""
+    texts = [film.prompt, *whole, *(b.summary for b in beats), *(t or film.prompt for t in own)]
     if film.treatment:
         texts.append(told or film.prompt)
     vecs = embed(texts, model)
-    prompt, scenes = vecs[0], vecs[1:1 + len(film.scenes)]
-    beat_vecs = vecs[1 + len(film.scenes):1 + len(film.scenes) + len(beats)]
+    prompt, scenes = vecs[0], vecs[1:1 + n]
+    beat_vecs = vecs[1 + n:1 + n + len(beats)]
+    own_vecs = vecs[1 + n + len(beats):1 + 2 * n + len(beats)].copy()
+    own_vecs[[k for k, t in enumerate(own) if not t]] = 0.0  # a scene that only copies the prompt tells nothing
     treatment = vecs[-1] if film.treatment else None
     if film.treatment and not told:
         treatment = np.zeros_like(vecs[0])
-    return [faithfulness(film, prompt, scenes, treatment), progression(film, scenes, beat_vecs),
+    return [faithfulness(film, prompt, own_vecs, treatment), progression(film, scenes, beat_vecs),
             grounding(film, scenes, beat_vecs)]
 
 

@@ -159,20 +159,21 @@ def _event_cues(ev, named: set[str] = frozenset()) -> set[str]:
     return {c for c in cues if len(c) > 2}
 
 
-def _units(film: Film, restated: bool = False) -> list[tuple[str, str, str, str]]:
-    """(kind, scene id, text, speaker token) for every line, plot and shot action of the film, each without the runs
-    of words it copies from the premise: "Lionel plays one final game against the computer" as a scene's plot tells
-    the premise again, and plays nothing of it. With `restated`, the texts as written."""
-    def own(text: str) -> str:
-        return text if restated else strip_restated(text, film.prompt)
-
+def _units(film: Film) -> list[tuple[str, str, str, str]]:
+    """(kind, scene id, text, speaker token) for every line, plot and shot action of the film, as written."""
     out = []
     for scene in film.scenes:
-        out.append(("plot", scene.id, own(scene.plot), ""))
+        out.append(("plot", scene.id, scene.plot, ""))
         lines = list(scene.dialogue) or [ln for sh in scene.shots for ln in sh.dialogue]
-        out += [("line", scene.id, own(ln.line), ln.speaker) for ln in lines]
-        out += [("action", scene.id, own(sh.action), "") for sh in scene.shots if sh.action]
+        out += [("line", scene.id, ln.line, ln.speaker) for ln in lines]
+        out += [("action", scene.id, sh.action, "") for sh in scene.shots if sh.action]
     return out
+
+
+def _own_words(units: list[tuple[str, str, str, str]], prompt: str) -> list[tuple[str, str, str, str]]:
+    """The units without the runs of words they copy from the premise: "Lionel plays one final game against the
+    computer" as a scene's plot tells the premise again, and plays nothing of it."""
+    return [(kind, sid, strip_restated(text, prompt), who) for kind, sid, text, who in units]
 
 
 def plays(units: list[tuple[str, str, str, str]], found: list[Fact], film: Film, reading) -> np.ndarray:
@@ -199,9 +200,8 @@ def plays(units: list[tuple[str, str, str, str]], found: list[Fact], film: Film,
     return hit
 
 
-def _cue_words(text: str, found: list[Fact]) -> set[str]:
+def _cue_words(text: str, cues: set[str]) -> set[str]:
     """The premise words a text plays its facts by, one per word of the text ("trapped" is "trap")."""
-    cues = set().union(*(f.cues for f in found))
     out = set()
     for w in WORD.findall(text):
         own = lemmas(w) & cues
@@ -210,13 +210,14 @@ def _cue_words(text: str, found: list[Fact]) -> set[str]:
     return out
 
 
-def _said_again(units: list[tuple[str, str, str, str]], lines: list[int], found: list[Fact], hit: np.ndarray) -> list[int]:
-    """The lines that play the premise only by a premise word already said in `SAID_TIMES` earlier lines: "we're
-    trapped" in eight lines of nine is the premise restated, not played."""
+def _said_again(written: list[tuple[str, str, str, str]], lines: list[int], cues: set[str],
+                hit: np.ndarray) -> list[int]:
+    """The lines that play the premise only by a premise word already said in `SAID_TIMES` earlier lines (counted
+    in the lines as written): "we're trapped" in eight lines of nine is the premise restated, not played."""
     said: dict[str, int] = {}
     out = []
     for i in lines:
-        words = _cue_words(units[i][2], found)
+        words = _cue_words(written[i][2], cues)
         if hit[i].any() and words and all(said.get(w, 0) >= SAID_TIMES for w in words):
             out.append(i)
         for w in words:
@@ -274,11 +275,13 @@ def situation(film: Film, reading=None, model=None) -> Metric:
     if not found:
         return Metric(name="situation", family="premise", score=None,
                       skipped="no event, condition or relation could be read from the premise")
-    units = _units(film)
+    written = _units(film)
+    units = _own_words(written, film.prompt)
     hit = plays(units, found, film, reading)
     lines = [i for i, u in enumerate(units) if u[0] == "line"]
     played = hit.any(axis=0)
-    said_again = _said_again(_units(film, restated=True), lines, found, hit)
+    cues = set().union(*(f.cues for f in found))
+    said_again = _said_again(written, lines, cues, hit)
     for i in said_again:
         hit[i] = False
     line_share = float(hit[lines].any(axis=1).mean()) if lines else 0.0
@@ -302,8 +305,7 @@ def situation(film: Film, reading=None, model=None) -> Metric:
         elif scene_lines and len(scene_lines) == sum(1 for i in rows if units[i][0] == "line"):
             issues.append(f"scene {scene.id}: no line plays the premise (e.g. {scene_lines[0][:70]!r})")
     if said_again:
-        written = _units(film, restated=True)
-        words = sorted({w for i in said_again for w in _cue_words(written[i][2], found)})
+        words = sorted({w for i in said_again for w in _cue_words(written[i][2], cues)})
         issues.append(f"{len(said_again)} of {len(lines)} lines only say the premise's {', '.join(map(repr, words))} "
                       f"again (e.g. {written[said_again[0]][2][:70]!r}): a line that restates the premise does not play it")
     return Metric(name="situation", family="premise", score=score, weight=weight("situation"), issues=issues,
