@@ -184,3 +184,14 @@ def test_two_trapped_djs_stay_in_their_studio_and_are_djs_not_djss():
     assert [c.role for c in film.characters[:2]] == ["rival radio DJ", "rival radio DJ"]
     text = " ".join([s.plot for s in film.scenes] + [line for _, line in lines(film)])
     assert "DJss" not in text and "rival radio DJs" in text
+
+
+def test_an_opening_word_keeps_a_name_or_i_capitalised_and_lowers_anything_else():
+    from auteur.models.draft.story.writer import after_opener
+
+    names = ["Elin", "Vera"]
+    assert after_opener("Elin... the book is rewriting itself!", names) == "Elin... the book is rewriting itself!"
+    assert after_opener("Vera's right: it changed.", names) == "Vera's right: it changed."
+    assert after_opener("I've seen it.", names) == "I've seen it."
+    assert after_opener("The book is rewriting itself!", names) == "the book is rewriting itself!"
+    assert after_opener("Island time, Elin.", names) == "island time, Elin."

@@ -194,8 +194,7 @@ class Writer:
         openers = table.get("openers", {}).get(emotion, [])
         if roll < 0.35 and openers and not re.match(r"^[A-Z][a-z]+,", text):
             word = rng.choice(openers)
-            keep = text.startswith(("I ", "I'")) or text.split(" ", 1)[0] in self.names.values()
-            return f"{word} {text if keep else text[:1].lower() + text[1:]}"
+            return f"{word} {after_opener(text, self.names.values())}"
         if roll < 0.55 and listener is not None and listener.short not in text and listener.speech != "mute":
             end = len(text.rstrip(".!?"))
             return f"{text[:end]}, {listener.short}{text[end:]}"
@@ -233,6 +232,16 @@ class Writer:
 
 
 MAX_SAID = 3  # lines that may say the same event of the premise before the writer looks for another angle
+
+
+def after_opener(text: str, names) -> str:
+    """A line as it continues after an opening word ("God, ..."): lower-cased at its start, unless it starts with
+    "I" or a name ("God, Elin... the book is rewriting itself!", not "God, elin...")."""
+    first = re.match(r"[\w'’-]+", text)
+    word = first.group() if first else ""
+    if word == "I" or text.startswith("I'") or word in set(names) or word.split("'")[0] in set(names):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _events_in(entry: str) -> set[str]:
