@@ -1,25 +1,60 @@
-"""Run the real `auteur` command line in a subprocess, as a user would."""
+"""Run the real `auteur` command line as a user would: its `main()`, with its arguments, exit code and output.
 
+`auteur(...)` runs `main()` in the test's own process unless the call needs a process of its own. The command is
+the same either way (argument parsing, the one-line errors, the exit code, what is printed on stdout and stderr);
+what a subprocess adds is an interpreter start and the imports and model loads every `auteur make` repeats
+(spaCy, MiniLM, the story engine's tables): about 6 s of a 12-s tiny film, paid again by every call. In one
+process they are loaded once per test worker. A call gets a subprocess when it changes the environment
+(`extra_env`: another ffmpeg, a plugin's site folder, thread counts read once at start), when it must be
+interruptible by a timeout, or when the test says `fresh=True` (the README's own commands, kills, clusters).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
 import os
 import subprocess
 import sys
+from unittest import mock
 
 
-def auteur(*args: str, cwd=None, cache=None, timeout: int = 600, extra_env: dict | None = None):
-    env = {**os.environ, "COLUMNS": "120", **(extra_env or {})}
-    if cache is not None:
-        env["AUTEUR_CACHE_DIR"] = str(cache)
-    return subprocess.run([sys.executable, "-m", "auteur.pipeline.cli", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=timeout)
+def auteur(*args: str, cwd=None, cache=None, timeout: int | None = None, extra_env: dict | None = None,
+           fresh: bool = False) -> subprocess.CompletedProcess:
+    """`auteur *args`; `cache` is the artifact cache ($AUTEUR_CACHE_DIR). A subprocess when `fresh`, `extra_env`
+    or `timeout` ask for one (see the module docstring), else in this process."""
+    if fresh or extra_env or timeout is not None:
+        env = {**os.environ, "COLUMNS": str(WIDTH), **(extra_env or {})}
+        if cache is not None:
+            env["AUTEUR_CACHE_DIR"] = str(cache)
+        return subprocess.run([sys.executable, "-m", "auteur.pipeline.cli", *args], capture_output=True, text=True,
+                              cwd=cwd, env=env, timeout=timeout or 600)
+    env = {"COLUMNS": str(WIDTH), **({"AUTEUR_CACHE_DIR": str(cache)} if cache is not None else {})}
+    with mock.patch.dict(os.environ, env), contextlib.chdir(cwd or os.getcwd()), _consoles_width(WIDTH):
+        code, out, err = auteur_here(*args)
+    return subprocess.CompletedProcess(["auteur", *args], code, out, err)
+
+
+WIDTH = 120  # columns, as a terminal would say in $COLUMNS
+
+
+@contextlib.contextmanager
+def _consoles_width(width: int):
+    """auteur's consoles at `width` columns: rich reads $COLUMNS once, when the console is made (at import)."""
+    from auteur.pipeline.console import err_console, out_console
+
+    saved = [(console, console._width) for console in (out_console, err_console)]
+    for console, _ in saved:
+        console.width = width
+    try:
+        yield
+    finally:
+        for console, before in saved:
+            console._width = before
 
 
 def auteur_here(*args: str) -> tuple[int, str, str]:
-    """Run the command line in this process (exit code, stdout, stderr): for errors raised before any work,
-    where a subprocess's start-up would cost more than the test."""
-    import contextlib
-    import io
-    from unittest import mock
-
+    """Run the command line in this process (exit code, stdout, stderr)."""
     from auteur.pipeline.cli import main
 
     out, err = io.StringIO(), io.StringIO()
@@ -29,5 +64,5 @@ def auteur_here(*args: str) -> tuple[int, str, str]:
             main()
             code = 0
         except SystemExit as done:
-            code = done.code if isinstance(done.code, int) else 0
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     return code, out.getvalue(), err.getvalue()

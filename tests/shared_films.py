@@ -35,7 +35,8 @@ def shared_film(root: Path, *args: str) -> SharedFilm:
         if not printed.exists():  # written last: it says the film is whole
             shutil.rmtree(run, ignore_errors=True)  # what a failed earlier try left
             shutil.rmtree(cache, ignore_errors=True)
-            done = auteur("make", *args, "--out", str(run), cache=cache)
+            # its own process, as a user runs it: the suite's other films run `main()` in the test's process
+            done = auteur("make", *args, "--out", str(run), cache=cache, fresh=True)
             assert done.returncode == 0, done.stderr
             printed.write_text(done.stdout)
     return SharedFilm(run, cache, printed.read_text())

@@ -119,7 +119,7 @@ def test_a_worker_killed_mid_shot_has_its_shot_rendered_again(cluster, tmp_path)
 
 def make_three_shots(out: Path, cache: Path, executor: str) -> Path:
     done = auteur("make", PREMISE, "--profile", TINY, "--shots", "3", "--executor", executor, "--out", str(out),
-                  cache=cache)
+                  cache=cache, fresh=True)  # a driver of its own: the test process never joins the cluster
     assert done.returncode == 0, done.stderr
     assert re.search(rf"executor {re.escape(executor)}, 2 at once", (out / "run.log").read_text())
     return out
@@ -157,7 +157,7 @@ def test_a_run_begun_locally_is_finished_on_the_cluster_by_resume(cluster, local
     done = auteur("make", PREMISE, "--profile", TINY, "--shots", "3", "--workers", "1", "--out", str(out), cache=cache,
                   extra_env={"AUTEUR_FFMPEG": str(flaky_ffmpeg(tmp_path, succeed_first=1, then_fail=3))})
     assert done.returncode != 0 and "shot sc1-sh02 failed" in done.stderr
-    resumed = auteur("resume", str(out), "--executor", f"ray:{cluster}", cache=cache)
+    resumed = auteur("resume", str(out), "--executor", f"ray:{cluster}", cache=cache, fresh=True)
     assert resumed.returncode == 0, resumed.stderr
     after = (out / "run.log").read_text().split("resuming run in")[-1]
     assert re.search(rf"executor ray:{re.escape(cluster)}", after)
