@@ -20,9 +20,11 @@ from unittest import mock
 
 
 def auteur(*args: str, cwd=None, cache=None, timeout: int | None = None, extra_env: dict | None = None,
-           fresh: bool = False) -> subprocess.CompletedProcess:
+           fresh: bool = False, threads: int | None = None) -> subprocess.CompletedProcess:
     """`auteur *args`; `cache` is the artifact cache ($AUTEUR_CACHE_DIR). A subprocess when `fresh`, `extra_env`
-    or `timeout` ask for one (see the module docstring), else in this process."""
+    or `timeout` ask for one (see the module docstring), else in this process; `threads` caps torch's and the
+    BLAS libraries' threads for the call (tiny models on a busy machine lose more to a thread pool than they gain),
+    as OMP_NUM_THREADS would in a process of its own."""
     if fresh or extra_env or timeout is not None:
         env = {**os.environ, "COLUMNS": str(WIDTH), **(extra_env or {})}
         if cache is not None:
@@ -30,12 +32,30 @@ def auteur(*args: str, cwd=None, cache=None, timeout: int | None = None, extra_e
         return subprocess.run([sys.executable, "-m", "auteur.pipeline.cli", *args], capture_output=True, text=True,
                               cwd=cwd, env=env, timeout=timeout or 600)
     env = {"COLUMNS": str(WIDTH), **({"AUTEUR_CACHE_DIR": str(cache)} if cache is not None else {})}
-    with mock.patch.dict(os.environ, env), contextlib.chdir(cwd or os.getcwd()), _consoles_width(WIDTH):
+    with mock.patch.dict(os.environ, env), contextlib.chdir(cwd or os.getcwd()), _consoles_width(WIDTH), \
+            _threads(threads):
         code, out, err = auteur_here(*args)
     return subprocess.CompletedProcess(["auteur", *args], code, out, err)
 
 
 WIDTH = 120  # columns, as a terminal would say in $COLUMNS
+
+
+@contextlib.contextmanager
+def _threads(threads: int | None):
+    if threads is None:
+        yield
+        return
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        with threadpool_limits(threads):
+            yield
+    finally:
+        torch.set_num_threads(before)
 
 
 @contextlib.contextmanager

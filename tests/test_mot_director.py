@@ -172,7 +172,7 @@ def test_a_tiny_random_mot_director_drives_the_whole_graph_to_a_film(ckpt, bagel
         '[assembly]\ntitle_card_s = 1\nend_card_s = 1\n')
     out = tmp_path / "run"
     done = auteur("make", PREMISE, "--profile", str(profile), "--director", f"mot:{ckpt}", "--out", str(out),
-                  cache=tmp_path / "cache", extra_env={"OMP_NUM_THREADS": "1"})
+                  cache=tmp_path / "cache", threads=1)
     assert done.returncode == 0, done.stderr
     film = Film.from_json((out / "script.json").read_text())
     assert film.missing() == [] and (out / "film.mp4").stat().st_size > 0

@@ -168,7 +168,7 @@ def test_a_trained_checkpoint_makes_a_film_through_the_cli(tmp_path, ckpt, runs)
         '[assembly]\ntitle_card_s = 1\nend_card_s = 1\n')
     out = tmp_path / "film"
     done = auteur("make", PREMISE, "--profile", str(profile), "--director", f"mot:{result.checkpoint}", "--out", str(out),
-                  cache=tmp_path / "cache", extra_env={"OMP_NUM_THREADS": "1"})
+                  cache=tmp_path / "cache", threads=1)
     assert done.returncode == 0, done.stderr
     film = Film.from_json((out / "script.json").read_text())
     assert film.missing() == [] and (out / "film.mp4").stat().st_size > 0

@@ -67,7 +67,7 @@ main()
 
 
 def test_a_run_killed_between_its_first_checkpoint_and_its_first_step_resumes_to_the_film(tmp_path, finished):
-    """The ten-kill test once landed here: the input waited as pending writes of the first checkpoint, so the
+    """The kill test (then ten kills) once landed here: the input waited as pending writes of the first checkpoint, so the
     graph read as having no next step, and resume said "nothing left to do" over an empty run."""
     import os
     import subprocess

@@ -208,7 +208,7 @@ def test_a_tiny_uniavgen_profile_makes_a_film_through_the_whole_graph(model, tmp
     (tmp_path / "uniavgen.toml").write_text(studio.toml_text(data))
     out = tmp_path / "film"
     done = auteur("make", "A lighthouse keeper befriends a storm", "--profile", str(tmp_path / "uniavgen.toml"),
-                  "--shots", "2", "--out", str(out), cache=tmp_path / "cache", extra_env={"OMP_NUM_THREADS": "1"})
+                  "--shots", "2", "--out", str(out), cache=tmp_path / "cache", threads=1)
     assert done.returncode == 0, done.stderr[-2000:]
     info = probe(out / "film.mp4")
     assert info.codecs("video") == ["h264"] and info.codecs("audio") == ["aac"]

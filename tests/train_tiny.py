@@ -21,7 +21,7 @@ def draft_runs(root: Path) -> list[Path]:
     for i, premise in enumerate(PREMISES):
         out = root / f"run{i + 1}"
         done = auteur("make", premise, "--profile", str(TINY_PROFILE), "--seed", str(i + 1), "--out", str(out),
-                      cache=root / "cache", extra_env={"OMP_NUM_THREADS": "1"})
+                      cache=root / "cache", threads=1)
         assert done.returncode == 0, done.stderr
         runs.append(out)
     return runs
