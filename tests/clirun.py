@@ -5,8 +5,9 @@ the same either way (argument parsing, the one-line errors, the exit code, what 
 what a subprocess adds is an interpreter start and the imports and model loads every `auteur make` repeats
 (spaCy, MiniLM, the story engine's tables): about 6 s of a 12-s tiny film, paid again by every call. In one
 process they are loaded once per test worker. A call gets a subprocess when it changes the environment
-(`extra_env`: another ffmpeg, a plugin's site folder, thread counts read once at start), when it must be
-interruptible by a timeout, or when the test says `fresh=True` (the README's own commands, kills, clusters).
+beyond what this module can set for one call (`extra_env` other than $COLUMNS and $AUTEUR_FFMPEG: a plugin's
+site folder, a hub cache read at import), when it must be interruptible by a timeout, or when the test says
+`fresh=True` (the shared films, a cluster's driver).
 """
 
 from __future__ import annotations
@@ -25,20 +26,37 @@ def auteur(*args: str, cwd=None, cache=None, timeout: int | None = None, extra_e
     or `timeout` ask for one (see the module docstring), else in this process; `threads` caps torch's and the
     BLAS libraries' threads for the call (tiny models on a busy machine lose more to a thread pool than they gain),
     as OMP_NUM_THREADS would in a process of its own."""
+    extra_env = dict(extra_env or {})
+    width = int(extra_env.pop("COLUMNS", WIDTH))
+    ffmpeg = extra_env.pop("AUTEUR_FFMPEG", None)
     if fresh or extra_env or timeout is not None:
-        env = {**os.environ, "COLUMNS": str(WIDTH), **(extra_env or {})}
+        extra_env.update({"COLUMNS": str(width), **({"AUTEUR_FFMPEG": ffmpeg} if ffmpeg else {})})
+        env = {**os.environ, **extra_env}
         if cache is not None:
             env["AUTEUR_CACHE_DIR"] = str(cache)
         return subprocess.run([sys.executable, "-m", "auteur.pipeline.cli", *args], capture_output=True, text=True,
                               cwd=cwd, env=env, timeout=timeout or 600)
-    env = {"COLUMNS": str(WIDTH), **({"AUTEUR_CACHE_DIR": str(cache)} if cache is not None else {})}
-    with mock.patch.dict(os.environ, env), contextlib.chdir(cwd or os.getcwd()), _consoles_width(WIDTH), \
-            _threads(threads):
+    env = {"COLUMNS": str(width), **({"AUTEUR_CACHE_DIR": str(cache)} if cache is not None else {}),
+           **({"AUTEUR_FFMPEG": ffmpeg} if ffmpeg else {})}
+    with mock.patch.dict(os.environ, env), contextlib.chdir(cwd or os.getcwd()), _consoles_width(width), \
+            _threads(threads), _ffmpeg_read_afresh():
         code, out, err = auteur_here(*args)
     return subprocess.CompletedProcess(["auteur", *args], code, out, err)
 
 
 WIDTH = 120  # columns, as a terminal would say in $COLUMNS
+
+
+@contextlib.contextmanager
+def _ffmpeg_read_afresh():
+    """$AUTEUR_FFMPEG is read once a process (`ffmpeg_exe` is cached): read it for this call, and forget it after."""
+    from auteur.tools.editing.ffmpeg import ffmpeg_exe
+
+    ffmpeg_exe.cache_clear()
+    try:
+        yield
+    finally:
+        ffmpeg_exe.cache_clear()
 
 
 @contextlib.contextmanager

@@ -53,7 +53,7 @@ def cluster():
         ray.shutdown()
     os.killpg(head.pid, signal.SIGTERM)
     try:
-        head.wait(timeout=15)
+        head.wait(timeout=3)  # `ray start --block` takes 15 s and more to stop gracefully; nothing here needs that
     except subprocess.TimeoutExpired:
         pass
     try:
