@@ -1,4 +1,5 @@
-"""EBU R128 measurement and two-pass loudnorm on speech-like material at very different levels."""
+"""EBU R128 measurement and normalisation (gain, a limiter under the true-peak ceiling, a correction) on speech-like
+material at very different levels."""
 
 import math
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 
 from auteur.tools.editing.ffmpeg import probe, run_ffmpeg
-from auteur.tools.editing.loudness import applying_filter, measure, normalize, read_report
+from auteur.tools.editing.loudness import Loudness, applying_filter, measure, normalize, read_report
 
 RATE = 48000
 
@@ -28,7 +29,7 @@ def speech_and_ambience(seconds: float, peak_dbfs: float, seed: int = 0) -> np.n
     """Voice-like harmonics in stressed and unstressed syllables, phrases and pauses, over pink noise.
 
     Its peak-to-loudness ratio is that of speech, too high for a plain gain to reach -16 LUFS
-    under a -1.5 dBTP ceiling, so loudnorm has to limit. A peak above 0 dBFS clips, like a hot master.
+    under a -1.5 dBTP ceiling, so normalising has to limit. A peak above 0 dBFS clips, like a hot master.
     """
     rng = np.random.default_rng(seed)
     n = int(seconds * RATE)
@@ -86,13 +87,55 @@ def test_normalize_leaves_silence_silent(tmp_path):
     assert measure(tmp_path / "out.wav").integrated_lufs <= -70
 
 
-def test_second_pass_keeps_the_measured_loudness_range_so_linear_mode_stays_possible():
-    report = {"input_i": "-30.0", "input_tp": "-20.0", "input_lra": "12.5", "input_thresh": "-40.0",
-              "target_offset": "0.2"}
-    filt = applying_filter(report, -16, -1.5, RATE)
-    assert ":LRA=12.60:" in filt and ":linear=true" in filt and "measured_I=-30.00" in filt
+def test_a_gain_that_keeps_the_peaks_under_the_ceiling_is_only_a_gain():
+    quiet = Loudness(integrated_lufs=-30.0, true_peak_db=-20.0, lra=12.5)  # +14 dB lifts the peak to -6 dBTP
+    assert applying_filter(quiet, -16, -1.5, RATE) == f"volume=14.000dB,aresample={RATE}"
 
 
-def test_read_report_finds_the_json_in_a_log():
-    log = b'[Parsed_loudnorm_0 @ 0x1]\n{\n\t"input_i" : "-20.1",\n\t"input_tp" : "-3.0"\n}\n[out#0] done\n'
-    assert read_report(log, "test")["input_i"] == "-20.1"
+def test_a_gain_that_would_lift_the_peaks_over_the_ceiling_is_limited_a_margin_under_it():
+    speech = Loudness(integrated_lufs=-24.08, true_peak_db=-4.77, lra=10.9)  # +8.08 dB would peak at +3.3 dBTP
+    filt = applying_filter(speech, -16, -1.5, 24000)
+    # -1.5 dBTP less the 1 dB margin is a sample peak of 10^(-2.5/20) = 0.74989; latency=true keeps it on its frames
+    assert filt == ("volume=8.080dB,alimiter=limit=0.74989:attack=5:release=50:level=false:latency=true,"
+                    "aresample=24000")
+    assert applying_filter(speech, -16, -1.5, 24000, gain_db=8.5).startswith("volume=8.500dB,alimiter=")
+
+
+def test_silence_is_only_resampled():
+    assert applying_filter(Loudness(-70.0, -math.inf, 0.0), -16, -1.5, RATE) == f"aresample={RATE}"
+
+
+def test_a_limited_soundtrack_is_corrected_to_the_target_and_measured_as_written(tmp_path):
+    # the limiter takes loudness off a speech track lifted by 34 dB; one pass at the plain gain lands under the target
+    src = _write_wav(tmp_path / "in.wav", speech_and_ambience(9, -30.0))
+    before = measure(src)
+    plain = tmp_path / "plain.wav"
+    run_ffmpeg(["-i", str(src), "-af", applying_filter(before, -16, -1.5, RATE), "-c:a", "pcm_f32le", str(plain)])
+    assert measure(plain).integrated_lufs < -16.3
+    returned = normalize(src, tmp_path / "out.wav", target_lufs=-16, true_peak_db=-1.5, sample_rate=RATE)
+    after = measure(tmp_path / "out.wav")
+    assert returned == after and abs(after.integrated_lufs + 16) <= 0.3 and after.true_peak_db <= -1.5
+
+
+def test_read_report_reads_ebur128s_summary_from_a_log():
+    log = (b"[Parsed_ebur128_0 @ 0x1] t: 2.9  M: -20.0 S: -21.0 I: -99.0 LUFS\n"
+           b"[Parsed_ebur128_0 @ 0x1] Summary:\n\n  Integrated loudness:\n    I:         -20.1 LUFS\n"
+           b"    Threshold: -30.4 LUFS\n\n  Loudness range:\n    LRA:         6.2 LU\n\n"
+           b"  True peak:\n    Peak:       -3.0 dBFS\n[out#0] done\n")
+    assert read_report(log, "test") == Loudness(integrated_lufs=-20.1, true_peak_db=-3.0, lra=6.2)
+
+
+def test_a_limited_soundtrack_keeps_every_sound_on_its_sample(tmp_path):
+    """The limiter looks ahead; its delay is compensated, so a line stays on the frames it is spoken on."""
+    out_rate = 48000
+    track = speech_and_ambience(4, -30.0, seed=3)  # lifted by ~34 dB: the limiter works hard
+    onset = 2 * RATE + 123
+    track[:onset] = 0.0  # silence, then the sound at a known sample
+    track[onset + RATE // 2] = 10 * np.abs(track).max()  # a click 20 dB over the rest: the limiter must hold it
+    src = _write_wav(tmp_path / "in.wav", track)
+    normalize(src, tmp_path / "out.wav", target_lufs=-16, true_peak_db=-1.5, sample_rate=out_rate)
+    done = run_ffmpeg(["-i", str(tmp_path / "out.wav"), "-f", "f32le", "-ac", "2", "pipe:1"])
+    out = np.frombuffer(done.stdout, dtype=np.float32).reshape(-1, 2)
+    assert "alimiter" in applying_filter(measure(src), -16, -1.5, out_rate)
+    assert len(out) == len(track)
+    assert int(np.argmax(np.abs(out[:, 0]) > 1e-6)) == onset

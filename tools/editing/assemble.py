@@ -7,8 +7,9 @@ concatenated picture to the sample and every subtitle lands where its line is sp
 Scene changes dip through black by fading the shots on either side, which keeps every piece's
 length (a cross-fade would overlap them and shift everything after it).
 
-Loudness is EBU R128 two-pass loudnorm: the measuring pass runs inside the ffmpeg that writes the
-soundtrack, the applying pass inside the final mux, so neither costs a pass of its own.
+Loudness is EBU R128 (`loudness.py`): the measuring pass runs inside the ffmpeg that writes the soundtrack,
+the gain (and a limiter under the true-peak ceiling where needed) in a pass over the float WAV at the film's
+rate that measures what it writes, and the mux only encodes the result.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from auteur.tools.editing.cards import end_card, title_card
 from auteur.tools.editing.chapters import ffmetadata
 from auteur.tools.editing.ffmpeg import (FFmpegError, MediaInfo, finish_ffmpeg_writer, open_ffmpeg_writer, probe,
                                  run_ffmpeg)
-from auteur.tools.editing.loudness import Loudness, applying_filter, measure, measuring_filter, read_report
+from auteur.tools.editing.loudness import Loudness, measure, measuring_filter, normalize, read_report
 from auteur.tools.editing.subtitles import Cue, literal_for_libass, to_srt
 from auteur.tools.editing.timeline import FilmTimeline, Marked, Piece
 
@@ -277,18 +278,18 @@ def _apply_fades(audio: np.ndarray, piece: _Piece, rate: int, fade_s: float) -> 
 class _Soundtrack:
     """The pieces' sound, appended in film order and sample-exact to the picture, as a float WAV.
 
-    The same ffmpeg that writes the WAV runs loudnorm's measuring pass on it as it goes by, so
-    the first of the two loudness passes costs no extra read and overlaps the picture work.
+    The same ffmpeg that writes the WAV measures its loudness as it goes by, so the measuring pass
+    costs no extra read and overlaps the picture work.
     """
 
     def __init__(self, dest: Path, job: _Job):
         self.rate, self.fps, self.fade_s = job.video.sample_rate, job.video.fps, job.fade_s
         self.frames = 0
         self.writer = open_ffmpeg_writer([
-            "-loglevel", "info", "-nostats",  # info: loudnorm prints its report at that level
+            "-loglevel", "info", "-nostats",  # info: ebur128 prints its summary at that level
             "-f", "f32le", "-ar", str(self.rate), "-ac", "2", "-i", "pipe:0",
             "-map", "0:a", "-c:a", "pcm_f32le", str(dest),
-            "-map", "0:a", "-af", measuring_filter(job.settings.loudness_lufs, job.settings.true_peak_db),
+            "-map", "0:a", "-af", measuring_filter(),
             "-f", "null", "-",
         ])
 
@@ -304,8 +305,8 @@ class _Soundtrack:
             self.finish()  # the writer died; this raises with its reason
             raise FFmpegError("writing the soundtrack failed: ffmpeg stopped reading") from None
 
-    def finish(self) -> dict[str, str]:
-        """Close the WAV; return loudnorm's measurement of it."""
+    def finish(self) -> Loudness:
+        """Close the WAV; return its loudness."""
         log = finish_ffmpeg_writer(self.writer, what="writing the soundtrack")
         return read_report(log, "measuring the soundtrack's loudness")
 
@@ -449,10 +450,10 @@ def subtitle_tag(language: str) -> str:
         return "und"
 
 
-def _mux(film: Path, job: _Job, measured: dict[str, str], has_subtitles: bool, subtitle_font: str = "Noto Sans") -> None:
-    """Concatenate the segments, normalise and encode the sound, add subtitles and chapters."""
+def _mux(film: Path, job: _Job, has_subtitles: bool, subtitle_font: str = "Noto Sans") -> None:
+    """Concatenate the segments, encode the normalised sound, add subtitles and chapters."""
     settings = job.settings
-    args = ["-f", "concat", "-i", "segments.txt", "-i", "soundtrack.wav"]
+    args = ["-f", "concat", "-i", "segments.txt", "-i", "normalised.wav"]
     if has_subtitles:
         args += ["-i", "subtitles.srt"]
     meta = "3" if has_subtitles else "2"  # the input index of chapters.txt
@@ -470,9 +471,7 @@ def _mux(film: Path, job: _Job, measured: dict[str, str], has_subtitles: bool, s
         args += ["-vf", burn, *job.encoder_args(), "-disposition:s:0", "0"]
     else:
         args += ["-c:v", "copy"]
-    # loudnorm's second pass runs here, on its own thread beside the AAC encoder.
-    args += ["-af", applying_filter(measured, settings.loudness_lufs, settings.true_peak_db, 48000), *_AAC,
-             "-movflags", "+faststart", str(film)]
+    args += [*_AAC, "-movflags", "+faststart", str(film)]
     run_ffmpeg(args, cwd=job.work_dir, what="muxing the film")
 
 
@@ -523,8 +522,10 @@ def assemble(
     srt_path, film_path = out_dir / "film.srt", out_dir / "film.mp4"
     # film.srt goes first, so a film.mp4 on disk means the whole assembly finished.
     write_text(srt_path, srt)
+    normalize(work_dir / "soundtrack.wav", work_dir / "normalised.wav", settings.loudness_lufs, settings.true_peak_db,
+              48000, measured=measured)
     with atomic_path(film_path) as tmp:
-        _mux(tmp, job, measured, bool(srt), fonts.family(fonts.font_for(" ".join(c.text for c in cues))))
+        _mux(tmp, job, bool(srt), fonts.family(fonts.font_for(" ".join(c.text for c in cues))))
         report("loudness", _STARTS["loudness"])
         loudness = measure(tmp)
     report("done", _STARTS["done"])
