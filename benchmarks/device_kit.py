@@ -71,7 +71,7 @@ LEFT = {
     "imageio-ffmpeg": "65 MiB as a wheel: its ffmpeg travels alone, compressed",
     "ray": "the Ray executor; its CPU tests cover it",
 }
-FFMPEG_WHEEL = "imageio-ffmpeg==0.6.0"  # ffmpeg 7.0.2, static (libx264, libass, loudnorm): the project's minimum
+FFMPEG_WHEEL = "imageio-ffmpeg==0.6.0"  # ffmpeg 7.0.2, static (libx264, libass, ebur128, alimiter with latency): the project's minimum
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,15 @@ SLOWEST_FIRST = (  # seconds per file, `--durations=0` of the whole suite, 2026-
 )
 
 
+def pytest_configure(config):
+    """A worker of `-n auto` has one core of its own: torch and the BLAS libraries get one thread, in this process
+    and in every `auteur` process it starts. Tiny models gain nothing from a thread pool, and two workers' pools
+    spinning on two cores cost far more (a tiny studio film: 34 s alone, 81 s beside the other worker)."""
+    if hasattr(config, "workerinput"):  # set on xdist's workers only; a plain `pytest` keeps every core
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, "1")
+
+
 def pytest_collection_modifyitems(items):
     rank = {name: k for k, name in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file's own order is kept
