@@ -20,31 +20,26 @@ import sys
 from unittest import mock
 
 
+WIDTH = 120  # columns, as a terminal would say in $COLUMNS
+SET_PER_CALL = {"COLUMNS", "AUTEUR_FFMPEG", "AUTEUR_CACHE_DIR"}  # what an in-process call can set for itself
+
+
 def auteur(*args: str, cwd=None, cache=None, timeout: int | None = None, extra_env: dict | None = None,
            fresh: bool = False, threads: int | None = None) -> subprocess.CompletedProcess:
     """`auteur *args`; `cache` is the artifact cache ($AUTEUR_CACHE_DIR). A subprocess when `fresh`, `extra_env`
     or `timeout` ask for one (see the module docstring), else in this process; `threads` caps torch's and the
     BLAS libraries' threads for the call (tiny models on a busy machine lose more to a thread pool than they gain),
     as OMP_NUM_THREADS would in a process of its own."""
-    extra_env = dict(extra_env or {})
-    width = int(extra_env.pop("COLUMNS", WIDTH))
-    ffmpeg = extra_env.pop("AUTEUR_FFMPEG", None)
-    if fresh or extra_env or timeout is not None:
-        extra_env.update({"COLUMNS": str(width), **({"AUTEUR_FFMPEG": ffmpeg} if ffmpeg else {})})
-        env = {**os.environ, **extra_env}
-        if cache is not None:
-            env["AUTEUR_CACHE_DIR"] = str(cache)
+    env = {"COLUMNS": str(WIDTH), **(extra_env or {}),
+           **({"AUTEUR_CACHE_DIR": str(cache)} if cache is not None else {})}
+    if fresh or timeout is not None or set(env) - SET_PER_CALL:
         return subprocess.run([sys.executable, "-m", "auteur.pipeline.cli", *args], capture_output=True, text=True,
-                              cwd=cwd, env=env, timeout=timeout or 600)
-    env = {"COLUMNS": str(width), **({"AUTEUR_CACHE_DIR": str(cache)} if cache is not None else {}),
-           **({"AUTEUR_FFMPEG": ffmpeg} if ffmpeg else {})}
-    with mock.patch.dict(os.environ, env), contextlib.chdir(cwd or os.getcwd()), _consoles_width(width), \
-            _threads(threads), _ffmpeg_read_afresh():
+                              cwd=cwd, timeout=timeout or 600,
+                              env={**os.environ, **env, **({"OMP_NUM_THREADS": str(threads)} if threads else {})})
+    with mock.patch.dict(os.environ, env), contextlib.chdir(cwd or os.getcwd()), \
+            _consoles_width(int(env["COLUMNS"])), _threads(threads), _ffmpeg_read_afresh():
         code, out, err = auteur_here(*args)
     return subprocess.CompletedProcess(["auteur", *args], code, out, err)
-
-
-WIDTH = 120  # columns, as a terminal would say in $COLUMNS
 
 
 @contextlib.contextmanager

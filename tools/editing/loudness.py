@@ -77,10 +77,15 @@ def applying_filter(measured: Loudness, target_lufs: float, true_peak_db: float,
         return resample
     gain = target_lufs - measured.integrated_lufs if gain_db is None else gain_db
     chain = [f"volume={gain:.3f}dB"]
-    if measured.true_peak_db + gain > true_peak_db:
+    if _limited(measured, gain, true_peak_db):
         limit = min(1.0, max(0.0625, 10 ** ((true_peak_db - PEAK_MARGIN_DB) / 20)))  # alimiter's accepted range
         chain.append(f"alimiter=limit={limit:.5f}:attack=5:release=50:level=false:latency=true")
     return ",".join([*chain, resample])
+
+
+def _limited(measured: Loudness, gain_db: float, true_peak_db: float) -> bool:
+    """Whether `gain_db` would lift the true peak over the ceiling, so the limiter must hold it."""
+    return measured.integrated_lufs >= SILENT_LUFS and measured.true_peak_db + gain_db > true_peak_db
 
 
 def normalize(src_wav: str | Path, dst_wav: str | Path, target_lufs: float, true_peak_db: float, sample_rate: int,
@@ -94,7 +99,7 @@ def normalize(src_wav: str | Path, dst_wav: str | Path, target_lufs: float, true
     what = f"loudness normalisation of {src_wav}"
     source = measured or measure(src_wav)
     gain = target_lufs - source.integrated_lufs
-    for attempt in range(CORRECTIONS + 1):
+    for _ in range(CORRECTIONS + 1):
         chain = applying_filter(source, target_lufs, true_peak_db, sample_rate, gain)
         with atomic_path(dst_wav) as tmp:
             proc = run_ffmpeg(["-loglevel", "info", "-nostats", "-i", str(src_wav), "-filter_complex",
@@ -103,7 +108,7 @@ def normalize(src_wav: str | Path, dst_wav: str | Path, target_lufs: float, true
                               what=what)
         result = read_report(proc.stderr, what)
         off = target_lufs - result.integrated_lufs
-        if source.integrated_lufs < SILENT_LUFS or "alimiter" not in chain or abs(off) <= ON_TARGET_LU:
+        if not _limited(source, gain, true_peak_db) or abs(off) <= ON_TARGET_LU:  # a plain gain lands exactly
             break
         gain += off
     return result
