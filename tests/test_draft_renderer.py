@@ -91,6 +91,27 @@ def test_clip_is_h264_and_aac_stereo_at_48k(talking_clip):
     assert info.sample_rate == 48000 and info.channels == "stereo"
 
 
+def x264_options(path: Path) -> dict[str, str]:
+    """The options x264 wrote into the stream's SEI ("options: cabac=1 ref=1 ... mbtree=1 ...")."""
+    data = path.read_bytes()
+    start = data.index(b"options: ") + len(b"options: ")
+    text = data[start:data.index(b"\x00", start)].decode("ascii", "replace")
+    return dict(item.split("=", 1) for item in text.split() if "=" in item)
+
+
+def test_the_clip_is_x264_superfast_with_its_macroblock_tree_kept(talking_clip, keyframe, tmp_path):
+    options = x264_options(talking_clip.path)
+    # superfast's own choices (one reference, diamond search, sub-pixel level 1) with mbtree and a 10-frame look-ahead
+    assert (options["ref"], options["me"], options["subme"]) == ("1", "dia", "1")
+    assert (options["mbtree"], options["rc_lookahead"], options["crf"]) == ("1", "10", "20.0")
+    # a preset chosen in the profile is x264's own
+    clip = DraftRenderer(preset="veryfast", ambience_db=SILENT).render(request(keyframe, shot()), tmp_path / "v.mp4")
+    options = x264_options(clip.path)
+    assert (options["me"], options["subme"], options["mbtree"], options["rc_lookahead"]) == ("hex", "2", "1", "10")
+    clip = DraftRenderer(preset="ultrafast", ambience_db=SILENT).render(request(keyframe, shot()), tmp_path / "u.mp4")
+    assert x264_options(clip.path)["mbtree"] == "0"
+
+
 def test_clip_is_lengthened_to_hold_all_dialogue_in_whole_frames(talking_clip):
     assert len(talking_clip.lines) == 2
     assert talking_clip.duration >= talking_clip.lines[-1].end + 0.5  # the tail after the last line

@@ -29,11 +29,11 @@ from auteur.core.schema import CameraMove, Character, Shot, Voice
 from auteur.tools.sound.ambience import LEVEL_DB as AMBIENCE_LEVEL_DB
 from auteur.tools.sound.ambience import ambience, music_pad
 from auteur.tools.sound.audio import db_to_gain, duck, limit, pan, resample, write_wav
-from auteur.tools.editing.ffmpeg import pipe_frames
+from auteur.tools.editing.ffmpeg import pipe_frames, x264_args
 from auteur.tools.sound.speech import engine_version, espeak_voice, synthesize
 
 # Bump when a change here changes the clips, so cached clips from older code are not reused.
-RENDERER_VERSION = 1
+RENDERER_VERSION = 2
 
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 
@@ -60,7 +60,7 @@ class DraftSettings:
     gap_s: float = 0.3  # silence between lines
     tail_s: float = 0.6  # silence after the last line
     crf: int = 20
-    preset: str = "veryfast"
+    preset: str = "superfast"
     speech_db: float = -20.0  # RMS level each line is brought to
     ambience_db: float = -32.0  # RMS level of the ambience bed before ducking
     music_db: float = -30.0  # RMS level of the pad under a music cue
@@ -160,7 +160,7 @@ class DraftRenderer:
             # tag and convert as BT.709, what players assume for HD, so colours do not shift
             "-vf", "scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,"
                    "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709",
-            "-c:v", "libx264", "-preset", self.config.preset, "-crf", str(self.config.crf), "-r", str(video.fps),
+            *x264_args(self.config.preset, self.config.crf), "-r", str(video.fps),
             "-c:a", "aac", "-b:a", "192k", "-ar", str(video.sample_rate), "-ac", "2",
             "-movflags", "+faststart", "-f", "mp4", str(dest),
         ]

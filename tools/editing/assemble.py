@@ -34,7 +34,7 @@ from auteur.tools import fonts
 from auteur.tools.editing.cards import end_card, title_card
 from auteur.tools.editing.chapters import ffmetadata
 from auteur.tools.editing.ffmpeg import (FFmpegError, MediaInfo, finish_ffmpeg_writer, open_ffmpeg_writer, probe,
-                                 run_ffmpeg)
+                                 run_ffmpeg, x264_args)
 from auteur.tools.editing.loudness import Loudness, measure, measuring_filter, normalize, read_report
 from auteur.tools.editing.subtitles import Cue, literal_for_libass, to_srt
 from auteur.tools.editing.timeline import FilmTimeline, Marked, Piece
@@ -104,8 +104,7 @@ class _Job:
     def encoder_args(self) -> list[str]:
         # One timescale for every segment keeps the concat demuxer's stream copy exact: at 1000
         # ticks a frame, any source timing that is a whole number of frames maps without rounding.
-        return ["-c:v", "libx264", "-preset", self.settings.preset, "-crf", str(self.settings.crf),
-                "-pix_fmt", "yuv420p", "-video_track_timescale", str(self.video.fps * 1000)]
+        return [*x264_args(self.settings.preset, self.settings.crf), "-pix_fmt", "yuv420p", "-video_track_timescale", str(self.video.fps * 1000)]
 
 
 def _fade_filters(piece: _Piece, job: _Job) -> list[str]:

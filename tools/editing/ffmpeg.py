@@ -72,6 +72,21 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
+# x264's superfast preset also turns off its macroblock-tree rate control, which on a slow camera move over a still
+# (every draft shot) nearly triples the bytes at the same CRF. Kept on, with veryfast's 10-frame look-ahead,
+# superfast encodes such a shot in 0.7-0.85x veryfast's time at 1.17x its size and the same SSIM and PSNR
+# (benchmarks/draft_encode.py).
+X264_KEPT = {"superfast": "mbtree=1:rc-lookahead=10"}
+
+
+def x264_args(preset: str, crf: int) -> list[str]:
+    """The encoder arguments for libx264 at `preset` and `crf`, with what X264_KEPT keeps of slower presets."""
+    args = ["-c:v", "libx264", "-preset", preset, "-crf", str(crf)]
+    if preset in X264_KEPT:
+        args += ["-x264-params", X264_KEPT[preset]]
+    return args
+
+
 def _last_error_line(stderr: str) -> str:
     lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
     for line in lines:  # the cause, wherever ffmpeg printed it, rather than its summary
