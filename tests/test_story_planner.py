@@ -175,6 +175,45 @@ def test_unread_scripts_are_planned_in_english_and_say_so(case):
     assert f"({case['language']})" in planner.language_note()
 
 
+PLACEHOLDERS = ("The place, before anyone speaks.", re.compile(r"^\S+ speaks, \w+\.$"))  # world_en.toml's [shots]
+
+
+@pytest.mark.parametrize("case", SHARED, ids=_ids)
+def test_every_shot_shows_what_the_story_wrote_for_it_not_a_placeholder(case):
+    """The storyboard finds each scene's telling even when a scene got fewer lines than the shots planned for it
+    (the Hindi tailor's film: every action was a placeholder), and a line whose move has no action left is shown
+    by a gesture of its feeling."""
+    film = plan(case["text"])
+    for shot in film.shots():
+        assert shot.action != PLACEHOLDERS[0] and not PLACEHOLDERS[1].match(shot.action), (shot.id, shot.action)
+
+
+def test_only_people_get_gestures_that_need_hands():
+    from auteur.models.draft.story.library import frames
+    from auteur.models.draft.story.writer import SLOT
+
+    person_only = [g for feeling in frames("en")["gestures"].values() for g in feeling["person"]]
+    # a frame as a pattern: its words as written, each slot any text ("{A} takes {B}'s hand." -> "^(.+) takes .+'s hand\.$")
+    def pattern(frame: str) -> re.Pattern:
+        parts = SLOT.split(frame)  # text, slot, form, text, slot, form, ..., text
+        out = [re.escape(part) if k % 3 == 0 else ("(.+)" if k == 1 else ".+")
+               for k, part in enumerate(parts) if k % 3 != 2]
+        return re.compile("^" + "".join(out) + "$")
+
+    patterns = [pattern(g) for g in person_only]
+    seen = 0
+    for case in SHARED:
+        film = plan(case["text"])
+        kinds = {c.name: c.kind for c in film.characters}
+        for shot in film.shots():
+            for rx in patterns:
+                m = rx.match(shot.action)
+                if m:
+                    seen += 1
+                    assert kinds.get(m[1]) == "person", (shot.action, kinds.get(m[1]))
+    assert seen > 0  # the person gestures are used at all
+
+
 def test_same_premise_and_seed_plan_byte_identical_films():
     prompt = SHARED[3]["text"]
     assert plan(prompt).to_json() == plan.__wrapped__(prompt).to_json()

@@ -238,13 +238,15 @@ class Planner:
     def _told(self, film: Film, scene: Scene):
         """The story's telling of this scene, when the scene still holds the lines it was written with."""
         index = next((k for k, s in enumerate(film.scenes) if s.id == scene.id), -1)
-        # the shot count the screenplay was planned for: a scene is its lines plus an establishing shot
+        runtime = film.treatment.target_runtime_s if film.treatment else 60.0
+        # the shot count the screenplay was planned for: the runtime's fit when no count was asked, else about its
+        # lines plus an establishing shot a scene (fewer when a scene's telling found fewer lines than shots)
         planned = sum(len(s.dialogue) + 1 for s in film.scenes)
-        for target in (planned, None):
-            for beat, _, _, _, _, told in self._plan(target, film.treatment.target_runtime_s if film.treatment else 60.0):
+        for target in dict.fromkeys((self.fitted_shots(runtime), planned, None)):
+            for beat, _, _, _, _, told in self._plan(target, runtime):
                 if [t for _, _, t in told.lines] == [ln.line for ln in scene.dialogue] and beat == scene.beat.value:
                     return told
-        plan = self._plan(None, film.treatment.target_runtime_s if film.treatment else 60.0)
+        plan = self._plan(None, runtime)
         if 0 <= index < len(plan) and not scene.dialogue and not plan[index][5].lines:
             return plan[index][5]
         return None

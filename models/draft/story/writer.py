@@ -132,7 +132,8 @@ class Writer:
                     options = self._options(move, "action")
                     if b is not None and b.character.offscreen:  # a voice on the line is heard, not seen beside them
                         options = self.frames.get("offscreen", {}).get("action", []) + [o for o in options if "{B" not in o]
-                    act = self._pick(options, ctx.spoken(speaker), f"{beat}|{move}|action")
+                    act = self._pick(options, ctx.spoken(speaker), f"{beat}|{move}|action") \
+                        or self._gesture(speaker, None if heard else (b if speaker is a else a), emotion, place, beat)
                     actions.append(sentence(act) if act else "")
         if heard and any(tok == b.token for tok, _, _ in lines) and b.short not in " ".join(plots):
             # the voice speaks in this scene: the plot says whose voice it is
@@ -141,6 +142,15 @@ class Writer:
             if said:
                 plots.append(sentence(said))
         return Told(plot=" ".join(plots), lines=lines, opening=opening, actions=actions)
+
+    def _gesture(self, speaker: Member, listener: Member | None, emotion: str, place: str, beat: str) -> str | None:
+        """How the speaker says a line, when the move's own actions are spent: a gesture of the line's feeling."""
+        table = self.frames.get("gestures", {})
+        feeling = table.get(emotion) or table.get("neutral", {})
+        options = feeling.get("any", []) + (feeling.get("person", []) if speaker.character.kind == "person" else [])
+        if listener is not None and listener.character.offscreen:
+            listener = None
+        return self._pick(options, Context(self, speaker, listener, place), f"{beat}|gesture")
 
     def _options(self, move: str, part: str) -> list[str]:
         """The move's frames for this story's shape and events first, then the move's frames for any story."""
