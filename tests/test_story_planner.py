@@ -188,6 +188,16 @@ def test_every_shot_shows_what_the_story_wrote_for_it_not_a_placeholder(case):
         assert shot.action != PLACEHOLDERS[0] and not PLACEHOLDERS[1].match(shot.action), (shot.id, shot.action)
 
 
+@pytest.mark.parametrize("case", SHARED, ids=_ids)
+def test_no_one_watches_what_they_do_themselves(case):
+    """"Ramón stares as Ramón finds a bottle": a frame that shows the premise's event seen by someone is not filled
+    with the event's own agent as the one who sees it (18 of the development films' shots did)."""
+    film = plan(case["text"])
+    for shot in film.shots():
+        for c in film.characters:
+            assert not re.search(rf"^{re.escape(c.name)}\b.* as {re.escape(c.name)}\b", shot.action), shot.action
+
+
 def test_only_people_get_gestures_that_need_hands():
     from auteur.models.draft.story.library import frames
     from auteur.models.draft.story.writer import SLOT

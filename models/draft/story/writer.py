@@ -290,6 +290,7 @@ class Context:
         self.speaker = speaker
         self.listener = listener
         self.keys: set[str] = set()  # the events this context's last fill said
+        self._watcher: Member | None = None  # who a frame's {event.seen} is seen by: the frame's first person
 
     def said_by(self, speaker: Member, listener: Member | None) -> Context:
         return Context(self.w, self.a, self.b, self.place, speaker, listener)
@@ -306,6 +307,8 @@ class Context:
     def fill(self, text: str) -> str | None:
         out = []
         pos = 0
+        first = SLOT.search(text)
+        self._watcher = {"A": self.a, "B": self.b}.get(first[1]) if first else None
         for m in SLOT.finditer(text):
             value = self.slot(m[1], m[2])
             if not value:
@@ -385,6 +388,10 @@ class Context:
         if voice is None:
             return None
         ev = self.w.s.events.get(key)
+        if form == "seen":  # told as the frame's first person watches it, who is not its agent ("Ramón stares as Ramón finds")
+            if ev is not None and self._watcher is not None and ev.agent == self._watcher.source:
+                return None
+            form = "brief"
         if form in ("short", "to", "doing", "base") and key == "goal" and ev is not None and ev.agent is not None \
                 and ev.agent != self.a.source:
             return None  # "... ways to {goal.short}" is the lead's goal; the storm's wish to stop raining is not theirs
