@@ -86,7 +86,23 @@ def test_events_carry_english_verbs_agents_and_modes():
     assert (r.entities[save.agent].en, r.entities[save.patient].en, save.mode) == ("grandmother", "sheep", "goal")
     r = read_premise("Une jeune boulangère de Lyon découvre que son pain fait rêver toute la ville.")
     assert (r.events[0].verb, r.events[0].mode, r.events[0].part) == ("discover", "discovery", "main")
-    assert any(e.part == "content" and e.verb == "dream" for e in r.events)
+    # "son pain fait rêver toute la ville": the bread makes the city dream, one act, the bread's
+    [content] = [e for e in r.events if e.part == "content"]
+    assert (content.verb, content.obj, content.rest, r.entities[content.agent].en) == ("make", "the city", "dream", "bread")
+    assert r.events[0].obj == "that her bread makes the city dream"
+
+
+def test_a_romance_premise_s_things_keep_their_articles_in_english():
+    """"encuentra una botella con un mensaje": a bottle with a message, not "found bottle"."""
+    r = read_premise("Un viejo pescador de Valparaíso encuentra una botella con un mensaje escrito por su hija.")
+    find = next(e for e in r.events if e.verb == "find")
+    write = next(e for e in r.events if e.verb == "write")
+    assert (find.obj, write.obj) == ("a bottle with a message", "a message")
+    r = read_premise("Una nonna di Napoli nasconde la ricetta segreta ai suoi nipoti.")
+    assert next(e for e in r.events if e.verb == "hide").obj == "the secret recipe"
+    r = read_premise("Une vieille boulangère perd son chapeau dans la tempête.")
+    lose = next(e for e in r.events if e.part == "main")
+    assert (lose.obj, lose.rest) == ("her hat", "in the storm")
     r = read_premise("할머니는 손녀와 함께 잃어버린 강아지를 찾고 싶지만 비가 와서 집을 떠날 수 없다.")
     find = next(e for e in r.events if e.verb == "find")
     assert (find.mode, r.entities[find.patient].en) == ("goal", "lost dog")

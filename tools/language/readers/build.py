@@ -242,10 +242,17 @@ def _events(tokens: list[Token], found: list[Phrase], entities: list[Entity], la
                 # "고양이와 친구가 된다", "se dispute avec": the one it is done with
                 patient_phrase = partner
             patient = patient_phrase.entity if patient_phrase is not None else None
-            obj = patient_phrase.en if patient_phrase is not None else ""
+            obj = _determined(patient_phrase, tokens, entities, agent, lang) if patient_phrase is not None else ""
+            holding = next((p for p in inside if patient_phrase is not None and p.case == "with"
+                            and p.start > patient_phrase.end and p.entity is not None
+                            and all(t.pos in ("ADP", "DET") for t in tokens[patient_phrase.end:p.start])
+                            and not entities[p.entity].is_character), None)
+            if obj and holding is not None:  # "una botella con un mensaje": a bottle with a message
+                obj = f"{obj} with {_determined(holding, tokens, entities, agent, lang)}"
             # where it happens, as English says it ("迷路 ... 在东京的地铁里": gets lost in the Tokyo subway)
             into = "" if verb == "become" else "in "  # "友達になる": becomes a friend, not in one
-            rest = " ".join(f"{into}{p.en}" for p in inside if p.case == "loc" and p is not patient_phrase and p.en)
+            rest = " ".join(f"{into}{_determined(p, tokens, entities, agent, lang)}" for p in inside
+                            if p.case == "loc" and p is not patient_phrase and p.en)
             rest = re.sub(r"\bin (\S+) in ", r"in \1 ", rest)
             along = [p for p in inside if p.case == "with" and p is not patient_phrase and p.entity in chars
                      and p.entity != agent and p.en]
@@ -255,6 +262,8 @@ def _events(tokens: list[Token], found: list[Phrase], entities: list[Entity], la
                 obj, rest = "", f"{RECIPROCAL_PREP[verb]} {obj} {rest}".strip()  # she competes with the robot
             elif obj and verb in OBJECT_PREP:
                 obj, rest = "", f"{OBJECT_PREP[verb]} {obj} {rest}".strip()  # "等待儿子": waits for the son
+            if tok.causes:  # "makes the city dream": the infinitive follows the one made to do it
+                rest = f"{tok.causes} {rest}".strip()
             if tok.attributive:
                 m = own or "state"  # "走失的小狗": what the noun is, not what anyone wills
             this_part = ("backstory" if tok.past else "detail") if tok.attributive else part
@@ -268,7 +277,58 @@ def _events(tokens: list[Token], found: list[Phrase], entities: list[Entity], la
     # the first event of the main clause is the premise's main event; a discovery's clause is its content
     if events and not any(e.part == "main" for e in events):
         events[0] = replace(events[0], part="main")
+    return _content_said(events, tokens, found, entities, lang)
+
+
+def _content_said(events: list[Event], tokens: list[Token], found: list[Phrase], entities: list[Entity],
+                  lang: str) -> list[Event]:
+    """A discovery says what it found, as the English reader's does ("discovers that her bread makes the whole
+    city dream"): the content clause, told in English, is the discovery's object."""
+    from auteur.tools.language.forms import inflection
+
+    k = next((n for n, e in enumerate(events) if e.part == "main" and e.mode in ("discovery", "perception")
+              and not e.obj), None)
+    content = next((e for e in events if e.part == "content" and e.agent is not None), None)
+    if k is None or content is None:
+        return events
+    phrase = next((p for p in found if p.entity == content.agent), None)
+    if phrase is None:
+        return events
+    who = _determined(phrase, tokens, entities, events[k].agent, lang)
+    if entities[content.agent].is_character and not phrase.head.name:
+        who = f"the {who}"
+    verb = " ".join(filter(None, [inflection(content.verb, "VBZ") or content.verb, content.particle]))
+    said = " ".join(filter(None, ["that", who, "doesn't" if content.negated else "", content.verb if content.negated
+                                  else verb, content.obj, content.rest]))
+    events[k] = replace(events[k], obj=said)
     return events
+
+
+POSSESSIVE = {"male": "his", "female": "her"}
+
+
+def _determined(phrase: Phrase, tokens: list[Token], entities: list[Entity], agent: int | None, lang: str) -> str:
+    """A thing the event is done to, as English says it: with the article or possessive its own language gave it
+    ("encuentra una botella" -> "a bottle", "son pain" -> "her bread", "la ville" -> "the city"). A character or a
+    name is said by name; a language without articles leaves the thing bare, as the English voice then decides."""
+    en = phrase.en
+    if not en or phrase.head.name or (phrase.entity is not None and entities[phrase.entity].is_character):
+        return en
+    g = cues(lang)
+    start = phrase.start  # the phrase's own words, and the articles right before it ("con un mensaje")
+    while start > 0 and tokens[start - 1].pos == "DET":
+        start -= 1
+    dets = [t.lemma for t in tokens[start:phrase.start] + phrase.tokens if t.pos == "DET"]
+    if any(t.owner is not None for t in phrase.tokens):  # the possessive itself, or the noun it marked
+        # the possessive's own gender where it has one ("seine"), else the one who acts ("son pain": the baker's)
+        owner = next((t.owner for t in phrase.tokens if t.owner), "") or (
+            entities[agent].gender if agent is not None and entities[agent].kind == "person" else "")
+        return f"{POSSESSIVE.get(owner or '', 'their')} {en}"
+    if any(d in g.get("definite", ()) for d in dets):
+        return f"the {en}"
+    if any(d in g.get("indefinite", ()) for d in dets) and not any(t.plural for t in phrase.tokens):
+        return f"{'an' if en[:1].lower() in 'aeiou' else 'a'} {en}"
+    return en
 
 
 def _agent(i: int, tok: Token, inside: list[Phrase], everything: list[Phrase], chars: set, layout: Layout) -> int | None:
@@ -279,6 +339,10 @@ def _agent(i: int, tok: Token, inside: list[Phrase], everything: list[Phrase], c
         by = next((p for p in inside if p.start > i and p.case == "by" and p.entity in chars), None)
         if by is not None:
             return by.entity  # "un mensaje escrito por su hija": the daughter wrote it
+    if tok.causes:  # what makes it happen stands right before the verb, a thing as often as someone
+        right_before = next((p for p in inside if p.end == i and p.entity is not None and p.case in ("", "subj")), None)
+        if right_before is not None:
+            return right_before.entity
     marked = [p for p in inside if p.case == "subj" and p.start < i]
     if marked:
         return marked[-1].entity if marked[-1].entity in chars else -1  # "비가 와서": the rain comes, no one

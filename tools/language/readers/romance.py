@@ -147,6 +147,13 @@ def tokens(text: str, lang: str) -> list[Token]:
                         owner=pending_owner)
             if plural and lemma != w:
                 tok.lemma = lemma.lower() if lang != "de" else lemma
+        elif verb is not None and low in g.get("causative", ()) and k + 1 < len(words) and \
+                gloss(lemma_of(words[k + 1]) or words[k + 1], lang, verb=True) is not None:
+            # "son pain fait rêver toute la ville": her bread makes the whole city dream, one act of the bread's
+            then = words[k + 1]
+            tok = Token(f"{w} {then}", lemma, "VERB", en="make",
+                        causes=gloss(lemma_of(then) or then, lang, verb=True).en)
+            k += 1
         elif verb is not None:
             tok = Token(w, lemma, "VERB", en=verb.en)
             by = k + 1 < len(words) and words[k + 1].lower() in g["by"]

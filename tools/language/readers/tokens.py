@@ -31,6 +31,7 @@ class Token:
     attributive: bool = False   # a verb that describes a noun ("escrito por", "오는 고양이", "走失的小狗")
     name: bool = False          # a proper name
     roman: str = ""             # the word in Latin letters where the analyser knows its reading ("maigo")
+    causes: str = ""            # a causative verb's infinitive, in English ("fait rêver": make ... "dream")
 
     def own(self) -> str:
         """The word's own form in Latin letters: what stands in for English when no source knows the word."""
