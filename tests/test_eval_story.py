@@ -49,6 +49,16 @@ def test_a_line_that_plays_the_premise_s_event_counts_and_one_that_only_names_it
     assert situation(plays).score > situation(names).score + 0.3
 
 
+def test_what_a_causative_makes_happen_plays_it_and_naming_its_nouns_does_not():
+    """"son pain fait rêver toute la ville": the bread makes the city dream; "dream" plays it, "the city" does not."""
+    lyon = "Une jeune boulangère de Lyon découvre que son pain fait rêver toute la ville."
+    cast = [person(1, "Margaux", "baker"), person(2, "Octave", "neighbour", "male")]
+    dreams = film(lyon, [[(2, "I dreamt of the sea all night after your loaf."), (1, "Then everyone is dreaming.")]], cast)
+    city = film(lyon, [[(2, "The city is busy this morning."), (1, "Lyon, always busy.")]], cast)
+    assert situation(dreams).detail["lines"] == pytest.approx(1.0)
+    assert situation(city).detail["lines"] == 0.0
+
+
 def test_a_fact_never_played_is_named():
     silent = film(VIOLIN, [[(1, "Pass the sheet music."), (2, "Here.")]])
     assert any("never played" in i and "hear" in i.lower() for i in situation(silent).issues)

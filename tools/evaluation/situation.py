@@ -41,6 +41,8 @@ FACT_WEIGHTS = {"main": 3.0, "content": 2.5, "goal": 2.0, "second": 2.0, "obstac
                 "twist": 1.5, "refusal": 1.5, "backstory": 1.0, "detail": 0.75, "condition": 1.0, "relation": 1.0,
                 "faculty": 2.0}
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
+PREPOSITIONS = {"in", "on", "at", "to", "for", "with", "of", "from", "into", "by", "about", "over", "under", "through",
+                "across", "after", "before", "during", "inside", "outside", "around", "near", "behind"}
 
 
 @dataclass
@@ -142,7 +144,7 @@ def _lemmatized(words) -> set[str]:
 def _event_cues(ev, named: set[str] = frozenset()) -> set[str]:
     """The lemmas that play an event: its verb and the verb's other words; for a light verb, its complement, unless
     the complement is one of the premise's own nouns (`named`): "becomes sentient" is played by "sentient", but "fait
-    rêver toute la ville" read as "makes the city" is not played by naming the city."""
+    rêver toute la ville", read as "makes the city dream", is played by "dream", not by naming the city."""
     verb = ev.verb.lower()
     cues: set[str] = set()
     if verb not in LIGHT_VERBS:
@@ -154,6 +156,11 @@ def _event_cues(ev, named: set[str] = frozenset()) -> set[str]:
         comp = [w for w in WORD.findall(ev.obj) if w.lower() not in {"a", "an", "the", "other", "her", "his", "their", "its", "my"}]
         if comp and len(comp[-1]) > 2 and not set(lemmas(comp[-1])) & named:
             cues |= set(lemmas(comp[-1]))
+    if verb in LIGHT_VERBS and ev.rest:
+        # "makes the city dream" (fait rêver): what the light verb makes happen is the act
+        first = WORD.match(ev.rest)
+        if first and first.group().lower() not in PREPOSITIONS:
+            cues |= {first.group().lower()} | set(lemmas(first.group().lower()))
     if ev.particle and verb in LIGHT_VERBS:
         cues.discard(ev.particle)
     return {c for c in cues if len(c) > 2}
