@@ -37,6 +37,27 @@ def test_a_batch_gives_each_text_the_vector_it_has_alone():
     assert np.abs(together - alone).max() < 1e-5
 
 
+def test_texts_are_batched_with_texts_of_about_their_length():
+    from auteur.tools.evaluation.minilm import _batches
+
+    # longest first, as encode orders them: a batch ends at its size or before a text under 3/4 of its longest
+    order = [7, 3, 5, 0, 1, 2]
+    lengths = [250, 200, 150, 120, 100, 20]
+    assert _batches(lengths, order, 32) == [[7, 3], [5, 0], [1], [2]]
+    assert _batches(lengths, order, 3) == [[7, 3], [5, 0], [1], [2]]
+    assert _batches([30] * 5, list(range(5)), 2) == [[0, 1], [2, 3], [4]]
+    assert _batches(lengths, order, 1) == [[k] for k in order]
+    assert _batches([], [], 32) == []
+
+
+def test_scene_long_and_line_short_texts_together_get_their_vectors_alone():
+    model = MiniLM(packaged_model_dir())
+    texts = [" ".join(TEXTS) * 3, TEXTS[0], " ".join(TEXTS), "Hi."]
+    together = model.encode(texts)
+    alone = np.stack([model.encode([t])[0] for t in texts])
+    assert np.abs(together - alone).max() < 1e-5
+
+
 def test_the_eval_uses_it_by_default_and_torch_when_asked(monkeypatch):
     load_encoder.cache_clear()
     assert isinstance(load_encoder(), MiniLM)

@@ -90,8 +90,7 @@ class MiniLM:
         encodings = self.tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
         out = np.zeros((len(texts), self.w["embeddings.word_embeddings.weight"].shape[1]), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
+        for chunk in _batches([len(encodings[i].ids) for i in order], order, batch_size):
             n = max(len(encodings[i].ids) for i in chunk)
             ids = np.zeros((len(chunk), n), dtype=np.int64)
             mask = np.zeros((len(chunk), n), dtype=np.float32)
@@ -105,6 +104,23 @@ class MiniLM:
         if normalize_embeddings:
             out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
+
+
+PADDING_KEPT = 0.75  # a batch ends before a text shorter than this share of its longest
+
+
+def _batches(lengths: list[int], order: list[int], batch_size: int) -> list[list[int]]:
+    """The texts (longest first) in batches of at most `batch_size` whose lengths are within PADDING_KEPT of each
+    other: a film's scene texts run from 20 to 250 tokens, and one batch of all of them was mostly padding (a
+    fixed 32 a batch spent 2.3 ms a real token on a scene-text batch, against 1.3 ms on the lines)."""
+    out: list[list[int]] = []
+    longest = 0
+    for length, i in zip(lengths, order):
+        if not out or len(out[-1]) >= batch_size or length < PADDING_KEPT * longest:
+            out.append([])
+            longest = length
+        out[-1].append(i)
+    return out
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
