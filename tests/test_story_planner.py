@@ -168,6 +168,33 @@ def test_shots_carry_the_premise_s_key_objects_as_props(case):
         assert any(head in p for p in props), f"{head} never in frame: {props}"
 
 
+def test_a_clause_the_premise_hides_or_finds_is_said_whole_at_most_twice_then_it_is_it():
+    """"hide that the town's famous giant pumpkin has been stolen" in every line of its film: said once whole, the
+    clause is "it" ("I'm trying to hide it")."""
+    checked = 0
+    for case in SHARED:
+        main = next((e for e in read_premise(case["text"]).events if e.part == "main"), None)
+        if main is None or not main.obj.startswith("that "):
+            continue
+        checked += 1
+        clause = main.obj.removeprefix("that ").lower()
+        whole = [ln for ln in lines(plan(case["text"])) if clause in ln.lower()]
+        assert len(whole) <= 2, whole
+    assert checked >= 1
+
+
+@pytest.mark.parametrize("case", [c for c in SHARED if c.get("gone")], ids=_ids)
+def test_what_the_premise_takes_away_is_said_and_never_shown(case):
+    """The stolen pumpkin: in the lines, never a prop and never in an action's hands."""
+    film = plan(case["text"])
+    for head in case["gone"]:
+        assert not any(head in p for shot in film.shots() for p in shot.props), head
+        for shot in film.shots():  # an action may tell that it is gone, never show it
+            said = shot.action.lower()
+            assert head not in said or any(w in said for w in ("stolen", "lost", "missing", "gone")), shot.action
+        assert any(head in ln.line.lower() for s in film.scenes for ln in s.dialogue), head
+
+
 @pytest.mark.parametrize("case", [c for c in SHARED if c["language"] in UNREAD], ids=_ids)
 def test_unread_scripts_are_planned_in_english_and_say_so(case):
     planner = Planner(case["text"], 7)

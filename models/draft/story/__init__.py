@@ -39,9 +39,13 @@ class Story:
         return random.Random(f"{self.seed}|{salt}|{self.reading.text}")
 
     def props(self) -> list[str]:
-        """The premise's key objects as short noun phrases, in English ("map", "phone calls"), the main ones first."""
+        """The premise's key objects as short noun phrases, in English ("map", "phone calls"), the main ones first;
+        none that the premise takes away (stolen, lost)."""
         out = []
+        gone = self.situation.gone()
         for k in self.situation.things():
+            if k in gone:
+                continue  # the stolen pumpkin is not in frame
             e = self.situation.entities[k]
             words = (e.english if e.en else (e.core or e.head)).split()
             out.append(" ".join(words[-2:]) if len(words) > 2 else " ".join(words))

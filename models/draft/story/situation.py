@@ -26,6 +26,8 @@ ACT_ARCS = {"teach": "lesson", "play": "contest", "race": "contest", "compete": 
             "steal": "mischief", "hide": "secret", "plan": "heist", "film": "mystery", "trap": "confinement",
             "stop": "change", "demand": "change", "repeat": "mystery", "run": "duty"}
 
+GONE_VERBS = {"steal", "lose", "disappear", "vanish", "miss", "rob"}  # an object these are done to is not there
+
 
 @dataclass
 class Situation:
@@ -49,6 +51,12 @@ class Situation:
         objs = [k for k, e in enumerate(self.entities) if e.kind == "object"]
         touched = {ev.patient for ev in self.events.values() if ev.patient is not None}
         return sorted(objs, key=lambda k: (k not in touched, k))
+
+    def gone(self) -> set[int]:
+        """The premise's objects that are not there to be seen: stolen, lost, vanished ("the town's famous giant
+        pumpkin has been stolen"), which a shot must not show in anyone's hands."""
+        return {ev.patient for ev in self.events.values() if ev.patient is not None and ev.verb in GONE_VERBS
+                and not self.entities[ev.patient].is_character}
 
     def places(self) -> list[int]:
         return [k for k, e in enumerate(self.entities) if e.kind == "place"]

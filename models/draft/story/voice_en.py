@@ -293,10 +293,13 @@ DETERMINERS = {"a", "an", "the", "one", "this", "that", "some", "two", "three", 
 
 
 def _light_object(obj: str) -> str:
-    """ "one final game against the computer" -> "the game"; "her hearing" stays; "advice instead of drinks" -> "advice"."""
+    """ "one final game against the computer" -> "the game"; "her hearing" stays; "advice instead of drinks" -> "advice";
+    a clause said once already is "it" ("hide that the town's famous giant pumpkin has been stolen" -> "hide it")."""
     words = obj.split()
-    if not words or words[0].lower() in ("that", "whose", "what", "how", "why", "if"):
+    if not words:
         return obj
+    if words[0].lower() in ("that", "whose", "what", "how", "why", "if"):
+        return "it"
     cut = next((k for k, w in enumerate(words) if w.lower() in PREPOSITIONS and k > 0), len(words))
     head = words[:cut]
     if not head:

@@ -122,7 +122,7 @@ class Writer:
                 acts = self._options(move, "action")
                 if heard:
                     acts = self.frames.get("offscreen", {}).get("action", []) + [o for o in acts if "{B" not in o]
-                act = self._pick(acts, ctx, f"{beat}|{move}|opening")
+                act = self._pick(acts, ctx.on_screen(), f"{beat}|{move}|opening")
                 opening = sentence(act) if act else ""
             for _ in range(split[k]):
                 line = self._line(move, ctx, beat)
@@ -291,12 +291,19 @@ class Context:
         self.listener = listener
         self.keys: set[str] = set()  # the events this context's last fill said
         self._watcher: Member | None = None  # who a frame's {event.seen} is seen by: the frame's first person
+        self.shown = False  # filling what a shot shows (on_screen), where what the premise took away is absent
 
     def said_by(self, speaker: Member, listener: Member | None) -> Context:
         return Context(self.w, self.a, self.b, self.place, speaker, listener)
 
     def spoken(self, speaker: Member) -> Context:
-        return self  # actions are told in the third person whoever speaks
+        return self.on_screen()  # actions are told in the third person whoever speaks
+
+    def on_screen(self) -> Context:
+        """This context for what a shot shows (an action), not what is said or summed up."""
+        out = Context(self.w, self.a, self.b, self.place, self.speaker, self.listener)
+        out.shown = True
+        return out
 
     @property
     def who(self) -> Who:
@@ -351,6 +358,8 @@ class Context:
             k = 0 if low == "thing" else 1
             if k >= len(things):
                 return None
+            if self.shown and things[k] in self.w.s.gone():
+                return None  # an action shows what is there: not the stolen pumpkin turned over in someone's hands
             e = self.w.s.entities[things[k]]
             if form == "word":
                 return (e.english if e.en else e.head).split()[-1]
