@@ -133,7 +133,8 @@ class Writer:
                     if b is not None and b.character.offscreen:  # a voice on the line is heard, not seen beside them
                         options = self.frames.get("offscreen", {}).get("action", []) + [o for o in options if "{B" not in o]
                     act = self._pick(options, ctx.spoken(speaker), f"{beat}|{move}|action") \
-                        or self._gesture(speaker, None if heard else (b if speaker is a else a), emotion, place, beat)
+                        or self._gesture(speaker, None if heard else (ctx.b if speaker is ctx.a else ctx.a), emotion,
+                                         place, beat)
                     actions.append(sentence(act) if act else "")
         if heard and any(tok == b.token for tok, _, _ in lines) and b.short not in " ".join(plots):
             # the voice speaks in this scene: the plot says whose voice it is
