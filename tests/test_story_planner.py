@@ -183,6 +183,16 @@ def test_a_clause_the_premise_hides_or_finds_is_said_whole_at_most_twice_then_it
     assert checked >= 1
 
 
+def test_someone_the_premise_names_as_another_s_is_you_or_them_without_the_possessor():
+    """"teaches her neighbour's kids": said to the kids "I'm teaching you", not "I'm teaching my you" (or
+    "your neighbour's us", "her neighbour's the kids")."""
+    film = plan("A retired astronaut teaches her neighbour's kids to build a rocket out of cardboard before the summer fair.")
+    said = lines(film) + [s.plot for s in film.scenes]
+    bad = [t for t in said if re.search(r"\b(my|your|her|his|their|our) (you|us|me|the)\b|'s (you|us|me|the)\b", t)]
+    assert not bad, bad
+    assert any("teaching you" in t for t in said)
+
+
 @pytest.mark.parametrize("case", [c for c in SHARED if c.get("gone")], ids=_ids)
 def test_what_the_premise_takes_away_is_said_and_never_shown(case):
     """The stolen pumpkin: in the lines, never a prop and never in an action's hands."""

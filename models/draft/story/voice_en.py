@@ -101,7 +101,10 @@ class EventVoice:
             p = self.np(ev.patient, who)
             phrase = e.phrase if e.phrase in text or not e.en else e.en  # a premise in another language: its gloss
             if p is not None and phrase and phrase in text and e.is_character:
-                text = text.replace(phrase, p.obj if p.person != 3 else p.text, 1)
+                said = p.obj if p.person != 3 else p.text
+                # "her neighbour's kids" said to the kids is "you", said of them "the kids": whose they are goes too
+                owned = re.compile(rf"(?:\b(?:her|his|their|its|my|your|our)\s+)?(?:[\w-]+['’]s\s+)?{re.escape(phrase)}")
+                text = owned.sub(lambda _: said, text, 1)
             elif p is not None and text.lower() in ("him", "her", "them", "it") and p.person != 3:
                 text = p.obj
         # anyone else the words name who is in the talk ("a final game against the computer", said by the
