@@ -158,3 +158,20 @@ def test_vectors_built_from_other_phrases_or_damaged_are_not_used(tmp_path):
     assert shipped(path, ["a person", "a place", "a thing"]) == {}  # the list grew: embedded live instead
     path.write_bytes(b"not safetensors")
     assert shipped(path, ["a person", "a place"]) == {}
+
+
+def test_a_clause_the_parser_read_as_one_noun_phrase_gives_its_subject_not_the_clause():
+    """"discovers that one painting changes every night": spaCy chunks "that one painting changes"; the thing is the
+    painting (a film had "Hollis turns the that painting changes over in both hands")."""
+    r = read_premise("A night guard at a museum discovers that one painting changes every night.")
+    things = [e for e in r.entities if e.kind == "object"]
+    assert [(e.head, e.english) for e in things] == [("painting", "painting")]
+    assert not any("that" in e.english.split() for e in r.entities)
+
+
+def test_a_clause_object_said_again_is_it_unless_it_is_what_was_found_out():
+    from auteur.models.draft.story.voice_en import _light_object
+
+    assert _light_object("that the town's famous giant pumpkin has been stolen") == "it"
+    assert _light_object("that one painting changes", knowing=True) == "that one painting changes"
+    assert _light_object("one final game against the computer") == "the game"

@@ -83,6 +83,13 @@ def _chunk_tokens(doc) -> list[list]:
                      or (verbless and nxt.pos_ in ("DET", "PRON", "ADP")))):
             toks = toks[:-1]
             repaired.add(toks[-1].i)
+        elif (toks[0].lower_ == "that" and len(toks) >= 3 and toks[0].i > 0 and doc[toks[0].i - 1].pos_ == "VERB"
+              and last.tag_ in ("NN", "NNS") and last.lemma_.lower() in verbs and before is not None
+              and before.pos_ == "NOUN" and (nxt is None or nxt.pos_ in ("DET", "ADV", "ADP", "PUNCT"))):
+            # "discovers that one painting changes every night": a clause read as one noun phrase; its
+            # subject is the phrase ("one painting"), "that" and the verb are not
+            toks = toks[1:-1]
+            repaired.add(toks[-1].i)
         # "the town's famous giant pumpkin" is two phrases: the town, and its pumpkin
         cut = [k for k, t in enumerate(toks) if t.tag_ == "POS"]
         if cut:

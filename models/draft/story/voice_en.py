@@ -184,7 +184,7 @@ class EventVoice:
         ev = self.event
         if self.content is not None:
             return self.content.light()
-        obj = _light_object(ev.obj)
+        obj = _light_object(ev.obj, knowing=ev.mode in ("discovery", "perception") or ev.verb in KNOWING)
         rest = "" if ev.rest.lower().startswith(CIRCUMSTANCE) or ev.part == "main" and not ev.particle else ev.rest
         if ev.verb == "fall" and ev.rest.startswith("in love"):
             rest = "in love"
@@ -295,14 +295,18 @@ PREPOSITIONS = {"of", "in", "on", "at", "against", "from", "with", "instead", "t
 DETERMINERS = {"a", "an", "the", "one", "this", "that", "some", "two", "three", "four", "five", "every", "each"}
 
 
-def _light_object(obj: str) -> str:
+KNOWING = {"discover", "realise", "realize", "learn", "notice", "know", "find", "see", "hear", "understand"}
+
+
+def _light_object(obj: str, knowing: bool = False) -> str:
     """ "one final game against the computer" -> "the game"; "her hearing" stays; "advice instead of drinks" -> "advice";
-    a clause said once already is "it" ("hide that the town's famous giant pumpkin has been stolen" -> "hide it")."""
+    a clause said once already is "it" ("hide that the town's famous giant pumpkin has been stolen" -> "hide it"),
+    unless it is what someone found out: that is the news, and "I've discovered it" says none of it."""
     words = obj.split()
     if not words:
         return obj
     if words[0].lower() in ("that", "whose", "what", "how", "why", "if"):
-        return "it"
+        return obj if knowing else "it"
     cut = next((k for k, w in enumerate(words) if w.lower() in PREPOSITIONS and k > 0), len(words))
     head = words[:cut]
     if not head:
