@@ -133,3 +133,13 @@ def test_the_lexicon_rows_have_a_column_for_every_language():
         header, rows = _read_table(name)  # raises on a row with a missing column
         assert header == ["en", "fr", "es", "de", "it", "pt", "zh", "ja", "ko", "hi", "ar"]
         assert len(rows) > 20
+
+
+def test_a_wife_or_husband_is_read_from_woman_or_man_with_a_possessive():
+    """"la dernière lettre de sa femme": his wife, not a woman who happens to be there."""
+    r = read_premise("Un vieux facteur perd la dernière lettre de sa femme dans la neige.")
+    wife = next(k for k, e in enumerate(r.entities) if e.head == "femme")
+    assert r.entities[wife].en == "wife"
+    assert [(rel.owner, rel.noun, rel.target) for rel in r.relations] == [(0, "wife", wife)]
+    r = read_premise("Une femme attend le bateau au port.")
+    assert r.entities[0].en == "woman"  # no possessive: a woman

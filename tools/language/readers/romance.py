@@ -20,7 +20,7 @@ ROMANCE = Layout(head_final=False, order="svo")
 _WORD = re.compile(r"[^\W\d_]+(?:[-’'][^\W\d_]+)*['’]?|\d+|[^\w\s]", re.UNICODE)
 _ELIDED = re.compile(r"^(l|d|qu|n|s|c|j|m|t|un|dell|all|nell|sull)['’](.+)$", re.IGNORECASE)
 # a possessive makes "fille" a daughter and "garçon" a son
-_KIN = {"girl": "daughter", "boy": "son"}
+_KIN = {"girl": "daughter", "boy": "son", "woman": "wife", "man": "husband"}  # with a possessive: "sa femme", "ihr Mann"
 
 
 @lru_cache(maxsize=8)
