@@ -55,6 +55,7 @@ class Writer:
         self.used: set[str] = set()
         self.mentioned: set[str] = set()   # events a line has already said whole
         self.said_count: dict[str, int] = {}  # how many lines have said each event
+        self.gestured: set[str] = set()  # the gestures shown (writer._gesture), none twice in a film
         self.names = self._names()
         content = self._voice("content") if "content" in situation.events else None
         self.voices = {key: EventVoice(ev, situation.entities, self.names, self._faculty(),
@@ -66,6 +67,7 @@ class Writer:
         self.used.clear()
         self.mentioned.clear()
         self.said_count.clear()
+        self.gestured.clear()
 
     # -- who is who
     def _names(self) -> dict[int, str]:
@@ -151,7 +153,16 @@ class Writer:
         options = feeling.get("any", []) + (feeling.get("person", []) if speaker.character.kind == "person" else [])
         if listener is not None and listener.character.offscreen:
             listener = None
-        return self._pick(options, Context(self, speaker, listener, place), f"{beat}|gesture")
+        # drawn from their own seeded order and kept apart from the frames used, so a gesture changes no other
+        # choice of the film (the frames' draws are salted with how many frames were used)
+        ctx = Context(self, speaker, listener, place)
+        rng = self.rng_for(f"{beat}|gesture|{len(self.gestured)}")
+        for text in self._ranked([o for o in options if o not in self.gestured], ctx, rng):
+            filled = ctx.fill(text)
+            if filled:
+                self.gestured.add(text)
+                return filled
+        return None
 
     def _options(self, move: str, part: str) -> list[str]:
         """The move's frames for this story's shape and events first, then the move's frames for any story."""
@@ -391,7 +402,8 @@ class Context:
             return m.short
         if form == "role":
             return f"the {c.role}" if c.role else m.short
-        return {"they": pron[0], "obj": pron[1], "self": pron[2], "have": pron[3], "were": pron[4]}.get(form)
+        poss = {"female": "her", "male": "his", "neutral": "its"}[gender]
+        return {"they": pron[0], "obj": pron[1], "self": pron[2], "have": pron[3], "were": pron[4], "poss": poss}.get(form)
 
     def _event(self, key: str, form: str) -> str | None:
         voice = self.w.voices.get(key)
