@@ -143,3 +143,11 @@ def test_a_wife_or_husband_is_read_from_woman_or_man_with_a_possessive():
     assert [(rel.owner, rel.noun, rel.target) for rel in r.relations] == [(0, "wife", wife)]
     r = read_premise("Une femme attend le bateau au port.")
     assert r.entities[0].en == "woman"  # no possessive: a woman
+
+
+def test_a_time_marked_like_a_place_is_said_as_when():
+    """"매일 밤 같은 시간에 오는 고양이": the cat comes every night at the same time, not "in every night same time"."""
+    r = read_premise("서울의 편의점 야간 알바생이 매일 밤 같은 시간에 오는 고양이와 친구가 된다.")
+    assert {e.rest for e in r.events} == {"every night at the same time"}
+    r = read_premise("Un viejo pescador de Valparaíso encuentra una botella con un mensaje escrito por su hija.")
+    assert next(e for e in r.events if e.verb == "find").rest == "in Valparaíso"  # a place stays a place

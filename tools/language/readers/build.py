@@ -251,7 +251,7 @@ def _events(tokens: list[Token], found: list[Phrase], entities: list[Entity], la
                 obj = f"{obj} with {_determined(holding, tokens, entities, agent, lang)}"
             # where it happens, as English says it ("迷路 ... 在东京的地铁里": gets lost in the Tokyo subway)
             into = "" if verb == "become" else "in "  # "友達になる": becomes a friend, not in one
-            rest = " ".join(f"{into}{_determined(p, tokens, entities, agent, lang)}" for p in inside
+            rest = " ".join(_when(p) or f"{into}{_determined(p, tokens, entities, agent, lang)}" for p in inside
                             if p.case == "loc" and p is not patient_phrase and p.en)
             rest = re.sub(r"\bin (\S+) in ", r"in \1 ", rest)
             along = [p for p in inside if p.case == "with" and p is not patient_phrase and p.entity in chars
@@ -302,6 +302,29 @@ def _content_said(events: list[Event], tokens: list[Token], found: list[Phrase],
                                   else verb, content.obj, content.rest]))
     events[k] = replace(events[k], obj=said)
     return events
+
+
+TIME_AT = {"time", "hour", "night", "midnight", "noon", "dawn", "dusk", "sunset", "sunrise", "moment"}
+TIME_IN = {"morning", "afternoon", "evening", "winter", "summer", "spring", "autumn", "season", "week", "year"}
+EVERY = ("every", "each")
+
+
+def _when(phrase: Phrase) -> str | None:
+    """A phrase of time marked like a place ("매일 밤 같은 시간에", "朝に") as English says when: "every night at the
+    same time", "at night", "in the morning"; None for a place."""
+    head = (phrase.head.en or "").split()
+    if not head or head[-1] not in TIME_AT | TIME_IN:
+        return None
+    words = phrase.en.split()
+    prep = "at" if head[-1] in TIME_AT else "in"
+    if words[0] in EVERY and len(words) > 2:  # "every night same time": every night, at the same time
+        rest = " ".join(words[2:])
+        return f"{words[0]} {words[1]} {prep} the {rest}"
+    if words[0] in EVERY:
+        return phrase.en
+    if head[-1] == "night" and len(words) == 1:
+        return "at night"
+    return f"{prep} the {phrase.en}"
 
 
 POSSESSIVE = {"male": "his", "female": "her"}
