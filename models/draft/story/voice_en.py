@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from auteur.models.draft.story.english import (NP, Predicate, article, clause, contract, inflect, perspective,
                                                predicate, third)
 from auteur.tools.language.english import COLLECTIVES
+from auteur.tools.language.gloss import mode as verb_mode
 from auteur.tools.language.events import OBJECT_PREP, RECIPROCAL_PREP
 from auteur.tools.language.reading import Entity, Event
 
@@ -184,7 +185,8 @@ class EventVoice:
         ev = self.event
         if self.content is not None:
             return self.content.light()
-        obj = _light_object(ev.obj, knowing=ev.mode in ("discovery", "perception") or ev.verb in KNOWING)
+        knowing = ("discovery", "perception")  # what someone found out, even where the reader called it an act
+        obj = _light_object(ev.obj, knowing=ev.mode in knowing or verb_mode(ev.verb) in knowing)
         rest = "" if ev.rest.lower().startswith(CIRCUMSTANCE) or ev.part == "main" and not ev.particle else ev.rest
         if ev.verb == "fall" and ev.rest.startswith("in love"):
             rest = "in love"
@@ -293,9 +295,6 @@ def _ask_modal(subj: NP, modal: str, pred: Predicate) -> str:
 PREPOSITIONS = {"of", "in", "on", "at", "against", "from", "with", "instead", "to", "for", "over", "about", "into",
                 "through", "by", "across", "under", "after", "before"}
 DETERMINERS = {"a", "an", "the", "one", "this", "that", "some", "two", "three", "four", "five", "every", "each"}
-
-
-KNOWING = {"discover", "realise", "realize", "learn", "notice", "know", "find", "see", "hear", "understand"}
 
 
 def _light_object(obj: str, knowing: bool = False) -> str:

@@ -153,16 +153,9 @@ class Writer:
         options = feeling.get("any", []) + (feeling.get("person", []) if speaker.character.kind == "person" else [])
         if listener is not None and listener.character.offscreen:
             listener = None
-        # drawn from their own seeded order and kept apart from the frames used, so a gesture changes no other
-        # choice of the film (the frames' draws are salted with how many frames were used)
-        ctx = Context(self, speaker, listener, place)
-        rng = self.rng_for(f"{beat}|gesture|{len(self.gestured)}")
-        for text in self._ranked([o for o in options if o not in self.gestured], ctx, rng):
-            filled = ctx.fill(text)
-            if filled:
-                self.gestured.add(text)
-                return filled
-        return None
+        # kept apart from the frames used, so a gesture changes no other choice of the film (the frames' draws are
+        # salted with how many frames were used)
+        return self._pick(options, Context(self, speaker, listener, place), f"{beat}|gesture", used=self.gestured)
 
     def _options(self, move: str, part: str) -> list[str]:
         """The move's frames for this story's shape and events first, then the move's frames for any story."""
@@ -229,26 +222,30 @@ class Writer:
         text = rng.choice(frames)
         return ctx.fill(text.replace("{owner}", owner.short if owner else "Sam")) or text
 
-    def _pick(self, options: list[str], ctx: Context, salt: str, told: set[str] | None = None) -> str | None:
+    def _pick(self, options: list[str], ctx: Context, salt: str, told: set[str] | None = None,
+              used: set[str] | None = None) -> str | None:
         """A frame filled in; with `told`, the events a scene's plot has said already, frames that would say one
-        again come last ("... Mara loses her hearing ... Mara loses her hearing, and Mara faces it")."""
-        rng = self.rng_for(f"{salt}|{len(self.used)}")
-        ranked = self._ranked(options, ctx, rng)
+        again come last ("... Mara loses her hearing ... Mara loses her hearing, and Mara faces it"). `used`: the
+        frames none of which is picked twice (the film's frames by default)."""
+        used = self.used if used is None else used
+        rng = self.rng_for(f"{salt}|{len(used)}")
+        ranked = self._ranked(options, ctx, rng, used)
         if told:
             ranked.sort(key=lambda o: bool(_events_in(o) & told))
         for text in ranked:
             filled = ctx.fill(text)
             if filled:
-                self.used.add(text)
+                used.add(text)
                 if told is not None:
                     told |= _events_in(text)
                 return filled
         return None
 
-    def _ranked(self, options: list[str], ctx: Context, rng: random.Random, _=None) -> list[str]:
+    def _ranked(self, options: list[str], ctx: Context, rng: random.Random, used: set[str] | None = None) -> list[str]:
         """Unused frames in a seeded order that favours the ones carrying more of the premise (a weighted draw
         without replacement), so different premises and seeds take different frames, not the same best one."""
-        fresh = [o for o in dict.fromkeys(options) if o not in self.used]
+        used = self.used if used is None else used
+        fresh = [o for o in dict.fromkeys(options) if o not in used]
         keys = {o: rng.random() ** (1.0 / (1.0 + _weight(o))) for o in fresh}
         return sorted(fresh, key=lambda o: -keys[o])
 

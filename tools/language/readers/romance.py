@@ -147,12 +147,9 @@ def tokens(text: str, lang: str) -> list[Token]:
                         owner=pending_owner)
             if plural and lemma != w:
                 tok.lemma = lemma.lower() if lang != "de" else lemma
-        elif verb is not None and low in g.get("causative", ()) and k + 1 < len(words) and \
-                gloss(lemma_of(words[k + 1]) or words[k + 1], lang, verb=True) is not None:
+        elif verb is not None and low in g.get("causative", ()) and (made := _infinitive_after(words, k, lang)):
             # "son pain fait rêver toute la ville": her bread makes the whole city dream, one act of the bread's
-            then = words[k + 1]
-            tok = Token(f"{w} {then}", lemma, "VERB", en="make",
-                        causes=gloss(lemma_of(then) or then, lang, verb=True).en)
+            tok = Token(f"{w} {words[k + 1]}", lemma, "VERB", en="make", causes=made)
             k += 1
         elif verb is not None:
             tok = Token(w, lemma, "VERB", en=verb.en)
@@ -185,6 +182,15 @@ def tokens(text: str, lang: str) -> list[Token]:
         out.append(tok)
         k += 1
     return out
+
+
+def _infinitive_after(words: list[str], k: int, lang: str) -> str:
+    """The English of the verb after word k ("rêver" -> "dream"), or "" when no verb follows."""
+    if k + 1 >= len(words):
+        return ""
+    then = words[k + 1]
+    found = gloss(_lemmatizer(lang)(then) or then, lang, verb=True)
+    return found.en if found is not None else ""
 
 
 def read(text: str, lang: str):
