@@ -119,6 +119,20 @@ def test_stock_lines_lower_the_template_score_and_are_named_by_scene():
     assert any(i.startswith("scene sc") and "stock template" in i for i in bad.issues)
 
 
+def test_a_stock_line_with_one_word_changed_is_still_stock_and_with_two_it_is_not():
+    from auteur.tools.evaluation.template import _matches_stock, skeletons
+
+    def stock(sentence: str) -> bool:
+        (sk,) = skeletons(sentence, (), frozenset())
+        return _matches_stock(sk)
+
+    assert stock("If I let go now, everything I am pours out at once.")  # as the stock list has it
+    assert stock("If I let go now, everything I have pours out at once.")  # 11 of 12 words: ratio 0.92
+    assert not stock("If I let go now, everything I am pours out of me.")  # 10 of 12: 0.83, under 0.86
+    assert not stock("If I let go today, everything we own spills out at once.")  # 8 of 12: 0.67
+    assert not stock("If I let go now, everything I am pours out at once and for good.")  # 3 words longer
+
+
 def test_a_story_about_something_else_plays_none_of_the_premise():
     from auteur.tools.evaluation.situation import situation
 

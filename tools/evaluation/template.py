@@ -132,12 +132,23 @@ def _film_sentences(film: Film) -> list[tuple[str, str, str, tuple[str, ...]]]:
 
 
 def _matches_stock(sk: tuple[str, ...]) -> bool:
+    if sk in stock_set():
+        return True
+    # One matcher with the sentence as its second sequence (SequenceMatcher indexes that one once), and ratio()
+    # only where its two cheap upper bounds allow it: the same verdicts, a tenth of the work.
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(sk)
     for st in stock():
-        if st == sk:
-            return True
-        if abs(len(st) - len(sk)) <= 2 and SequenceMatcher(None, st, sk, autojunk=False).ratio() >= CLOSE:
-            return True
+        if abs(len(st) - len(sk)) <= 2:
+            matcher.set_seq1(st)
+            if matcher.real_quick_ratio() >= CLOSE and matcher.quick_ratio() >= CLOSE and matcher.ratio() >= CLOSE:
+                return True
     return False
+
+
+@lru_cache(maxsize=1)
+def stock_set() -> frozenset[tuple[str, ...]]:
+    return frozenset(stock())
 
 
 def template(film: Film) -> Metric:
