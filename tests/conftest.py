@@ -16,33 +16,36 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "replayable"))
 # xdist would otherwise deal the files with the most tests first). So the longest go first (longest-
 # processing-time-first): the two workers then finish together instead of one waiting on a film-making
 # file dealt last. A file not listed runs after these, in its usual order.
-SLOWEST_FIRST = (  # seconds per file, `--durations=0` of the whole suite, 2026-12-07 20:08 UTC on a quiet machine (1750
-    # tests, 11 min 49 s), after the command line moved into the test process; the files marked * changed since
-    # (in-process ffmpeg swaps, a quicker cluster teardown) and carry their figure from a run of those files alone
-    "test_readme_cli.py",        # * 85 s (makes the film test_ray_executor.py reuses: keep it first)
-    "test_ray_executor.py",      # * 80 s
-    "test_story_planner.py",     # 78 s
-    "test_eval_judged.py",       # 77 s
-    "test_kill_resume.py",       # 76 s
-    "test_film.py",              # 67 s
-    "test_mot_training.py",      # 65 s
-    "test_studio_end_to_end.py",  # 58 s
-    "test_sources.py",           # 50 s (makes the film test_run_report.py reuses)
-    "test_mot_director.py",      # 44 s
+SLOWEST_FIRST = (  # seconds per file, `--durations=0` of the whole suite, 2026-12-08 00:57 UTC on a quiet machine (1825
+    # tests, 9 min 13 s)
+    "test_readme_cli.py",        # 78 s (makes the film test_ray_executor.py reuses: keep it first)
+    "test_ray_executor.py",      # 74 s
+    "test_kill_resume.py",       # 69 s
+    "test_mot_training.py",      # 62 s
+    "test_mot_director.py",      # 48 s
+    "test_studio_end_to_end.py",  # 48 s
+    "test_film.py",              # 46 s
+    "test_eval_judged.py",       # 46 s
+    "test_uniavgen_renderer.py",  # 39 s
     "test_mot_training_init.py",  # 37 s
-    "test_uniavgen_renderer.py",  # 36 s
-    "test_story_film.py",        # 36 s
+    "test_story_planner.py",     # 37 s
     "test_assemble.py",          # 35 s
-    "test_shot_failures.py",     # * 32 s
-    "test_creator_loop.py",      # 31 s
-    "test_fast_settings.py",     # 31 s
-    "test_same_film.py",         # 25 s
-    "test_ltx2_renderer.py",     # 21 s
-    "test_script_fuzz.py",       # 20 s
-    "test_memory_levels.py",     # 20 s
-    "test_eval_premise.py",      # 19 s
-    "test_doctor.py",            # 17 s
+    "test_story_film.py",        # 34 s
+    "test_shot_failures.py",     # 31 s
+    "test_creator_loop.py",      # 28 s
+    "test_sources.py",           # 27 s (makes the film test_run_report.py reuses)
+    "test_same_film.py",         # 20 s
+    "test_fast_settings.py",     # 20 s
     "test_draft_renderer.py",    # 16 s
+    "test_script_fuzz.py",       # 15 s
+    "test_mot_training_data.py",  # 15 s
+    "test_hardening.py",         # 14 s
+    "test_resume.py",            # 14 s
+    "test_roles.py",             # 13 s
+    "test_loudness.py",          # 13 s
+    "test_bad_input.py",         # 12 s
+    "test_wan_renderer.py",      # 11 s
+    "test_mot_fast_paths.py",    # 11 s
     "test_run_report.py",        # 1 s (test_sources.py's film)
 )
 
