@@ -45,6 +45,29 @@ def test_same_line_in_same_voice_gives_identical_samples_even_after_other_lines(
     assert np.array_equal(first, second)
 
 
+def test_a_line_is_the_same_while_another_module_holds_espeak_open():
+    """The GPU voices' phonemizer opens espeak-ng's library and never closes it; a library someone holds is not
+    unloaded, and the statics that made a line depend on the lines before it would then be shared."""
+    import subprocess
+    import sys
+
+    code = f"""
+import ctypes, espeakng_loader, numpy as np
+from auteur.core.schema import Voice
+from auteur.tools.sound.speech import espeak_voice, synthesize
+voice = espeak_voice(Voice(gender="male", pitch=-0.2))
+held = ctypes.CDLL(espeakng_loader.get_library_path())
+first, _ = synthesize({LINE!r}, voice)
+synthesize("Something else entirely, long and winding.", voice)
+second, _ = synthesize({LINE!r}, voice)
+print(len(first), len(second), np.array_equal(first, second))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    first, second, same = done.stdout.split()
+    assert same == "True", (first, second)
+
+
 def test_female_and_male_voices_differ_in_pitch():
     high, rate = synthesize(LINE, espeak_voice(Voice(gender="female", pitch=0.5)))
     low, _ = synthesize(LINE, espeak_voice(Voice(gender="male", pitch=-0.5)))

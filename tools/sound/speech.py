@@ -127,7 +127,9 @@ def _trim(samples: np.ndarray) -> np.ndarray:
 # in C statics that neither espeak_Terminate nor espeak_Initialize reset, so the same line would
 # come out a little different depending on what was spoken before it. To make every line
 # depend on its text and voice alone, each synthesis loads the library afresh and unloads it
-# afterwards (dlopen, Initialize, Synth, Terminate, dlclose: about 5 ms).
+# afterwards (dlopen, Initialize, Synth, Terminate, dlclose: about 5 ms). dlclose only unloads a library nobody
+# else holds, and the phonemizer of the GPU voices (models/gpu/tts.py) keeps the same file open for good, so
+# this module opens a private copy of it (_private_library), whose statics are its alone.
 
 _SynthCallback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
 
@@ -190,7 +192,7 @@ def _session() -> Iterator[tuple[ctypes.CDLL, int]]:
     import espeakng_loader
 
     try:
-        lib = ctypes.CDLL(espeakng_loader.get_library_path())
+        lib = ctypes.CDLL(_private_library())
     except OSError as err:
         raise SpeechError(f"cannot load the espeak-ng library from espeakng_loader: {err}") from None
     try:
@@ -207,6 +209,44 @@ def _session() -> Iterator[tuple[ctypes.CDLL, int]]:
             lib.espeak_Terminate()
     finally:
         _unload(lib)
+
+
+_private: dict[str, str] = {}
+
+
+def _private_library() -> str:
+    """The path of this process's own copy of espeak-ng's library (the wheel's own where no copy can be made or
+    loaded, as on a temporary folder mounted noexec): a library another module has open cannot be unloaded."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    import espeakng_loader
+
+    original = espeakng_loader.get_library_path()
+    if _private.get("pid") == str(os.getpid()):
+        return _private["path"]
+    path = original
+    try:
+        folder = tempfile.mkdtemp(prefix="auteur-espeak-")
+        copy = os.path.join(folder, os.path.basename(original))
+        shutil.copyfile(original, copy)
+        _unload(ctypes.CDLL(copy))  # it loads from there
+        path = copy
+        atexit.register(_remove_private, folder, os.getpid())
+    except OSError:
+        pass
+    _private.update(pid=str(os.getpid()), path=path)
+    return path
+
+
+def _remove_private(folder: str, pid: int) -> None:
+    import os
+    import shutil
+
+    if os.getpid() == pid:  # not in a forked child, whose parent still loads from it
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _declare(lib: ctypes.CDLL) -> None:
