@@ -96,7 +96,7 @@ def test_a_french_rival_is_competed_with_and_the_japanese_and_is_no_with():
     assert ev.verb == "climb" and agent in ("祖母", "孫") and patient != "祖母"
     assert "with robot" in ev.rest
     _, ev, agent, _ = main("一只猫在东京的地铁里迷路了")
-    assert (ev.verb, agent, ev.rest) == ("get lost", "猫", "in Tokyo subway")
+    assert (ev.verb, agent, ev.rest) == ("get lost", "猫", "in the subway in Tokyo")  # the place, then where it is
 
 
 def test_a_premise_that_names_nobody_still_has_two_who_talk():
@@ -154,11 +154,12 @@ def test_a_long_lost_son_waited_for_in_chinese_is_missing_and_waited_for_by_name
     text = "一位老茶农在云雾中的山上等待失散多年的儿子回家。"
     r, ev, agent, patient = main(text)
     assert (ev.verb, r.entities[ev.agent].en, r.entities[ev.patient].en) == ("wait", "old tea farmer",
-                                                                           "lost many years son")
+                                                                           "long-lost son")
     assert ev.obj == "" and ev.rest.startswith("for ")  # waits for the son, not "waits the son"
+    assert ev.rest.endswith("on the mountain in the fog")  # "在云雾中的山上", once "in fog mountain"
     assert r.entities[ev.patient].status == "missing"
     film = plan(text)
-    son = next(c for c in film.characters if c.role == "lost many years son")
+    son = next(c for c in film.characters if c.role == "long-lost son")
     waited = [line for _, line in lines(film) if "waiting for" in line or "waited for" in line]
     assert waited and all("waiting the" not in line for _, line in lines(film))
     assert any(son.name in line or "for you" in line for line in waited), waited

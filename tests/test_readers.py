@@ -112,6 +112,20 @@ def test_a_romance_premise_s_things_keep_their_articles_in_english():
     assert (r.entities[write.agent].en, write.part) == ("daughter", "backstory")
 
 
+def test_a_thing_of_a_language_without_articles_gets_the_english_one():
+    """Chinese, Japanese, Korean, Hindi and Arabic (whose article is only "the", on the word) give English no
+    article: the place is "the market", a thing "a lantern", a mass noun bare, a name as it is."""
+    sell = next(e for e in read_premise("في سوق القاهرة القديم، يبيع صبي صغير فوانيس تضيء الأحلام.").events
+                if e.verb == "sell")
+    assert (sell.obj, sell.rest) == ("a lantern", "in the market")  # once "sells lantern in market"
+    sell = next(e for e in read_premise("一位老奶奶在市场里卖面包。").events if e.verb == "sell")
+    assert (sell.obj, sell.rest) == ("bread", "in the market")
+    sell = next(e for e in read_premise("少女は市場で花を売る。").events if e.verb == "sell")
+    assert sell.obj == "a flower"
+    lost = next(e for e in read_premise("一只猫在东京的地铁里迷路了").events if e.verb == "get lost")
+    assert lost.rest == "in the subway in Tokyo"
+
+
 def test_english_gloss_keeps_every_entity_and_names_the_story():
     r = read_premise("一位老茶农在云雾中的山上等待失散多年的儿子回家。")
     assert {"farmer", "mountain", "son", "wait"} <= set(r.english.split())

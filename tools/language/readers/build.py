@@ -251,9 +251,13 @@ def _events(tokens: list[Token], found: list[Phrase], entities: list[Entity], la
                 obj = f"{obj} with {_determined(holding, tokens, entities, agent, lang)}"
             # where it happens, as English says it ("迷路 ... 在东京的地铁里": gets lost in the Tokyo subway)
             into = "" if verb == "become" else "in "  # "友達になる": becomes a friend, not in one
-            rest = " ".join(_when(p) or f"{into}{_determined(p, tokens, entities, agent, lang)}" for p in inside
-                            if p.case == "loc" and p is not patient_phrase and p.en)
-            rest = re.sub(r"\bin (\S+) in ", r"in \1 ", rest)
+            on = cues(lang).get("on", ())  # "山上": on the mountain
+            places = [p for p in inside if p.case == "loc" and p is not patient_phrase and p.en]
+            if layout.head_final:  # "在云雾中的山上", "東京の地下鉄で": the place itself first, then what it is in
+                places.reverse()
+            rest = " ".join(_when(p) or f"{'on ' if into and p.end < len(tokens) and tokens[p.end].text in on else into}"
+                            f"{_determined(p, tokens, entities, agent, lang)}" for p in places)
+            rest = re.sub(r"\bin (\S+) in (?!the )", r"in \1 ", rest)
             along = [p for p in inside if p.case == "with" and p is not patient_phrase and p.entity in chars
                      and p.entity != agent and p.en]
             if along:  # "ロボットと一緒に山に登る": climbs the mountain with the robot
@@ -351,7 +355,34 @@ def _determined(phrase: Phrase, tokens: list[Token], entities: list[Entity], age
         return f"the {en}"
     if any(d in g.get("indefinite", ()) for d in dets) and not any(t.plural for t in phrase.tokens):
         return f"{'an' if en[:1].lower() in 'aeiou' else 'a'} {en}"
-    return en
+    if "indefinite" in g:  # a language with articles left them out: "du pain", "Brot"
+        return en
+    return _english_article(phrase, en)
+
+
+# Things English says without "a" ("sells bread", "drinks tea"): the mass nouns a premise's things tend to be.
+MASS = frozenset("bread tea water rice milk honey soup food money music advice news light fog mist snow rain sand "
+                 "wine coffee paper work love luck gold silver salt sugar flour oil fire smoke ice dust weather wind "
+                 "air mail silk cloth wood meat fish fruit".split())
+
+
+def _english_article(phrase: Phrase, en: str) -> str:
+    """What English puts before a noun whose language has no articles (Chinese, Japanese, Korean, Hindi; Arabic
+    marks only "the", on the word itself): the place where it happens is "the market", more than one are plural
+    ("sells lanterns"), a mass noun stays bare, any other thing is "a lantern"."""
+    from auteur.tools.language.forms import inflection
+
+    if en[:1].isupper() or not any(t.en for t in phrase.tokens):  # a name ("Tokyo"), or a word nobody knows
+        return en
+    if phrase.case == "loc":
+        return f"the {en}"
+    words = en.split()
+    if any(t.plural for t in phrase.tokens) or _count(phrase) > 1:
+        words[-1] = inflection(words[-1], "NNS") or words[-1]
+        return " ".join(words)
+    if words[-1] in MASS or words[0] in ("the", "a", "an", "some"):
+        return en
+    return _article(en)
 
 
 def _agent(i: int, tok: Token, inside: list[Phrase], everything: list[Phrase], chars: set, layout: Layout) -> int | None:

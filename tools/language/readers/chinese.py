@@ -110,6 +110,9 @@ def _roman(word: str) -> str:
     return romanise(word).capitalize()
 
 
+DURATIONS = ("many years", "years", "a long time", "many days", "months")
+
+
 def _mark(out: list[Token], g: dict) -> list[Token]:
     for k, tok in enumerate(out):
         prev = out[k - 1] if k else None
@@ -137,6 +140,10 @@ def _mark(out: list[Token], g: dict) -> list[Token]:
                     noun.owner = prev.gender or ""  # "她的孙子": her grandson
             elif prev.pos in ("ADJ",):
                 prev.case = "poss"  # "失散多年的儿子": the describing words stay with the son
+                for span in DURATIONS:  # "失散多年": lost many years, a long-lost son
+                    if prev.en.endswith(" " + span) and len(prev.en.split()) == 1 + len(span.split()):
+                        prev.en = f"long-{prev.en.split()[0]}"
+                        break
             elif prev.pos == "VERB":
                 prev.attributive = prev.past = True  # "写的信": a clause that describes the noun after it
         if tok.text in g["negation"] and not tok.cue:
