@@ -126,6 +126,18 @@ def test_a_thing_of_a_language_without_articles_gets_the_english_one():
     assert lost.rest == "in the subway in Tokyo"
 
 
+def test_a_spanish_old_woman_teaches_her_cat_and_a_girl_searches_for_her_dog():
+    """"Una anciana": a describing word with an article and no noun is someone; "enseña", "busca": verbs the
+    lemmatizer reads as nouns are found by their regular endings; "a su gato" after a verb is whom it is done to."""
+    r = read_premise("Una anciana de Sevilla enseña a su gato a tocar el piano antes del concurso.")
+    woman = next(e for e in r.entities if e.kind == "person")
+    assert (woman.en, woman.gender) == ("old woman", "female")
+    teach = next(e for e in r.events if e.part == "main")
+    assert (teach.verb, r.entities[teach.agent].en, r.entities[teach.patient].en) == ("teach", "old woman", "cat")
+    search = next(e for e in read_premise("Una niña busca a su perro bajo la lluvia.").events if e.part == "main")
+    assert (search.verb, search.rest) == ("search", "for dog in the rain")
+
+
 def test_english_gloss_keeps_every_entity_and_names_the_story():
     r = read_premise("一位老茶农在云雾中的山上等待失散多年的儿子回家。")
     assert {"farmer", "mountain", "son", "wait"} <= set(r.english.split())

@@ -105,6 +105,8 @@ def tokens(text: str, lang: str) -> list[Token]:
             continue
         if low in g["with"] or low in g["by"] or low in g["place_prepositions"]:
             pending_case = "with" if low in g["with"] else "by" if low in g["by"] else "loc"
+            if low in g.get("object_markers", ()) and out and out[-1].pos == "VERB":
+                pending_case = "obj"  # "enseña a su gato": the one taught, not a place
             if low in ("de", "di", "d'", "von") and not (k + 1 < len(words) and words[k + 1][:1].isupper()):
                 pending_case = "poss"  # "le pain de sa mère": whose, not where
             out.append(Token(w, low, "ADP"))
@@ -130,6 +132,11 @@ def tokens(text: str, lang: str) -> list[Token]:
         lemma = lemma_of(w) or w
         noun = gloss(w, lang) or gloss(lemma, lang)
         verb = gloss(lemma, lang, verb=True) or gloss(w, lang, verb=True)
+        if verb is None and lemma.lower() == low and not (out and out[-1].pos == "DET"):
+            # "enseña", "toca", "busca": the lemmatizer reads a noun (an emblem, a headdress, a search); the
+            # regular present tense names the verb
+            verb, lemma = next(((v, c) for c in _infinitives(low, lang) if (v := gloss(c, lang, verb=True))),
+                               (None, lemma))
         capital = w[:1].isupper() and k > 0 and not (out and out[-1].text in ".!?")
         after_det = bool(out) and out[-1].pos in ("DET", "ADJ", "NUM")
         if noun is not None and noun.en[:1].isupper() or (capital and noun is None and verb is None and
@@ -181,6 +188,33 @@ def tokens(text: str, lang: str) -> list[Token]:
             pending_case = ""
         out.append(tok)
         k += 1
+    return _nominalised(out, g)
+
+
+PRESENT_ENDINGS = {  # third person present -> infinitive, for regular verbs
+    "es": (("an", "ar"), ("en", "er"), ("en", "ir"), ("a", "ar"), ("e", "er"), ("e", "ir")),
+    "pt": (("am", "ar"), ("em", "er"), ("em", "ir"), ("a", "ar"), ("e", "er"), ("e", "ir")),
+    "it": (("ano", "are"), ("ono", "ere"), ("ono", "ire"), ("a", "are"), ("e", "ere"), ("e", "ire")),
+    "fr": (("ent", "er"), ("e", "er"), ("it", "ir"), ("t", "re")),
+}
+
+
+def _infinitives(word: str, lang: str) -> list[str]:
+    return [word[:-len(end)] + inf for end, inf in PRESENT_ENDINGS.get(lang, ()) if word.endswith(end)]
+
+
+def _nominalised(out: list[Token], g: dict) -> list[Token]:
+    """"Una anciana de Sevilla": a describing word with an article and no noun after it is someone, an old woman
+    (as English needs the noun)."""
+    for k, tok in enumerate(out):
+        if tok.pos != "ADJ" or not k or out[k - 1].pos != "DET":
+            continue
+        nxt = out[k + 1] if k + 1 < len(out) else None
+        if nxt is not None and nxt.pos in ("NOUN", "PROPN", "ADJ"):
+            continue
+        gender = tok.gender or g["articles"].get(out[k - 1].lemma) or None
+        tok.pos, tok.gender = "NOUN", gender
+        tok.en = f"{tok.en} {'woman' if gender == 'female' else 'man' if gender == 'male' else 'person'}"
     return out
 
 
