@@ -124,6 +124,10 @@ def test_a_thing_of_a_language_without_articles_gets_the_english_one():
     assert sell.obj == "a flower"
     lost = next(e for e in read_premise("一只猫在东京的地铁里迷路了").events if e.verb == "get lost")
     assert lost.rest == "in the subway in Tokyo"
+    r = read_premise("一个小女孩在雨夜里寻找她丢失的风筝。")
+    search = next(e for e in r.events if e.verb == "search")
+    assert r.entities[search.agent].en == "girl"  # once "my daughter child", from CC-CEDICT's pieces
+    assert search.rest.endswith("during the night in the rain")  # once "at the during the night"
 
 
 def test_a_spanish_old_woman_teaches_her_cat_and_a_girl_searches_for_her_dog():

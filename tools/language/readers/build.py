@@ -320,6 +320,8 @@ def _when(phrase: Phrase) -> str | None:
     if not head or head[-1] not in TIME_AT | TIME_IN:
         return None
     words = phrase.en.split()
+    if words[0] in ("during", "in", "at", "on", "by"):  # the gloss says when itself ("夜里": during the night)
+        return phrase.en
     prep = "at" if head[-1] in TIME_AT else "in"
     if words[0] in EVERY and len(words) > 2:  # "every night same time": every night, at the same time
         rest = " ".join(words[2:])
