@@ -103,6 +103,17 @@ def test_a_verb_read_as_a_noun_after_an_adjective_reading_keeps_both_people():
     assert chars["mechanic"].kind == "person"
 
 
+def test_a_worker_named_with_a_vehicle_is_someone_and_a_machine_named_like_a_worker_is_not():
+    """MiniLM hears the train in "a night-train conductor" and the bus in "a bus driver" and types the phrase a
+    machine; the lexicon lists the head among people and the head alone is someone."""
+    for text, head in (("A night-train conductor discovers a passenger who has been riding the same train for "
+                        "forty years.", "conductor"), ("A bus driver finds a lost dog on the last route of the night.",
+                                                       "driver")):
+        assert next(e.kind for e in read_premise(text).entities if e.head == head) == "person"
+    cleaner = read_premise("A robot vacuum cleaner escapes the apartment to find the ocean it saw on television.")
+    assert next(e.kind for e in cleaner.entities if e.head == "cleaner") == "machine"
+
+
 def test_want_obstacle_and_situation_are_phrases_of_the_premise():
     reading = read_premise("A retired boxer teaches his granddaughter to ride a bicycle before the summer ends.")
     assert reading.want == "ride a bicycle before the summer ends"

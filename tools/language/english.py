@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from auteur.core.errors import AuteurError
+from auteur.tools.language.gloss import kinds
 from auteur.tools.language.meaning import embed_all, gender_age, typers, vector
 from auteur.tools.language.reading import CHARACTER_KINDS, Entity
 
@@ -253,6 +254,12 @@ def _kind(texts: tuple[str, ...], ent_label: str | None, allowed: tuple[str, ...
     if len(ranked) > 1 and ranked[0] != "person" and lemma.endswith(AGENT_SUFFIXES) and \
             total[ranked[0]] - total.get("person", -9.0) < 0.1 * sum(2.0 if k == 0 else 1.0 for k in range(len(texts))):
         return "person"
+    # "a night-train conductor", "a bus driver": the vehicle pulls the phrase to "machine", but a head the lexicon
+    # lists among people, typed alone as someone, is someone (a "vacuum cleaner" alone is still a machine)
+    if ranked[0] == "machine" and "person" in total and len(texts) > 1 and "person" in (kinds(lemma) or ()):
+        alone = typer.scores(vector(texts[0]))
+        if max(alone, key=alone.get) == "person":
+            return "person"
     return ranked[0]
 
 
