@@ -138,6 +138,10 @@ def test_a_spanish_old_woman_teaches_her_cat_and_a_girl_searches_for_her_dog():
     assert (woman.en, woman.gender) == ("old woman", "female")
     teach = next(e for e in r.events if e.part == "main")
     assert (teach.verb, r.entities[teach.agent].en, r.entities[teach.patient].en) == ("teach", "old woman", "cat")
+    assert teach.rest.startswith("to play the piano")  # what she teaches it, not a second act "plays with the cat"
+    assert not [e for e in r.events if e.verb == "play"]
+    beach = next(e for e in read_premise("Un niño va a la playa con su perro.").events if e.verb == "go")
+    assert beach.patient is None and "the beach" in beach.rest  # "a" before a place is where, not whom
     search = next(e for e in read_premise("Una niña busca a su perro bajo la lluvia.").events if e.part == "main")
     assert (search.verb, search.rest) == ("search", "for dog in the rain")
 

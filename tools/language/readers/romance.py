@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from auteur.core.errors import AuteurError
-from auteur.tools.language.gloss import cues, gloss
+from auteur.tools.language.gloss import cues, gloss, kinds
 from auteur.tools.language.readers.build import Layout, build
 from auteur.tools.language.readers.tokens import Token
 
@@ -106,7 +106,7 @@ def tokens(text: str, lang: str) -> list[Token]:
         if low in g["with"] or low in g["by"] or low in g["place_prepositions"]:
             pending_case = "with" if low in g["with"] else "by" if low in g["by"] else "loc"
             if low in g.get("object_markers", ()) and out and out[-1].pos == "VERB":
-                pending_case = "obj"  # "enseña a su gato": the one taught, not a place
+                pending_case = "obj?"  # "enseña a su gato": the one taught; "va a la playa": where
             if low in ("de", "di", "d'", "von") and not (k + 1 < len(words) and words[k + 1][:1].isupper()):
                 pending_case = "poss"  # "le pain de sa mère": whose, not where
             out.append(Token(w, low, "ADP"))
@@ -174,6 +174,9 @@ def tokens(text: str, lang: str) -> list[Token]:
         else:
             tok = Token(w, lemma, "X")
         if tok.pos in ("NOUN", "PROPN", "ADJ"):
+            if pending_case == "obj?":  # a person or an animal after the verb's "a" is whom it is done to
+                alive = {"person", "animal", "creature"} & set(kinds(tok.en) or ())
+                pending_case = "obj" if alive or tok.pos == "PROPN" and not noun else "loc"
             tok.case = pending_case
             if tok.pos != "ADJ" or not pending_case:
                 pending_case = ""
@@ -188,7 +191,7 @@ def tokens(text: str, lang: str) -> list[Token]:
             pending_case = ""
         out.append(tok)
         k += 1
-    return _nominalised(out, g)
+    return _complements(_nominalised(out, g))
 
 
 PRESENT_ENDINGS = {  # third person present -> infinitive, for regular verbs
@@ -215,6 +218,33 @@ def _nominalised(out: list[Token], g: dict) -> list[Token]:
         gender = tok.gender or g["articles"].get(out[k - 1].lemma) or None
         tok.pos, tok.gender = "NOUN", gender
         tok.en = f"{tok.en} {'woman' if gender == 'female' else 'man' if gender == 'male' else 'person'}"
+    return out
+
+
+INFINITIVE_ENDINGS = ("ar", "er", "ir", "re", "are", "ere", "ire")
+
+
+def _complements(out: list[Token]) -> list[Token]:
+    """"enseña a su gato a tocar el piano": teaches her cat to play the piano. An infinitive after "a"/"à" that
+    follows a verb and the one it is done to completes that verb, with its own object; it is no act of its own."""
+    for k, tok in enumerate(out):
+        if tok.pos != "VERB" or tok.causes:
+            continue
+        j, whom = k + 1, False
+        while j < len(out) and j <= k + 5 and out[j].pos in ("ADP", "DET", "NOUN", "PROPN", "ADJ"):
+            whom = whom or out[j].pos in ("NOUN", "PROPN")
+            j += 1
+        then = out[j] if j < len(out) else None
+        if not whom or then is None or then.pos != "VERB" or not then.en or out[j - 1].lemma not in ("a", "à") \
+                or not then.text.lower().endswith(INFINITIVE_ENDINGS):
+            continue
+        what = next((t for t in out[j + 1:j + 4] if t.pos in ("NOUN", "PROPN")), None)
+        said = f"to {then.en}"
+        if what is not None and what.en:
+            det = out[out.index(what) - 1]
+            said += f" {'the ' if det.pos == 'DET' and det.owner is None else ''}{what.en}"
+        tok.causes = said
+        then.pos = "PART"  # told inside the verb it completes
     return out
 
 
