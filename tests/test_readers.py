@@ -127,6 +127,8 @@ def test_a_thing_of_a_language_without_articles_gets_the_english_one():
     r = read_premise("一个小女孩在雨夜里寻找她丢失的风筝。")
     search = next(e for e in r.events if e.verb == "search")
     assert r.entities[search.agent].en == "girl"  # once "my daughter child", from CC-CEDICT's pieces
+    assert search.rest.startswith("for a kite")  # a thing she searches for: once a character called Juno
+    assert next(e.kind for e in r.entities if e.en == "kite") == "object"
     assert search.rest.endswith("during the night in the rain")  # once "at the during the night"
 
 

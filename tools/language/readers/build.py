@@ -230,7 +230,7 @@ def _events(tokens: list[Token], found: list[Phrase], entities: list[Entity], la
             own = mode(verb)
             if m == "act" and own:
                 m = own
-            agent = _agent(i, tok, inside, found, chars, layout)
+            agent = _agent(i, tokens, inside, found, chars, layout)
             if agent is None and part in ("main", "content", "deadline", "twist"):
                 agent = protagonist
             agent = None if agent == -1 else agent
@@ -387,7 +387,11 @@ def _english_article(phrase: Phrase, en: str) -> str:
     return _article(en)
 
 
-def _agent(i: int, tok: Token, inside: list[Phrase], everything: list[Phrase], chars: set, layout: Layout) -> int | None:
+def _agent(i: int, tokens: list[Token], inside: list[Phrase], everything: list[Phrase], chars: set,
+           layout: Layout) -> int | None:
+    tok = tokens[i]
+    if tok.attributive and layout.head_final and i and tokens[i - 1].pos == "PRON":
+        return None  # "她丢失的风筝": the kite she lost; she, whoever the story's lead is, lost it
     if tok.attributive and layout.head_final:
         described = next((p for p in inside if p.start > i), None)  # "走失的小狗": the dog got lost
         return described.entity if described is not None and described.entity in chars else None
@@ -485,6 +489,13 @@ def build(text: str, lang: str, tokens: list[Token], layout: Layout) -> PremiseR
     _pronoun_genders(tokens, found, entities)
     relations, entities = _relations(found, entities)
     events = _events(tokens, found, entities, layout, lang)
+    # a machine that does nothing in the premise, nor with anyone, is a thing ("她丢失的风筝": a kite, not a
+    # character), as english.py reads "a satellite being repaired"
+    acting = {e.agent for e in events} | {p.entity for p in found if p.case == "with"}  # a rival or companion acts
+    idle = [k for k, e in enumerate(entities) if e.kind == "machine" and not e.name and k not in acting]
+    if idle:  # read again with it a thing: "searches for a kite", not "for kite" as if it had a name
+        entities = [replace(e, kind="object") if k in idle else e for k, e in enumerate(entities)]
+        events = _events(tokens, found, entities, layout, lang)
     conditions = []
     for t in tokens:
         c = condition(t.en) if t.en else None
