@@ -319,3 +319,18 @@ def test_every_entity_of_a_non_english_premise_is_in_the_film(case):
         if e.kind == "time":
             continue
         assert e.english.split()[-1].lower() in said, f"{e.phrase} ({e.english}) is not in the film"
+
+
+def test_the_old_have_grey_white_or_thinning_hair_and_the_young_never():
+    """An old woman with curly brown hair was an untuned Spanish film's "anciana"; the draw is the same, mapped."""
+    aged = ("white", "grey", "thinning")
+    for prompt, role in (("Una anciana de Sevilla enseña a su gato a tocar el piano antes del concurso.", "old woman"),
+                         ("An old fisherman and a young marine biologist race a typhoon to free a trapped whale.",
+                          "fisherman")):
+        for seed in (1, 2, 3, 4, 5, 6, 7):
+            old = next(c for c in plan(prompt, seed).characters if c.role.endswith(role))
+            assert any(w in old.appearance for w in aged), (seed, old.appearance)
+    for seed in (1, 2, 3, 4, 5, 6, 7):
+        young = next(c for c in plan("An old fisherman and a young marine biologist race a typhoon to free a trapped "
+                                     "whale.", seed).characters if "biologist" in c.role)
+        assert not any(w in young.appearance for w in aged), (seed, young.appearance)

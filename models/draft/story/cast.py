@@ -130,6 +130,9 @@ def _person(token: str, name: str, role: str, gender: str, age: str, rng: random
     if age == "young":  # white and thinning hair belong to the old
         hairs = [h for h in hairs if not any(w in h for w in ("white", "grey", "thinning"))] or hairs
     hair = rng.choice(hairs)
+    aged = [h for h in hairs if any(w in h for w in ("white", "grey", "thinning"))]
+    if age == "old" and aged and hair not in aged:  # an old woman has no curly brown hair; the same draw, mapped
+        hair = aged[hairs.index(hair) % len(aged)]
     build = rng.choice(looks["builds"])
     appearance = f"{article(build)} {build} {noun} with {hair}"
     if role:
