@@ -50,6 +50,20 @@ def test_a_place_no_kind_fits_is_drawn_from_its_words(name):
     assert place_kinds.kind_of(place(name)) is None
 
 
+def test_a_place_known_only_by_its_name_is_a_street_of_it_and_mars_stays_mars():
+    """"Sevilla", "Valparaíso": a premise's city no kind's name comes near was drawn as open country (dusk hills
+    with trees); a named place on earth is one of its streets, Mars is Mars, a common name keeps its words."""
+    from auteur.models.draft.place import location_look
+
+    for name in ("Sevilla", "Valparaíso"):
+        look = location_look(place(name, name.lower()), "Una anciana de Sevilla enseña a su gato a tocar el piano.")
+        assert look.kind is not None and look.kind.kind.name == "city_street" and "hills" not in look.landmarks
+        assert setting(draw_location_plate(place(name, name.lower()), W, H))["kind"]["kind"] == "city_street"
+    mars = location_look(place("Mars", "mars"), "An astronaut grows the first potato on Mars.")
+    assert mars.world == "mars" and (mars.kind is None or mars.kind.kind.name != "city_street")
+    assert location_look(place("the moor")).kind is None
+
+
 def test_a_kitchen_has_its_fridge_and_counter_and_differs_from_a_plain_room():
     kitchen = draw_location_plate(place("the kitchen", "a small kitchen"), W, H)
     assert {"fridge", "counter", "cupboards"} <= set(setting(kitchen)["dressing"])

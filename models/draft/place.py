@@ -15,7 +15,7 @@ from auteur.core.schema import Location
 from auteur.models.draft.conditions import (CONDITION_WORDS, drawn_conditions, is_night, read_conditions, weather_of,
                                            world_of)
 from auteur.models.draft.meaning import Depiction, context_text, depict_all
-from auteur.models.draft.place_kinds import KindMatch, PlaceKind, kind_of
+from auteur.models.draft.place_kinds import KindMatch, PlaceKind, kind_of, town
 from auteur.models.draft.palette import (RGB, colour_words, graded, has_word, jittered, luma, mix, scaled, stable_hash,
                                          word_sets, words_of)
 
@@ -152,7 +152,7 @@ def _look(location_json: str, premise: str) -> LocationLook:
     if "sky" in named:
         top, bottom = scaled(named["sky"], 0.7), named["sky"]
     landmarks = tuple(name for name, vocabulary in _LANDMARKS.items() if has_word(place_words, vocabulary))
-    match = kind_of(location, premise)
+    match = kind_of(location, premise) or (town(location) if world == "earth" else None)
     kind = match.kind if match else None
     interior = kind.inside if kind else (
         has_word(place_words, INTERIOR) and not has_word(place_words, {"courtyard", "square", "platform"}))

@@ -104,6 +104,18 @@ def kind_of(location: Location, premise: str = "") -> KindMatch | None:
     return _kind_of(*place_name(location), premise)
 
 
+TOWN = "city_street"
+
+
+def town(location: Location) -> KindMatch | None:
+    """What a place on earth known only by its name ("Sevilla", "Lyon": a premise's city) is drawn as when no kind's
+    name comes near it: one of its streets, not open country. None for a place with a common name."""
+    name = location.name.strip()
+    if not name[:1].isupper() or name.lower().startswith(("the ", "a ", "an ")) or TOWN not in kinds():
+        return None
+    return KindMatch(kinds()[TOWN][0], f"{name} ~ a place known by its name", 0.0, 0.0)
+
+
 @lru_cache(maxsize=256)
 def _kind_of(name: str, look: str, premise: str) -> KindMatch | None:
     index = _index()
