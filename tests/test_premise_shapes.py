@@ -196,3 +196,13 @@ def test_an_opening_word_keeps_a_name_or_i_capitalised_and_lowers_anything_else(
     assert after_opener("I've seen it.", names) == "I've seen it."
     assert after_opener("The book is rewriting itself!", names) == "the book is rewriting itself!"
     assert after_opener("Island time, Elin.", names) == "island time, Elin."
+
+
+def test_someone_a_thing_is_done_for_hears_it_done_for_them():
+    """"I'm sewing a wedding dress for my granddaughter", said to the granddaughter, is "for you"."""
+    film = plan("मुंबई की एक बूढ़ी दर्ज़ी अपनी पोती के लिए शादी का जोड़ा सिलती है।")
+    granddaughter = next(c for c in film.characters if c.role == "granddaughter")
+    said = [(speaker, line) for speaker, line in lines(film) if "wedding dress" in line]
+    assert said and all("granddaughter" not in line for _, line in said), said
+    assert any("for you" in line for _, line in said), said
+    assert any(speaker != granddaughter.name for speaker, _ in said)  # the tailor says it, to her

@@ -148,6 +148,14 @@ def test_a_spanish_old_woman_teaches_her_cat_and_a_girl_searches_for_her_dog():
     assert (search.verb, search.rest) == ("search", "for dog in the rain")
 
 
+def test_a_hindi_tailor_sews_a_wedding_dress_for_her_granddaughter():
+    """"अपनी पोती के लिए": the possessive is the granddaughter's alone (it ran on to the dress: "her wedding dress"),
+    and what is done for someone says so."""
+    r = read_premise("मुंबई की एक बूढ़ी दर्ज़ी अपनी पोती के लिए शादी का जोड़ा सिलती है।")
+    sew = next(e for e in r.events if e.verb == "sew")
+    assert (sew.obj, sew.rest) == ("a wedding dress", "for her granddaughter")
+
+
 def test_english_gloss_keeps_every_entity_and_names_the_story():
     r = read_premise("一位老茶农在云雾中的山上等待失散多年的儿子回家。")
     assert {"farmer", "mountain", "son", "wait"} <= set(r.english.split())

@@ -111,11 +111,13 @@ class EventVoice:
         # anyone else the words name who is in the talk ("a final game against the computer", said by the
         # computer: "against me")
         for k, e in enumerate(self.entities):
-            if k == ev.patient or not e.is_character or not e.phrase or e.phrase not in text:
+            phrase = e.phrase if e.phrase in text or not e.en else e.en  # "for her granddaughter", from Hindi
+            if k == ev.patient or not e.is_character or not phrase or not re.search(rf"\b{re.escape(phrase)}\b", text):
                 continue
             p = self.np(k, who)
-            if p is not None and p.person != 3:
-                text = text.replace(e.phrase, p.obj, 1)
+            if p is not None and p.person != 3:  # said to her granddaughter: "for you", whoever's she is
+                owned = re.compile(rf"(?:\b(?:her|his|their|its|my|your|our)\s+)?{re.escape(phrase)}")
+                text = owned.sub(lambda _: p.obj, text, 1)
         owner = subj
         # possessives of someone else in the talk: "its missing owner" said to the parrot -> "your missing owner"
         for k in (who.speaker, who.listener):

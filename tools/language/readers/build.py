@@ -262,6 +262,13 @@ def _events(tokens: list[Token], found: list[Phrase], entities: list[Entity], la
                      and p.entity != agent and p.en]
             if along:  # "ロボットと一緒に山に登る": climbs the mountain with the robot
                 rest = " ".join([rest, "with", " and ".join(p.en for p in along)]).strip()
+            for p in (p for p in inside if p.case == "for" and p is not patient_phrase and p.en):
+                # "अपनी पोती के लिए": sews a wedding dress for her granddaughter
+                if any(t.owner is not None for t in p.tokens) and agent is not None:
+                    said = f"{POSSESSIVE.get(entities[agent].gender or '', 'their')} {p.en}"
+                else:
+                    said = _determined(p, tokens, entities, agent, lang)
+                rest = f"{rest} for {said}".strip()
             if patient_phrase is not None and verb in RECIPROCAL_PREP and patient_phrase.entity in chars:
                 obj, rest = "", f"{RECIPROCAL_PREP[verb]} {obj} {rest}".strip()  # she competes with the robot
             elif obj and verb in OBJECT_PREP:

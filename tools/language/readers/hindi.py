@@ -77,8 +77,8 @@ def tokens(text: str) -> list[Token]:
             noun = next((t for t in out[k + 1:k + 3] if t.pos in ("NOUN", "PROPN")), None)
             if noun is not None:
                 noun.count = tok.count
-        if tok.owner is not None and k + 1 < len(out):
-            out[k + 1].owner = tok.owner
+        if tok.pos == "DET" and tok.owner is not None and k + 1 < len(out):
+            out[k + 1].owner = tok.owner  # "अपनी पोती": her granddaughter, and no further (once the wedding dress too)
     return out
 
 
