@@ -118,6 +118,9 @@ def test_a_thing_of_a_language_without_articles_gets_the_english_one():
     sell = next(e for e in read_premise("في سوق القاهرة القديم، يبيع صبي صغير فوانيس تضيء الأحلام.").events
                 if e.verb == "sell")
     assert (sell.obj, sell.rest) == ("a lantern", "in the market")  # once "sells lantern in market"
+    r = read_premise("في سوق القاهرة القديم، يبيع صبي صغير فوانيس تضيء الأحلام.")
+    light = next(e for e in r.events if e.verb == "light")
+    assert (r.entities[light.agent].en, light.particle, light.part) == ("lantern", "up", "detail")  # not the boy
     sell = next(e for e in read_premise("一位老奶奶在市场里卖面包。").events if e.verb == "sell")
     assert (sell.obj, sell.rest) == ("bread", "in the market")
     sell = next(e for e in read_premise("少女は市場で花を売る。").events if e.verb == "sell")

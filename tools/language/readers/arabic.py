@@ -63,6 +63,8 @@ def tokens(text: str) -> list[Token]:
             continue
         if verb is not None and (hit is None or w[0] in "يت"):
             tok = Token(w, stems[-1], "VERB", en=verb)
+            # "فوانيس تضيء الأحلام": a verb right after a noun with no "that" between says what the noun does
+            tok.attributive = bool(out) and out[-1].pos == "NOUN" and any(t.pos == "VERB" for t in out)
         elif hit is not None:
             name = hit.en[:1].isupper()
             pos = "PROPN" if name else "ADJ" if hit.describes else "NOUN"

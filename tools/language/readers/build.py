@@ -406,6 +406,10 @@ def _agent(i: int, tokens: list[Token], inside: list[Phrase], everything: list[P
         by = next((p for p in inside if p.start > i and p.case == "by" and p.entity in chars), None)
         if by is not None:
             return by.entity  # "un mensaje escrito por su hija": the daughter wrote it
+        if not tok.past:  # "فوانيس تضيء الأحلام": lanterns that light up dreams
+            described = next((p for p in inside if p.end == i and p.entity is not None), None)
+            if described is not None:
+                return described.entity
     if tok.causes:  # what makes it happen stands right before the verb, a thing as often as someone
         right_before = next((p for p in inside if p.end == i and p.entity is not None and p.case in ("", "subj")), None)
         if right_before is not None:
@@ -432,9 +436,12 @@ def _patient(i: int, tok: Token, inside: list[Phrase], agent: int | None, layout
     if tok.attributive and layout.head_final:
         described = next((p for p in candidates if p.start > i), None)  # "写的信": the letter was written
         return described if described is not None and described.entity != agent else None
-    if tok.attributive:
+    if tok.attributive and tok.past:
         before = [p for p in candidates if p.end <= i and p.case not in ("loc", "by")]
-        return before[-1] if before else None
+        return before[-1] if before else None  # "un mensaje escrito": the message was written
+    if tok.attributive:  # "فوانيس تضيء الأحلام": what the lanterns light up comes after
+        after = [p for p in candidates if p.start > i and p.case in ("", "obj")]
+        return after[0] if after else None
     marked = [p for p in candidates if p.case == "obj"]
     if marked:
         return min(marked, key=lambda p: abs(p.start - i))
