@@ -151,3 +151,27 @@ def test_synthesis_from_several_threads_gives_the_same_samples():
     for t in threads:
         t.join()
     assert len(results) == 4 and all(np.array_equal(r, expected) for r in results)
+
+
+def test_the_private_library_is_one_shared_file_whose_bytes_are_the_wheels(tmp_path, monkeypatch):
+    """One copy for every process (none left behind by a killed one), and a copy whose bytes are not the wheel's
+    (damaged, or planted) is written again before it is loaded. In a temporary folder of the test's own: the
+    suite's other processes load the shared copy meanwhile."""
+    import tempfile
+
+    import espeakng_loader
+
+    from auteur.tools.sound import speech
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    speech._private_library.cache_clear()
+    first = Path(speech._private_library())
+    original = Path(espeakng_loader.get_library_path())
+    assert first != original and first.read_bytes() == original.read_bytes()
+    first.write_bytes(b"not a library")
+    speech._private_library.cache_clear()
+    again = Path(speech._private_library())
+    assert again == first and again.read_bytes() == original.read_bytes()
+    assert first.parent.parent == tmp_path and not list(first.parent.glob(".*.part"))
+    synthesize(LINE, espeak_voice(Voice()))  # and it speaks from there
+    speech._private_library.cache_clear()  # the next test loads the shared copy again

@@ -14,6 +14,7 @@ import unicodedata
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -129,7 +130,7 @@ def _trim(samples: np.ndarray) -> np.ndarray:
 # depend on its text and voice alone, each synthesis loads the library afresh and unloads it
 # afterwards (dlopen, Initialize, Synth, Terminate, dlclose: about 5 ms). dlclose only unloads a library nobody
 # else holds, and the phonemizer of the GPU voices (models/gpu/tts.py) keeps the same file open for good, so
-# this module opens a private copy of it (_private_library), whose statics are its alone.
+# this module opens a copy of it (_private_library), whose statics are its alone.
 
 _SynthCallback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
 
@@ -211,42 +212,37 @@ def _session() -> Iterator[tuple[ctypes.CDLL, int]]:
         _unload(lib)
 
 
-_private: dict[str, str] = {}
-
-
+@lru_cache(maxsize=1)
 def _private_library() -> str:
-    """The path of this process's own copy of espeak-ng's library (the wheel's own where no copy can be made or
-    loaded, as on a temporary folder mounted noexec): a library another module has open cannot be unloaded."""
-    import atexit
+    """The path of a copy of espeak-ng's library that only this module opens (a library another module has open
+    cannot be unloaded): one file per user and wheel build among the system's temporary files, written once
+    atomically and shared by every process; used only from a folder this user owns that no one else can write,
+    and only while its bytes are the wheel's. The wheel's own path where no copy can be made or loaded (a
+    temporary folder mounted noexec)."""
     import os
-    import shutil
+    import stat as modes
     import tempfile
 
     import espeakng_loader
 
-    original = espeakng_loader.get_library_path()
-    if _private.get("pid") == str(os.getpid()):
-        return _private["path"]
-    path = original
+    original = Path(espeakng_loader.get_library_path())
+    uid = getattr(os, "getuid", lambda: 0)()
     try:
-        folder = tempfile.mkdtemp(prefix="auteur-espeak-")
-        copy = os.path.join(folder, os.path.basename(original))
-        shutil.copyfile(original, copy)
-        _unload(ctypes.CDLL(copy))  # it loads from there
-        path = copy
-        atexit.register(_remove_private, folder, os.getpid())
+        data = original.read_bytes()
+        folder = Path(tempfile.gettempdir()) / f"auteur-espeak-{uid}-{len(data)}-{original.stat().st_mtime_ns}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = folder.lstat()
+        if not modes.S_ISDIR(info.st_mode) or info.st_uid != uid or info.st_mode & 0o022:
+            return str(original)  # someone else's folder: not loaded from
+        copy = folder / original.name
+        if not copy.is_file() or copy.read_bytes() != data:
+            part = folder / f".{original.name}.{os.getpid()}.part"
+            part.write_bytes(data)
+            os.replace(part, copy)
+        _unload(ctypes.CDLL(str(copy)))  # it loads from there
+        return str(copy)
     except OSError:
-        pass
-    _private.update(pid=str(os.getpid()), path=path)
-    return path
-
-
-def _remove_private(folder: str, pid: int) -> None:
-    import os
-    import shutil
-
-    if os.getpid() == pid:  # not in a forked child, whose parent still loads from it
-        shutil.rmtree(folder, ignore_errors=True)
+        return str(original)
 
 
 def _declare(lib: ctypes.CDLL) -> None:

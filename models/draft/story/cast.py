@@ -123,14 +123,17 @@ def _member(n: int, k: int | None, e: Entity | None, situation: Situation, rng: 
     return Member(character=c, entity=e, source=k, speech=speech, short=label)
 
 
+AGED_HAIR = ("white", "grey", "thinning")
+
+
 def _person(token: str, name: str, role: str, gender: str, age: str, rng: random.Random, world: dict) -> Character:
     looks = world["people"]
     noun = looks["nouns"][gender][age]
     hairs = looks["child_hair"] if age == "child" else looks["hair"][gender]
+    aged = [h for h in hairs if any(w in h for w in AGED_HAIR)]
     if age == "young":  # white and thinning hair belong to the old
-        hairs = [h for h in hairs if not any(w in h for w in ("white", "grey", "thinning"))] or hairs
+        hairs = [h for h in hairs if h not in aged] or hairs
     hair = rng.choice(hairs)
-    aged = [h for h in hairs if any(w in h for w in ("white", "grey", "thinning"))]
     if age == "old" and aged and hair not in aged:  # an old woman has no curly brown hair; the same draw, mapped
         hair = aged[hairs.index(hair) % len(aged)]
     build = rng.choice(looks["builds"])

@@ -102,10 +102,8 @@ class EventVoice:
             p = self.np(ev.patient, who)
             phrase = e.phrase if e.phrase in text or not e.en else e.en  # a premise in another language: its gloss
             if p is not None and phrase and phrase in text and e.is_character:
-                said = p.obj if p.person != 3 else p.text
                 # "her neighbour's kids" said to the kids is "you", said of them "the kids": whose they are goes too
-                owned = re.compile(rf"(?:\b(?:her|his|their|its|my|your|our)\s+)?(?:[\w-]+['’]s\s+)?{re.escape(phrase)}")
-                text = owned.sub(lambda _: said, text, 1)
+                text = _named_as(text, phrase, p.obj if p.person != 3 else p.text)
             elif p is not None and text.lower() in ("him", "her", "them", "it") and p.person != 3:
                 text = p.obj
         # anyone else the words name who is in the talk ("a final game against the computer", said by the
@@ -116,8 +114,7 @@ class EventVoice:
                 continue
             p = self.np(k, who)
             if p is not None and p.person != 3:  # said to her granddaughter: "for you", whoever's she is
-                owned = re.compile(rf"(?:\b(?:her|his|their|its|my|your|our)\s+)?{re.escape(phrase)}")
-                text = owned.sub(lambda _: p.obj, text, 1)
+                text = _named_as(text, phrase, p.obj)
         owner = subj
         # possessives of someone else in the talk: "its missing owner" said to the parrot -> "your missing owner"
         for k in (who.speaker, who.listener):
@@ -297,6 +294,12 @@ def _ask_modal(subj: NP, modal: str, pred: Predicate) -> str:
 PREPOSITIONS = {"of", "in", "on", "at", "against", "from", "with", "instead", "to", "for", "over", "about", "into",
                 "through", "by", "across", "under", "after", "before"}
 DETERMINERS = {"a", "an", "the", "one", "this", "that", "some", "two", "three", "four", "five", "every", "each"}
+
+
+def _named_as(text: str, phrase: str, said: str) -> str:
+    """`text` with its first `phrase`, and whose it is ("her", "the neighbour's"), said as `said` ("you", "Pepper")."""
+    owned = re.compile(rf"(?:\b(?:her|his|their|its|my|your|our)\s+)?(?:[\w-]+['’]s\s+)?{re.escape(phrase)}")
+    return owned.sub(lambda _: said, text, 1)
 
 
 def _light_object(obj: str, knowing: bool = False) -> str:

@@ -346,7 +346,7 @@ POSSESSIVE = {"male": "his", "female": "her"}
 def _determined(phrase: Phrase, tokens: list[Token], entities: list[Entity], agent: int | None, lang: str) -> str:
     """A thing the event is done to, as English says it: with the article or possessive its own language gave it
     ("encuentra una botella" -> "a bottle", "son pain" -> "her bread", "la ville" -> "the city"). A character or a
-    name is said by name; a language without articles leaves the thing bare, as the English voice then decides."""
+    name is said by name; a language without articles gets English's (_english_article)."""
     en = phrase.en
     if not en or phrase.head.name or (phrase.entity is not None and entities[phrase.entity].is_character):
         return en
@@ -363,7 +363,7 @@ def _determined(phrase: Phrase, tokens: list[Token], entities: list[Entity], age
     if any(d in g.get("definite", ()) for d in dets):
         return f"the {en}"
     if any(d in g.get("indefinite", ()) for d in dets) and not any(t.plural for t in phrase.tokens):
-        return f"{'an' if en[:1].lower() in 'aeiou' else 'a'} {en}"
+        return _article(en)
     if "indefinite" in g:  # a language with articles left them out: "du pain", "Brot"
         return en
     return _english_article(phrase, en)
