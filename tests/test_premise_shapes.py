@@ -4,6 +4,8 @@ that takes "with", a premise that names nobody. Each expectation is written by h
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from auteur.core.schema import Film
@@ -206,3 +208,11 @@ def test_someone_a_thing_is_done_for_hears_it_done_for_them():
     assert said and all("granddaughter" not in line for _, line in said), said
     assert any("for you" in line for _, line in said), said
     assert any(speaker != granddaughter.name for speaker, _ in said)  # the tailor says it, to her
+
+
+def test_whose_it_is_goes_with_the_one_named_as_you_or_me():
+    """"the disappearance of the pond's only goldfish", said to the goldfish, was "of the you"."""
+    film = plan("A detective duck investigates the disappearance of the pond's only goldfish.")
+    said = [line for _, line in lines(film) if "disappearance of" in line]
+    assert said and any("disappearance of you" in line for line in said), said
+    assert not [line for _, line in lines(film) if re.search(r"\b(the|a|pond's) (you|me)\b", line)]

@@ -298,7 +298,8 @@ DETERMINERS = {"a", "an", "the", "one", "this", "that", "some", "two", "three", 
 
 def _named_as(text: str, phrase: str, said: str) -> str:
     """`text` with its first `phrase`, and whose it is ("her", "the neighbour's"), said as `said` ("you", "Pepper")."""
-    owned = re.compile(rf"(?:\b(?:her|his|their|its|my|your|our)\s+)?(?:[\w-]+['’]s\s+)?{re.escape(phrase)}")
+    owned = re.compile(rf"(?:\b(?:her|his|their|its|my|your|our)\s+)?(?:(?:\bthe\s+)?[\w-]+['’]s\s+)?"
+                       rf"{re.escape(phrase)}")  # "the pond's only goldfish" to the goldfish: "you", not "the you"
     return owned.sub(lambda _: said, text, 1)
 
 
