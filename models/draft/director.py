@@ -28,7 +28,8 @@ class DraftDirector:
     def settings(self) -> dict[str, Any]:
         # version 2: premise props, set pieces and non-human icons drawn; a record of what was drawn in each PNG
         # version 3: conditions and worlds, things by meaning in context, place kinds, a camera per shot, offscreen
-        return {"backend": self.name, "version": 3}
+        # version 4: a place known only by its name drawn as one of its streets (place_kinds.town)
+        return {"backend": self.name, "version": 4}
 
     def credits(self) -> list[str]:
         """What the draft pictures are made from and owe a credit to."""
